@@ -1,9 +1,44 @@
-//! boa_finalization (work in progress: API contract)
-use boa_engine::{realm::Realm, Context, JsResult};
+//! A spec-conformant `FinalizationRegistry` for programs that embed the [Boa](https://boajs.dev)
+//! JavaScript engine, with cleanup callbacks delivered reliably as host jobs.
+//!
+//! Boa 0.22's built-in registry loses callbacks in long-running hosts, rejects symbols and unregisters
+//! in linear time. This crate replaces the global `FinalizationRegistry` of a realm with its own
+//! ([`install`]), turns boa_gc's weak-map notifications into cleanup jobs, and runs those jobs at
+//! every checkpoint of the job loop ([`CleanupExecutor`], or [`run_cleanup_jobs`] for your own loop).
+//!
+//! ```
+//! use std::rc::Rc;
+//! use boa_engine::{context::ContextBuilder, Source};
+//! use boa_finalization::CleanupExecutor;
+//!
+//! let mut context = ContextBuilder::new()
+//!     .job_executor(Rc::new(CleanupExecutor::default()))
+//!     .build()
+//!     .unwrap();
+//! boa_finalization::install(&mut context).unwrap();
+//! context
+//!     .eval(Source::from_bytes(r#"
+//!         globalThis.closed = [];
+//!         const files = new FinalizationRegistry(fd => closed.push(fd));
+//!         files.register({ name: "a.txt" }, 3);
+//!     "#))
+//!     .unwrap();
+//! boa_gc::force_collect(); // the `{ name }` object is unreachable
+//! context.run_jobs().unwrap();
+//! let closed = context.eval(Source::from_bytes("closed.join()")).unwrap();
+//! assert_eq!(closed.as_string().unwrap().to_std_string_escaped(), "3");
+//! ```
+#![deny(missing_docs)]
 
-/// Installs the registry into the current realm.
-pub fn install(context: &mut Context) -> JsResult<()> { let _ = context; unimplemented!() }
-/// Installs the registry into `realm`.
-pub fn install_in_realm(realm: &Realm, context: &mut Context) -> JsResult<()> { let _ = (realm, context); unimplemented!() }
-/// Creates a realm with the registry installed.
-pub fn create_realm(context: &mut Context) -> JsResult<Realm> { let _ = context; unimplemented!() }
+mod builtin;
+mod cells;
+mod executor;
+mod host;
+mod install;
+mod notify;
+mod stats;
+
+pub use executor::CleanupExecutor;
+pub use host::{has_pending_cleanup, run_cleanup_jobs, set_error_reporter, ErrorReporter};
+pub use install::{create_realm, install, install_in_realm, FinalizationExtension};
+pub use stats::{registry_cells, stats, Stats};

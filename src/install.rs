@@ -1,0 +1,92 @@
+//! Installing the extension: into the current realm, into any realm, into new realms, and as a
+//! boa_runtime [`RuntimeExtension`].
+
+use boa_engine::{
+    js_string, property::PropertyDescriptor, realm::Realm, Context, JsResult,
+};
+use boa_runtime::RuntimeExtension;
+
+use crate::builtin::{self, RegistryData};
+use crate::host::HostState;
+
+/// Installs this crate's `FinalizationRegistry` into the current realm of `context`, replacing Boa's
+/// built-in global binding. Installing twice into one realm does nothing the second time.
+///
+/// Cleanup callbacks run when the context's job loop reaches a checkpoint: use
+/// [`crate::CleanupExecutor`] as the context's executor, or call [`crate::run_cleanup_jobs`] from
+/// your own loop.
+///
+/// ```
+/// use boa_engine::{Context, Source};
+///
+/// let mut context = Context::default();
+/// boa_finalization::install(&mut context).unwrap();
+/// let symbols_ok = context
+///     .eval(Source::from_bytes(
+///         "new FinalizationRegistry(() => {}).register(Symbol('s'), 1); true",
+///     ))
+///     .unwrap();
+/// assert_eq!(symbols_ok.as_boolean(), Some(true));
+/// ```
+pub fn install(context: &mut Context) -> JsResult<()> {
+    let realm = context.realm().clone();
+    install_in_realm(&realm, context)
+}
+
+/// Installs this crate's `FinalizationRegistry` into `realm` (a realm of `context`).
+pub fn install_in_realm(realm: &Realm, context: &mut Context) -> JsResult<()> {
+    HostState::of(context)?;
+    if realm.has_class::<RegistryData>() {
+        return Ok(());
+    }
+    let previous = context.enter_realm(realm.clone());
+    let result = define_global(realm, context);
+    context.enter_realm(previous);
+    result
+}
+
+fn define_global(realm: &Realm, context: &mut Context) -> JsResult<()> {
+    let class = builtin::build(context);
+    // The global binding of a builtin: { writable, not enumerable, configurable }.
+    let binding = PropertyDescriptor::builder()
+        .value(class.constructor())
+        .writable(true)
+        .enumerable(false)
+        .configurable(true);
+    context.global_object().define_property_or_throw(
+        js_string!("FinalizationRegistry"),
+        binding,
+        context,
+    )?;
+    realm.register_class::<RegistryData>(class);
+    Ok(())
+}
+
+/// Creates a new realm of `context` (as [`Context::create_realm`]) with the extension installed.
+pub fn create_realm(context: &mut Context) -> JsResult<Realm> {
+    let realm = context.create_realm()?;
+    install_in_realm(&realm, context)?;
+    Ok(realm)
+}
+
+/// The extension as a boa_runtime [`RuntimeExtension`]: registers into the given realm, or the
+/// current one.
+///
+/// ```
+/// use boa_engine::Context;
+/// use boa_runtime::RuntimeExtension;
+///
+/// let mut context = Context::default();
+/// boa_finalization::FinalizationExtension.register(None, &mut context).unwrap();
+/// ```
+#[derive(Debug, Clone, Copy, Default)]
+pub struct FinalizationExtension;
+
+impl RuntimeExtension for FinalizationExtension {
+    fn register(self, realm: Option<Realm>, context: &mut Context) -> JsResult<()> {
+        match realm {
+            Some(realm) => install_in_realm(&realm, context),
+            None => install(context),
+        }
+    }
+}

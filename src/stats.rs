@@ -1,0 +1,82 @@
+//! Observability: counters kept by the host state and the [`Stats`] snapshot embedders read.
+
+use std::cell::Cell;
+
+use boa_engine::{Context, JsObject};
+
+use crate::builtin::RegistryData;
+use crate::host::HostState;
+
+/// Running totals of one context, updated by cleanup jobs.
+#[derive(Debug, Default)]
+pub(crate) struct Counters {
+    pub(crate) cleanup_jobs: Cell<u64>,
+    pub(crate) callbacks_delivered: Cell<u64>,
+    pub(crate) callback_errors: Cell<u64>,
+    pub(crate) job_errors: Cell<u64>,
+}
+
+impl Counters {
+    pub(crate) fn bump(&self, counter: &Cell<u64>) {
+        counter.set(counter.get() + 1);
+    }
+
+    pub(crate) fn add_delivered(&self, n: usize) {
+        self.callbacks_delivered
+            .set(self.callbacks_delivered.get() + n as u64);
+    }
+}
+
+/// A snapshot of the extension's activity in one context (see [`stats`]).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Stats {
+    /// Registries still alive.
+    pub registries: usize,
+    /// Cells in the live registries: registered and not yet delivered or unregistered.
+    pub cells: usize,
+    /// Cleanup jobs run so far.
+    pub cleanup_jobs: u64,
+    /// Cleanup callbacks called so far (including the ones that threw).
+    pub callbacks_delivered: u64,
+    /// Cleanup callbacks that threw, each reported to the error reporter.
+    pub callback_errors: u64,
+    /// Errors thrown by other jobs run by [`crate::CleanupExecutor`] (timers, promise jobs).
+    pub job_errors: u64,
+}
+
+/// The activity of the extension in `context`; all zero if it was never installed there.
+///
+/// ```
+/// use boa_engine::{Context, Source};
+///
+/// let mut context = Context::default();
+/// boa_finalization::install(&mut context).unwrap();
+/// context
+///     .eval(Source::from_bytes("globalThis.r = new FinalizationRegistry(() => {}); r.register({}, 1);"))
+///     .unwrap();
+/// let stats = boa_finalization::stats(&context);
+/// assert_eq!(stats.registries, 1);
+/// ```
+#[must_use]
+pub fn stats(context: &Context) -> Stats {
+    let Some(host) = HostState::existing(context) else {
+        return Stats::default();
+    };
+    let registries = host.tracked_registries();
+    Stats {
+        registries: registries.len(),
+        cells: registries.iter().map(registry_cells).sum(),
+        cleanup_jobs: host.counters.cleanup_jobs.get(),
+        callbacks_delivered: host.counters.callbacks_delivered.get(),
+        callback_errors: host.counters.callback_errors.get(),
+        job_errors: host.counters.job_errors.get(),
+    }
+}
+
+/// The number of cells of one registry object (0 if it is not a registry of this crate).
+#[must_use]
+pub fn registry_cells(registry: &JsObject) -> usize {
+    registry
+        .downcast_ref::<RegistryData>()
+        .map_or(0, |data| data.cell_count())
+}
