@@ -1,7 +1,9 @@
-//! Project automation: `cargo xtask <command>`.
+//! Project automation: `cargo xtask <command>` (test262 conformance, benchmarks, stress runs).
 use clap::{Parser, Subcommand};
 use std::process::ExitCode;
 
+mod bench;
+mod stress;
 mod test262;
 
 #[derive(Parser)]
@@ -15,10 +17,16 @@ struct Cli {
 enum Command {
     /// Run the test262 conformance suite.
     Test262(test262::Args),
+    /// Benchmark this crate's registry against Boa's built-in one.
+    Bench(bench::Args),
+    /// Run the randomized model check over many seeds.
+    Stress(stress::Args),
 }
 
 fn main() -> ExitCode {
     match Cli::parse().command {
         Command::Test262(args) => test262::run(args),
+        Command::Bench(args) => bench::run(args),
+        Command::Stress(args) => stress::run(args),
     }
 }

@@ -1,0 +1,11 @@
+//! `cargo xtask bench` (to be written).
+use std::process::ExitCode;
+
+/// Arguments of `cargo xtask bench`.
+#[derive(clap::Args)]
+pub struct Args {}
+
+/// Runs the command.
+pub fn run(_args: Args) -> ExitCode {
+    ExitCode::SUCCESS
+}
