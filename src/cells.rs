@@ -244,8 +244,10 @@ mod tests {
         store.index_symbol_token(7, a);
         store.index_symbol_token(7, c);
         store.index_symbol_token(8, b);
-        assert!(store.remove_all(store.take_symbol_token(7)));
-        assert!(!store.remove_all(store.take_symbol_token(7)));
+        let ids = store.take_symbol_token(7);
+        assert!(store.remove_all(ids));
+        let ids = store.take_symbol_token(7);
+        assert!(!store.remove_all(ids));
         assert_eq!(store.len(), 1);
         assert!(store.contains(b));
     }

@@ -37,7 +37,8 @@ use crate::host::{has_pending_cleanup, report_job_error, run_next_cleanup_job};
 /// boa_finalization::install(&mut context).unwrap();
 /// context
 ///     .eval(Source::from_bytes(
-///         "globalThis.seen = []; new FinalizationRegistry(v => seen.push(v)).register({}, 'x');",
+///         "globalThis.seen = []; globalThis.fr = new FinalizationRegistry(v => seen.push(v));
+///          fr.register({}, 'x');",
 ///     ))
 ///     .unwrap();
 /// boa_gc::force_collect();

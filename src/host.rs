@@ -261,12 +261,13 @@ pub(crate) fn report_job_error(error: &JsError, context: &mut Context) {
 /// boa_finalization::install(&mut context).unwrap();
 /// context
 ///     .eval(Source::from_bytes(
-///         "globalThis.log = []; new FinalizationRegistry(v => log.push(v)).register({}, 'gone');",
+///         "globalThis.log = []; globalThis.fr = new FinalizationRegistry(v => log.push(v));
+///          fr.register({}, 'gone');",
 ///     ))
 ///     .unwrap();
 /// // ... the script's task is over: run its promise jobs, then the checkpoint.
 /// boa_gc::force_collect();
-/// boa_finalization::run_cleanup_jobs(&mut context);
+/// assert_eq!(boa_finalization::run_cleanup_jobs(&mut context), 1);
 /// ```
 pub fn run_cleanup_jobs(context: &mut Context) -> usize {
     context.clear_kept_objects();

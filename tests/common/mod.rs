@@ -1,0 +1,81 @@
+//! Shared harness for the integration tests: a context with the extension, `gc()`, a `log()` that
+//! records into `globalThis.__log`, and boa_runtime's timers.
+#![allow(dead_code)]
+
+use std::rc::Rc;
+
+use boa_engine::{
+    context::ContextBuilder, js_string, Context, JsResult, JsValue, NativeFunction, Source,
+};
+use boa_finalization::CleanupExecutor;
+
+/// A context as an embedder builds it: CleanupExecutor, timers, the extension, `gc()` and `log()`.
+pub fn context() -> Context {
+    let mut context = ContextBuilder::new()
+        .job_executor(Rc::new(CleanupExecutor::default()))
+        .build()
+        .expect("context");
+    boa_runtime::register(boa_finalization::FinalizationExtension, None, &mut context)
+        .expect("runtime");
+    context
+        .register_global_callable(js_string!("gc"), 0, NativeFunction::from_fn_ptr(gc))
+        .expect("gc");
+    eval(
+        &mut context,
+        "globalThis.__log = []; globalThis.log = (...a) => { __log.push(a.map(String).join(' ')); };",
+    );
+    context
+}
+
+fn gc(_: &JsValue, _: &[JsValue], _: &mut Context) -> JsResult<JsValue> {
+    boa_gc::force_collect();
+    Ok(JsValue::undefined())
+}
+
+/// Evaluates `code` as one task, panicking with the error if it throws.
+pub fn eval(context: &mut Context, code: &str) -> JsValue {
+    try_eval(context, code).unwrap_or_else(|e| panic!("script threw: {e}\n{code}"))
+}
+
+/// Evaluates `code` as one task.
+pub fn try_eval(context: &mut Context, code: &str) -> JsResult<JsValue> {
+    context.eval(Source::from_bytes(code.as_bytes()))
+}
+
+/// Runs the job loop until it is idle.
+pub fn turn(context: &mut Context) {
+    context.run_jobs().expect("run_jobs reports errors, never returns them");
+}
+
+/// Takes what `log()` recorded so far.
+pub fn take_log(context: &mut Context) -> Vec<String> {
+    let value = eval(context, "JSON.stringify(__log.splice(0))");
+    let text = value.as_string().expect("string").to_std_string_escaped();
+    parse_json_strings(&text)
+}
+
+/// Evaluates `code`, runs the job loop and returns the log.
+pub fn run(code: &str) -> Vec<String> {
+    let mut context = context();
+    eval(&mut context, code);
+    turn(&mut context);
+    take_log(&mut context)
+}
+
+/// Parses a JSON array of strings without pulling a JSON crate into the tests.
+fn parse_json_strings(text: &str) -> Vec<String> {
+    let inner = text.trim().trim_start_matches('[').trim_end_matches(']');
+    if inner.is_empty() {
+        return Vec::new();
+    }
+    inner
+        .split("\",\"")
+        .map(|s| s.trim_matches('"').replace("\\\"", "\""))
+        .collect()
+}
+
+/// Sorted copy, for checks where callback order is unspecified.
+pub fn sorted(mut v: Vec<String>) -> Vec<String> {
+    v.sort();
+    v
+}
