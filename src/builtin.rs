@@ -108,7 +108,11 @@ pub(crate) fn build(context: &mut Context) -> boa_engine::context::intrinsics::S
     builder
         .name("FinalizationRegistry")
         .length(1)
-        .method(NativeFunction::from_fn_ptr(register), js_string!("register"), 2)
+        .method(
+            NativeFunction::from_fn_ptr(register),
+            js_string!("register"),
+            2,
+        )
         .method(
             NativeFunction::from_fn_ptr(unregister),
             js_string!("unregister"),
@@ -170,7 +174,10 @@ fn can_be_held_weakly(value: &JsValue, context: &mut Context) -> JsResult<Option
     }
     // 2. If v is a Symbol and KeyForSymbol(v) is undefined, return true.
     if let Some(symbol) = value.as_symbol() {
-        if HostState::of(context)?.key_for_symbol(&symbol, context)?.is_none() {
+        if HostState::of(context)?
+            .key_for_symbol(&symbol, context)?
+            .is_none()
+        {
             return Ok(Some(WeakKey::Symbol(symbol)));
         }
     }
@@ -246,7 +253,11 @@ fn register(this: &JsValue, args: &[JsValue], context: &mut Context) -> JsResult
 }
 
 /// The note of an object key in `registry`; symbols have none.
-fn note_of(registry: &JsObject, key: &WeakKey, context: &mut Context) -> JsResult<Option<JsObject>> {
+fn note_of(
+    registry: &JsObject,
+    key: &WeakKey,
+    context: &mut Context,
+) -> JsResult<Option<JsObject>> {
     let WeakKey::Object(object) = key else {
         return Ok(None);
     };
@@ -260,7 +271,12 @@ fn note_of(registry: &JsObject, key: &WeakKey, context: &mut Context) -> JsResul
     let note = match notes.get(object, context)?.as_object() {
         Some(note) => note,
         None => {
-            let inbox = Rc::clone(&registry.downcast_ref::<RegistryData>().expect("checked").inbox);
+            let inbox = Rc::clone(
+                &registry
+                    .downcast_ref::<RegistryData>()
+                    .expect("checked")
+                    .inbox,
+            );
             let note = ObjectInitializer::with_native_data(Note::new(inbox), context).build();
             notes.set(object, note.clone().into(), context)?;
             note

@@ -11,8 +11,7 @@ use std::fmt;
 use std::rc::Rc;
 
 use boa_engine::{
-    js_string, realm::Realm, Context, JsError, JsObject, JsResult,
-    JsSymbol, JsValue,
+    js_string, realm::Realm, Context, JsError, JsObject, JsResult, JsSymbol, JsValue,
 };
 
 use crate::builtin;
@@ -85,11 +84,7 @@ impl HostState {
     }
 
     /// Remembers a new registry weakly, so its cleanup jobs can find it while it lives.
-    pub(crate) fn track_registry(
-        &self,
-        id: RegistryId,
-        registry: &JsObject,
-    ) -> JsResult<()> {
+    pub(crate) fn track_registry(&self, id: RegistryId, registry: &JsObject) -> JsResult<()> {
         let handle = self.weak_handles()?.downgrade(registry)?;
         self.registries.borrow_mut().insert(id, handle);
         Ok(())
@@ -187,7 +182,12 @@ impl WeakHandles {
     }
 
     fn downgrade(&mut self, object: &JsObject) -> JsResult<JsObject> {
-        let constructor = self.context.intrinsics().constructors().weak_ref().constructor();
+        let constructor = self
+            .context
+            .intrinsics()
+            .constructors()
+            .weak_ref()
+            .constructor();
         let handle = constructor.construct(&[object.clone().into()], None, &mut self.context)?;
         self.context.clear_kept_objects();
         Ok(handle)

@@ -1,9 +1,7 @@
 //! Installing the extension: into the current realm, into any realm, into new realms, and as a
 //! boa_runtime [`RuntimeExtension`].
 
-use boa_engine::{
-    js_string, property::PropertyDescriptor, realm::Realm, Context, JsResult,
-};
+use boa_engine::{js_string, property::PropertyDescriptor, realm::Realm, Context, JsResult};
 use boa_runtime::RuntimeExtension;
 
 use crate::builtin::{self, RegistryData};

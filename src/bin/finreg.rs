@@ -7,7 +7,7 @@ use std::process::ExitCode;
 use std::rc::Rc;
 
 use boa_engine::{
-    context::ContextBuilder, js_string, job::SimpleJobExecutor, Context, JsResult, JsValue,
+    context::ContextBuilder, job::SimpleJobExecutor, js_string, Context, JsResult, JsValue,
     NativeFunction, Source,
 };
 use boa_finalization::{CleanupExecutor, FinalizationExtension};
@@ -87,7 +87,9 @@ fn build_context(cli: &Cli) -> JsResult<Context> {
             None,
             &mut context,
         )?,
-        Registry::Builtin => boa_runtime::register(ConsoleExtension::default(), None, &mut context)?,
+        Registry::Builtin => {
+            boa_runtime::register(ConsoleExtension::default(), None, &mut context)?
+        }
     }
     if cli.expose_gc {
         context.register_global_callable(js_string!("gc"), 0, NativeFunction::from_fn_ptr(gc))?;

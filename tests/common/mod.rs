@@ -44,7 +44,9 @@ pub fn try_eval(context: &mut Context, code: &str) -> JsResult<JsValue> {
 
 /// Runs the job loop until it is idle.
 pub fn turn(context: &mut Context) {
-    context.run_jobs().expect("run_jobs reports errors, never returns them");
+    context
+        .run_jobs()
+        .expect("run_jobs reports errors, never returns them");
 }
 
 /// Takes what `log()` recorded so far.
