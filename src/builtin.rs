@@ -102,6 +102,31 @@ impl Class for RegistryData {
     }
 }
 
+/// A registry that no script can reach, for the crate's own use (native finalizers): its callback is
+/// `callback`, its realm the current one, and it is tracked like any other registry.
+pub(crate) fn new_internal_registry(callback: JsObject, context: &mut Context) -> JsResult<JsObject> {
+    let data = RegistryData::data_constructor(&JsValue::undefined(), &[callback.into()], context)?;
+    let id = data.id();
+    let registry = JsObject::from_proto_and_data(None, data);
+    HostState::of(context)?.track_registry(id, &registry)?;
+    Ok(registry)
+}
+
+/// `registry.register(target, heldValue)` from Rust.
+pub(crate) fn register_internal(
+    registry: &JsObject,
+    target: &JsObject,
+    held_value: JsValue,
+    context: &mut Context,
+) -> JsResult<()> {
+    register(
+        &registry.clone().into(),
+        &[target.clone().into(), held_value],
+        context,
+    )
+    .map(drop)
+}
+
 /// Builds `%FinalizationRegistry%` and its prototype in the current realm.
 pub(crate) fn build(context: &mut Context) -> boa_engine::context::intrinsics::StandardConstructor {
     let mut builder = ConstructorBuilder::new(context, NativeFunction::from_fn_ptr(constructor));

@@ -42,6 +42,10 @@ pub struct Stats {
     pub callback_errors: u64,
     /// Errors thrown by other jobs run by [`crate::CleanupExecutor`] (timers, promise jobs).
     pub job_errors: u64,
+    /// Native finalizers ([`crate::on_collected`]) still waiting for their object to be collected.
+    pub native_pending: usize,
+    /// Native finalizers that have run.
+    pub native_run: u64,
 }
 
 /// The activity of the extension in `context`; all zero if it was never installed there.
@@ -63,6 +67,7 @@ pub fn stats(context: &Context) -> Stats {
         return Stats::default();
     };
     let registries = host.tracked_registries();
+    let (native_pending, native_run) = crate::native::native_counts(context);
     Stats {
         registries: registries.len(),
         cells: registries.iter().map(registry_cells).sum(),
@@ -70,6 +75,8 @@ pub fn stats(context: &Context) -> Stats {
         callbacks_delivered: host.counters.callbacks_delivered.get(),
         callback_errors: host.counters.callback_errors.get(),
         job_errors: host.counters.job_errors.get(),
+        native_pending,
+        native_run,
     }
 }
 
