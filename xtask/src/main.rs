@@ -2,6 +2,7 @@
 use clap::{Parser, Subcommand};
 use std::process::ExitCode;
 
+mod behaviour;
 mod bench;
 mod stress;
 mod test262;
@@ -17,6 +18,8 @@ struct Cli {
 enum Command {
     /// Run the test262 conformance suite.
     Test262(test262::Args),
+    /// Compare GC behaviour with Boa's built-in registry (and node, if installed).
+    Behaviour(behaviour::Args),
     /// Benchmark this crate's registry against Boa's built-in one.
     Bench(bench::Args),
     /// Run the randomized model check over many seeds.
@@ -26,6 +29,7 @@ enum Command {
 fn main() -> ExitCode {
     match Cli::parse().command {
         Command::Test262(args) => test262::run(args),
+        Command::Behaviour(args) => behaviour::run(args),
         Command::Bench(args) => bench::run(args),
         Command::Stress(args) => stress::run(args),
     }

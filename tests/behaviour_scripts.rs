@@ -1,0 +1,40 @@
+//! The GC behaviour checks of `tests/behaviour/*.js`, run through the `finreg` shell as a user would.
+//! Each script prints `PASS` or `FAIL: <why>` as its last line (they also pass under
+//! `node --expose-gc`; `cargo xtask behaviour` compares with Boa's built-in registry and node).
+
+use std::path::Path;
+use std::process::Command;
+
+#[test]
+fn every_behaviour_script_passes_under_finreg() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/behaviour");
+    let mut scripts: Vec<_> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|entry| entry.unwrap().path())
+        .filter(|path| path.extension().is_some_and(|ext| ext == "js"))
+        .collect();
+    scripts.sort();
+    assert!(scripts.len() >= 15, "behaviour scripts missing");
+    let failures: Vec<String> = scripts
+        .iter()
+        .filter_map(|script| {
+            let output = Command::new(env!("CARGO_BIN_EXE_finreg"))
+                .arg("--expose-gc")
+                .arg(script)
+                .output()
+                .unwrap();
+            let stdout = String::from_utf8_lossy(&output.stdout);
+            let last = stdout.lines().last().unwrap_or("(no output)").to_owned();
+            let expected_status = !script.ends_with("throwing-callback.js");
+            (last != "PASS" || output.status.success() != expected_status).then(|| {
+                format!(
+                    "{}: {last} (status {:?}; stderr: {})",
+                    script.display(),
+                    output.status.code(),
+                    String::from_utf8_lossy(&output.stderr)
+                )
+            })
+        })
+        .collect();
+    assert!(failures.is_empty(), "{failures:#?}");
+}
