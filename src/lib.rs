@@ -32,6 +32,7 @@
 
 mod builtin;
 mod cells;
+mod events;
 mod executor;
 mod host;
 mod install;

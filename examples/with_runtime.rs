@@ -1,0 +1,40 @@
+//! This crate next to boa_runtime's extensions: console and timers from boa_runtime, the registry
+//! from here, one `register` call for all of them.
+//!
+//! Run it with `cargo run --example with_runtime`.
+
+use std::rc::Rc;
+
+use boa_engine::{context::ContextBuilder, js_string, JsResult, NativeFunction, Source};
+use boa_finalization::{CleanupExecutor, FinalizationExtension};
+use boa_runtime::extensions::ConsoleExtension;
+
+fn main() -> JsResult<()> {
+    let mut context = ContextBuilder::new()
+        .job_executor(Rc::new(CleanupExecutor::default()))
+        .build()?;
+    // boa_runtime registers timers, microtasks, encoding... plus the extensions given here.
+    boa_runtime::register(
+        (ConsoleExtension::default(), FinalizationExtension),
+        None,
+        &mut context,
+    )?;
+    context.register_global_callable(
+        js_string!("gc"),
+        0,
+        NativeFunction::from_fn_ptr(|_, _, _| {
+            boa_gc::force_collect();
+            Ok(boa_engine::JsValue::undefined())
+        }),
+    )?;
+    context.eval(Source::from_bytes(
+        r"
+        const cache = new FinalizationRegistry(key => console.log(`evicted ${key}`));
+        let entry = { value: 42 };
+        cache.register(entry, 'answer');
+        setTimeout(() => { entry = null; gc(); }, 10);
+        setTimeout(() => console.log('later timer'), 20);
+        ",
+    ))?;
+    context.run_jobs()
+}
