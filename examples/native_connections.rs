@@ -41,7 +41,11 @@ fn open_connection(_: &JsValue, _: &[JsValue], context: &mut Context) -> JsResul
     };
     let close = NativeFunction::from_fn_ptr(close_connection);
     let handle = ObjectInitializer::new(context)
-        .property(js_string!("id"), id, boa_engine::property::Attribute::READONLY)
+        .property(
+            js_string!("id"),
+            id,
+            boa_engine::property::Attribute::READONLY,
+        )
         .function(close, js_string!("close"), 0)
         .build();
     // The finalizer captures only the pool and the id, never the handle.

@@ -224,7 +224,12 @@ pub(crate) fn run_next_cleanup_job(context: &mut Context) -> bool {
     let mut delivered = 0;
     let result = builtin::cleanup_finalization_registry(&registry, &mut delivered, context);
     host.counters.add_delivered(delivered);
-    event!(debug, delivered, failed = result.is_err(), "cleanup job ran");
+    event!(
+        debug,
+        delivered,
+        failed = result.is_err(),
+        "cleanup job ran"
+    );
     host.counters.bump(&host.counters.cleanup_jobs);
     if let Err(error) = result {
         let (realm, more) = builtin::realm_and_pending(&registry);

@@ -42,6 +42,6 @@ mod stats;
 
 pub use executor::CleanupExecutor;
 pub use host::{has_pending_cleanup, run_cleanup_jobs, set_error_reporter, ErrorReporter};
-pub use native::{on_collected, NativeRegistration};
 pub use install::{create_realm, install, install_in_realm, FinalizationExtension};
+pub use native::{on_collected, NativeRegistration};
 pub use stats::{registry_cells, stats, Stats};

@@ -120,5 +120,7 @@ pub fn on_collected(
 pub(crate) fn native_counts(context: &Context) -> (usize, u64) {
     context
         .get_data::<Rc<NativeFinalizers>>()
-        .map_or((0, 0), |state| (state.pending.borrow().len(), state.run.get()))
+        .map_or((0, 0), |state| {
+            (state.pending.borrow().len(), state.run.get())
+        })
 }

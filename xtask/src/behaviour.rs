@@ -55,7 +55,12 @@ pub fn run(args: Args) -> ExitCode {
     let scripts = scripts(&root.join("tests/behaviour"));
     let verdicts: Vec<Vec<bool>> = scripts
         .iter()
-        .map(|script| runners.iter().map(|runner| passes(runner, script)).collect())
+        .map(|script| {
+            runners
+                .iter()
+                .map(|runner| passes(runner, script))
+                .collect()
+        })
         .collect();
     print_table(&runners, &scripts, &verdicts);
     if verdicts.iter().all(|row| row[0]) {
@@ -84,9 +89,7 @@ fn passes(runner: &Runner, script: &Path) -> bool {
         .args(&runner.args)
         .arg(script)
         .output()
-        .is_ok_and(|output| {
-            String::from_utf8_lossy(&output.stdout).lines().last() == Some("PASS")
-        })
+        .is_ok_and(|output| String::from_utf8_lossy(&output.stdout).lines().last() == Some("PASS"))
 }
 
 fn print_table(runners: &[Runner], scripts: &[PathBuf], verdicts: &[Vec<bool>]) {
@@ -95,7 +98,10 @@ fn print_table(runners: &[Runner], scripts: &[PathBuf], verdicts: &[Vec<bool>]) 
     println!("|---|{}", "---|".repeat(runners.len()));
     for (script, row) in scripts.iter().zip(verdicts) {
         let name = script.file_stem().unwrap_or_default().to_string_lossy();
-        let cells: Vec<&str> = row.iter().map(|&ok| if ok { "pass" } else { "FAIL" }).collect();
+        let cells: Vec<&str> = row
+            .iter()
+            .map(|&ok| if ok { "pass" } else { "FAIL" })
+            .collect();
         println!("| {name} | {} |", cells.join(" | "));
     }
     let totals: Vec<String> = (0..runners.len())
