@@ -104,7 +104,10 @@ impl Class for RegistryData {
 
 /// A registry that no script can reach, for the crate's own use (native finalizers): its callback is
 /// `callback`, its realm the current one, and it is tracked like any other registry.
-pub(crate) fn new_internal_registry(callback: JsObject, context: &mut Context) -> JsResult<JsObject> {
+pub(crate) fn new_internal_registry(
+    callback: JsObject,
+    context: &mut Context,
+) -> JsResult<JsObject> {
     let data = RegistryData::data_constructor(&JsValue::undefined(), &[callback.into()], context)?;
     let id = data.id();
     let registry = JsObject::from_proto_and_data(None, data);
