@@ -87,7 +87,10 @@ impl<E: JobExecutor> CleanupExecutor<E> {
 
     /// Everything that follows a task: its promise jobs, ClearKeptObjects, then one cleanup job per
     /// dirty registry, each followed by its own promise jobs and ClearKeptObjects.
-    fn end_of_task(&self, context: &mut Context) {
+    ///
+    /// The loop calls this itself; call it directly only to drain jobs from inside a task, as test
+    /// shells' `drainJobQueue()` does (the jobs then run nested in the current task).
+    pub fn end_of_task(&self, context: &mut Context) {
         self.run_promise_jobs(context);
         context.clear_kept_objects();
         while run_next_cleanup_job(context) {

@@ -33,6 +33,10 @@ struct Cli {
     /// Which FinalizationRegistry the scripts get.
     #[arg(long, value_enum, default_value_t = Registry::Extension)]
     registry: Registry,
+    /// Define the test-shell functions `drainJobQueue()` (run promise and cleanup jobs now, nested in
+    /// the current task) and `clearKeptObjects()`, as SpiderMonkey's shell has them.
+    #[arg(long)]
+    shell_functions: bool,
     /// Print the extension's statistics to stderr at exit.
     #[arg(long)]
     stats: bool,
@@ -76,11 +80,15 @@ fn main() -> ExitCode {
 
 fn build_context(cli: &Cli) -> JsResult<Context> {
     let builder = ContextBuilder::new();
+    let executor = Rc::new(CleanupExecutor::default());
     let mut context = match cli.registry {
-        Registry::Extension => builder.job_executor(Rc::new(CleanupExecutor::default())),
+        Registry::Extension => builder.job_executor(Rc::clone(&executor)),
         Registry::Builtin => builder.job_executor(Rc::new(SimpleJobExecutor::new())),
     }
     .build()?;
+    if cli.registry == Registry::Extension {
+        context.insert_data(executor);
+    }
     match cli.registry {
         Registry::Extension => boa_runtime::register(
             (ConsoleExtension::default(), FinalizationExtension),
@@ -94,12 +102,39 @@ fn build_context(cli: &Cli) -> JsResult<Context> {
     if cli.expose_gc {
         context.register_global_callable(js_string!("gc"), 0, NativeFunction::from_fn_ptr(gc))?;
     }
+    if cli.shell_functions {
+        context.register_global_callable(
+            js_string!("drainJobQueue"),
+            0,
+            NativeFunction::from_fn_ptr(drain_job_queue),
+        )?;
+        context.register_global_callable(
+            js_string!("clearKeptObjects"),
+            0,
+            NativeFunction::from_fn_ptr(clear_kept_objects),
+        )?;
+    }
     Ok(context)
 }
 
 /// `gc()`: a full, synchronous collection. Cleanup callbacks come later, in their own jobs.
 fn gc(_: &JsValue, _: &[JsValue], _: &mut Context) -> JsResult<JsValue> {
     boa_gc::force_collect();
+    Ok(JsValue::undefined())
+}
+
+/// `drainJobQueue()`: runs the pending promise jobs and cleanup jobs now.
+fn drain_job_queue(_: &JsValue, _: &[JsValue], context: &mut Context) -> JsResult<JsValue> {
+    match context.get_data::<Rc<CleanupExecutor>>().cloned() {
+        Some(executor) => executor.end_of_task(context),
+        None => context.run_jobs()?,
+    }
+    Ok(JsValue::undefined())
+}
+
+/// `clearKeptObjects()`: ClearKeptObjects, so WeakRef targets of this task may be collected.
+fn clear_kept_objects(_: &JsValue, _: &[JsValue], context: &mut Context) -> JsResult<JsValue> {
+    context.clear_kept_objects();
     Ok(JsValue::undefined())
 }
 
