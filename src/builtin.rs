@@ -30,6 +30,9 @@ pub(crate) struct RegistryData {
     notes: JsWeakMap,
     #[unsafe_ignore_trace]
     inbox: Rc<Inbox>,
+    /// Callbacks made so far, and how many of them threw (for [`crate::registry_stats`]).
+    delivered: u64,
+    errors: u64,
 }
 
 impl Finalize for RegistryData {
@@ -52,9 +55,15 @@ impl RegistryData {
         self.inbox.registry()
     }
 
-    /// Live cells and cells awaiting their callback, for statistics.
-    pub(crate) fn cell_count(&self) -> usize {
-        self.cells.len()
+    /// This registry's numbers.
+    pub(crate) fn stats(&self) -> crate::RegistryStats {
+        let awaiting_cleanup = self.cells.pending_len() + self.inbox.dead_len();
+        crate::RegistryStats {
+            live_cells: self.cells.len().saturating_sub(awaiting_cleanup),
+            awaiting_cleanup,
+            callbacks_delivered: self.delivered,
+            callback_errors: self.errors,
+        }
     }
 }
 
@@ -89,6 +98,8 @@ impl Class for RegistryData {
             cells: CellStore::default(),
             notes: JsWeakMap::new(context),
             inbox,
+            delivered: 0,
+            errors: 0,
         })
     }
 
@@ -407,7 +418,12 @@ pub(crate) fn cleanup_finalization_registry(
         let Some(held) = held else { break };
         // c. Perform ? HostCallJobCallback(callback, undefined, « cell.[[HeldValue]] »).
         *delivered += 1;
-        callback.call(&JsValue::undefined(), &[held], context)?;
+        let result = callback.call(&JsValue::undefined(), &[held], context);
+        if let Some(mut data) = registry.downcast_mut::<RegistryData>() {
+            data.delivered += 1;
+            data.errors += u64::from(result.is_err());
+        }
+        result?;
     }
     // 4. Return unused.
     Ok(())

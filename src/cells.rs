@@ -175,6 +175,11 @@ impl<H> CellStore<H> {
         !self.pending.is_empty()
     }
 
+    /// The number of cells whose target died and whose callback has not run yet.
+    pub(crate) fn pending_len(&self) -> usize {
+        self.pending.iter().filter(|id| self.contains(**id)).count()
+    }
+
     /// The number of cells in `[[Cells]]`.
     pub(crate) fn len(&self) -> usize {
         self.live

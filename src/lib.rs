@@ -44,4 +44,4 @@ pub use executor::CleanupExecutor;
 pub use host::{has_pending_cleanup, run_cleanup_jobs, set_error_reporter, ErrorReporter};
 pub use install::{create_realm, install, install_in_realm, FinalizationExtension};
 pub use native::{on_collected, NativeRegistration};
-pub use stats::{registry_cells, stats, Stats};
+pub use stats::{registry_stats, stats, RegistryStats, Stats};

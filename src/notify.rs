@@ -82,6 +82,11 @@ impl Inbox {
         self.registry_died.get()
     }
 
+    /// The number of cell ids recorded since the last cleanup job (some may have been unregistered).
+    pub(crate) fn dead_len(&self) -> usize {
+        self.dead_cells.borrow().len()
+    }
+
     /// Takes the cells whose targets died since the last call.
     pub(crate) fn take_dead_cells(&self) -> Vec<CellId> {
         std::mem::take(&mut self.dead_cells.borrow_mut())

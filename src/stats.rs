@@ -30,10 +30,12 @@ impl Counters {
 /// A snapshot of the extension's activity in one context (see [`stats`]).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct Stats {
-    /// Registries still alive.
+    /// Registries still alive (including the internal one behind native finalizers, once used).
     pub registries: usize,
-    /// Cells in the live registries: registered and not yet delivered or unregistered.
-    pub cells: usize,
+    /// Cells of live registries whose target is not known to be dead.
+    pub live_cells: usize,
+    /// Cells of live registries whose target died and whose callback has not run yet.
+    pub awaiting_cleanup: usize,
     /// Cleanup jobs run so far.
     pub cleanup_jobs: u64,
     /// Cleanup callbacks called so far (including the ones that threw).
@@ -66,11 +68,16 @@ pub fn stats(context: &Context) -> Stats {
     let Some(host) = HostState::existing(context) else {
         return Stats::default();
     };
-    let registries = host.tracked_registries();
+    let registries: Vec<RegistryStats> = host
+        .tracked_registries()
+        .iter()
+        .filter_map(registry_stats)
+        .collect();
     let (native_pending, native_run) = crate::native::native_counts(context);
     Stats {
         registries: registries.len(),
-        cells: registries.iter().map(registry_cells).sum(),
+        live_cells: registries.iter().map(|r| r.live_cells).sum(),
+        awaiting_cleanup: registries.iter().map(|r| r.awaiting_cleanup).sum(),
         cleanup_jobs: host.counters.cleanup_jobs.get(),
         callbacks_delivered: host.counters.callbacks_delivered.get(),
         callback_errors: host.counters.callback_errors.get(),
@@ -80,10 +87,38 @@ pub fn stats(context: &Context) -> Stats {
     }
 }
 
-/// The number of cells of one registry object (0 if it is not a registry of this crate).
+/// The numbers of one `FinalizationRegistry` (see [`registry_stats`]).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct RegistryStats {
+    /// Cells whose target is not known to be dead.
+    pub live_cells: usize,
+    /// Cells whose target died and whose callback has not run yet (an upper bound until the next
+    /// cleanup job: some of them may have been unregistered since).
+    pub awaiting_cleanup: usize,
+    /// Callbacks made so far.
+    pub callbacks_delivered: u64,
+    /// Callbacks that threw.
+    pub callback_errors: u64,
+}
+
+/// The numbers of `registry`, or `None` if it is not a registry of this crate.
+///
+/// ```
+/// use boa_engine::{Context, Source};
+///
+/// let mut context = Context::default();
+/// boa_finalization::install(&mut context).unwrap();
+/// let registry = context
+///     .eval(Source::from_bytes(
+///         "const r = new FinalizationRegistry(() => {}); r.register(globalThis, 1); r",
+///     ))
+///     .unwrap();
+/// let stats = boa_finalization::registry_stats(&registry.as_object().unwrap()).unwrap();
+/// assert_eq!(stats.live_cells, 1);
+/// ```
 #[must_use]
-pub fn registry_cells(registry: &JsObject) -> usize {
+pub fn registry_stats(registry: &JsObject) -> Option<RegistryStats> {
     registry
         .downcast_ref::<RegistryData>()
-        .map_or(0, |data| data.cell_count())
+        .map(|data| data.stats())
 }

@@ -321,3 +321,46 @@ fn embedders_without_the_executor_use_the_checkpoint_function() {
     let seen = common::try_eval(&mut context, "seen.join()").unwrap();
     assert_eq!(seen.as_string().unwrap().to_std_string_escaped(), "h");
 }
+
+#[test]
+fn registry_stats_follow_a_cell_from_live_to_delivered() {
+    let mut context = context();
+    let registry = eval(
+        &mut context,
+        r"
+        globalThis.fr = new FinalizationRegistry(v => { if (v === 'bad') throw new Error(v); });
+        globalThis.keep = {};
+        fr.register(keep, 'live');
+        (() => { fr.register({}, 'bad'); fr.register({}, 'good'); })();
+        fr
+    ",
+    );
+    let registry = registry.as_object().unwrap();
+    let stats = |context: &boa_engine::Context| {
+        (
+            boa_finalization::registry_stats(&registry).unwrap(),
+            boa_finalization::stats(context),
+        )
+    };
+    let (before, _) = stats(&context);
+    assert_eq!((before.live_cells, before.awaiting_cleanup), (3, 0));
+    boa_gc::force_collect();
+    let (dead, _) = stats(&context);
+    assert_eq!((dead.live_cells, dead.awaiting_cleanup), (1, 2));
+    boa_finalization::set_error_reporter(&mut context, |_, _, _| {}).unwrap();
+    turn(&mut context);
+    let (after, total) = stats(&context);
+    assert_eq!(
+        (
+            after.live_cells,
+            after.awaiting_cleanup,
+            after.callbacks_delivered,
+            after.callback_errors
+        ),
+        (1, 0, 2, 1)
+    );
+    assert_eq!(
+        (total.registries, total.live_cells, total.callback_errors),
+        (1, 1, 1)
+    );
+}
