@@ -13,7 +13,7 @@ use boa_engine::{
 };
 use boa_gc::{Finalize, Trace};
 
-use crate::cells::{CellId, CellStore};
+use crate::cells::{CellId, CellStore, Link, Role};
 use crate::host::HostState;
 use crate::notify::{Inbox, Note, RegistryId};
 
@@ -87,7 +87,7 @@ impl Class for RegistryData {
             .and_then(JsValue::as_callable)
             .ok_or_else(|| JsNativeError::typ().with_message("unreachable: checked in step 2"))?;
         let host = HostState::of(context)?;
-        let inbox = Inbox::new(host.next_registry_id(), host.queue());
+        let inbox = Inbox::new(host.next_registry_id(), &host.queue());
         Ok(Self {
             // 4. Let fn be the active function object.
             // 5. Set finalizationRegistry.[[Realm]] to fn.[[Realm]].
@@ -269,69 +269,87 @@ fn register(this: &JsValue, args: &[JsValue], context: &mut Context) -> JsResult
     // 6. Let cell be the Record { [[WeakRefTarget]]: target, [[HeldValue]]: heldValue,
     //    [[UnregisterToken]]: unregisterToken }.
     // 7. Append cell to finalizationRegistry.[[Cells]].
-    let target_note = note_of(&registry, &target_key, context)?;
-    let token_note = match &token_key {
-        Some(key) => note_of(&registry, key, context)?,
-        None => None,
-    };
-    let mut data = registry
+    //    The held value goes into the slab first; then the target and the token learn the cell id
+    //    (an allocation there may collect: the cell is already traced, the target is rooted here).
+    let id = registry
         .downcast_mut::<RegistryData>()
-        .expect("checked by RequireInternalSlot");
-    let id = data.cells.insert(held_value);
-    match &target_note {
-        Some(note) => attach(note, id, &data.cells, |n| &n.target_cells),
-        None => watch_symbol_target(id),
+        .expect("checked by RequireInternalSlot")
+        .cells
+        .insert(held_value);
+    let token_is_target = match (&target_key, &token_key) {
+        (WeakKey::Object(target), Some(WeakKey::Object(token))) => JsObject::equals(target, token),
+        _ => false,
+    };
+    match &target_key {
+        WeakKey::Object(target) => {
+            let role = if token_is_target {
+                Role::Both
+            } else {
+                Role::Target
+            };
+            attach(&registry, target, id, role, context)?;
+        }
+        WeakKey::Symbol(_) => watch_symbol_target(id),
     }
-    match (&token_key, &token_note) {
-        (_, Some(note)) => attach(note, id, &data.cells, |n| &n.token_cells),
-        (Some(WeakKey::Symbol(symbol)), None) => data.cells.index_symbol_token(symbol.hash(), id),
-        (Some(WeakKey::Object(_)) | None, None) => {}
+    match &token_key {
+        Some(WeakKey::Object(token)) if !token_is_target => {
+            attach(&registry, token, id, Role::Token, context)?;
+        }
+        Some(WeakKey::Symbol(symbol)) => registry
+            .downcast_mut::<RegistryData>()
+            .expect("checked by RequireInternalSlot")
+            .cells
+            .index_symbol_token(symbol.hash(), id),
+        Some(WeakKey::Object(_)) | None => {}
     }
     // 8. Return undefined.
     Ok(JsValue::undefined())
 }
 
-/// The note of an object key in `registry`; symbols have none.
+/// The note of `object` in `registry`, if the registry has seen the object before.
 fn note_of(
     registry: &JsObject,
-    key: &WeakKey,
+    object: &JsObject,
     context: &mut Context,
 ) -> JsResult<Option<JsObject>> {
-    let WeakKey::Object(object) = key else {
-        return Ok(None);
-    };
-    // The map is cloned out so that no borrow of the registry is held while it allocates (and may
-    // collect).
+    // The map is cloned out so that no borrow of the registry is held while it runs.
     let notes = registry
         .downcast_ref::<RegistryData>()
         .expect("checked by RequireInternalSlot")
         .notes
         .clone();
-    let note = match notes.get(object, context)?.as_object() {
-        Some(note) => note,
-        None => {
-            let inbox = Rc::clone(
-                &registry
-                    .downcast_ref::<RegistryData>()
-                    .expect("checked")
-                    .inbox,
-            );
-            let note = ObjectInitializer::with_native_data(Note::new(inbox), context).build();
-            notes.set(object, note.clone().into(), context)?;
-            note
-        }
-    };
-    Ok(Some(note))
+    Ok(notes.get(object, context)?.as_object())
 }
 
+/// Records that `object` plays `role` in the cell `id`: in its note's link if it has a note, else in
+/// a new note made with that link (one object and one weak-map entry, the floor of this design).
 fn attach(
-    note: &JsObject,
+    registry: &JsObject,
+    object: &JsObject,
     id: CellId,
-    cells: &CellStore<JsValue>,
-    list: impl Fn(&Note) -> &std::cell::RefCell<crate::cells::CellList>,
-) {
-    let note = note.downcast_ref::<Note>().expect("notes hold Note data");
-    list(&note).borrow_mut().push(id, cells);
+    role: Role,
+    context: &mut Context,
+) -> JsResult<()> {
+    if let Some(note) = note_of(registry, object, context)? {
+        let note = note.downcast_ref::<Note>().expect("notes hold Note data");
+        let link = registry
+            .downcast_mut::<RegistryData>()
+            .expect("checked by RequireInternalSlot")
+            .cells
+            .link(note.token_cells.get(), id, role);
+        note.token_cells.set(link);
+        return Ok(());
+    }
+    let (notes, inbox) = {
+        let data = registry
+            .downcast_ref::<RegistryData>()
+            .expect("checked by RequireInternalSlot");
+        (data.notes.clone(), Rc::clone(&data.inbox))
+    };
+    let note =
+        ObjectInitializer::with_native_data(Note::new(inbox, Link::one(role, id)), context).build();
+    notes.set(object, note.into(), context)?;
+    Ok(())
 }
 
 /// What happens to a cell whose target is a symbol.

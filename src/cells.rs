@@ -1,22 +1,124 @@
 //! Cell storage and the unregister-token index of one registry.
 //!
 //! The spec's `[[Cells]]` list is split in two so that every operation costs what the issue asks:
-//! a generational slab holds the held values (`register` O(1), removal O(1)), and small lists of
-//! [`CellId`]s hang off each target and each token (in its notification object, or in
-//! [`CellStore::symbol_tokens`] for symbols), so `unregister(token)` visits only that token's cells and
-//! a cleanup run visits only the dead targets' cells. A list may keep ids of cells that were removed
-//! meanwhile: the generation in each id tells them apart, and [`CellList::push`] compacts a list before
-//! it grows, so stale ids never dominate.
+//! a generational slab holds the held values (`register` O(1), removal O(1)), and each target and
+//! each object token knows its own cells through a [`Link`] kept in its notification object (symbol
+//! tokens through [`CellStore::symbol_tokens`]), so `unregister(token)` visits only that token's
+//! cells and a cleanup run visits only the dead targets' cells.
+//!
+//! A `Link` is one word: the common cases (an object that is the target of one cell, the token of
+//! one cell, or both for the same cell) are stored inline and cost no allocation; an object with more
+//! cells points to a [`Spill`] entry of the store that lists them, each with the object's role. Links and lists may keep ids
+//! of cells that were removed meanwhile: the generation in each id tells them apart, an inline id that
+//! went stale is simply overwritten, and [`CellList::push`] compacts a list before it grows.
 
 use std::collections::{HashMap, VecDeque};
 
 use boa_gc::{custom_trace, Finalize, Trace};
 
 /// The identity of one cell: a slab index plus the generation of that slot when the cell was made.
+/// Generations of live cells are odd; a slot's generation never wraps (see [`CellStore::remove`]).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub(crate) struct CellId {
     index: u32,
     generation: u32,
+}
+
+/// Bits of a [`Link`] that say what it holds; the index sits above them, the generation in the high
+/// half.
+const TAG_BITS: u32 = 3;
+const TAG_MASK: u64 = (1 << TAG_BITS) - 1;
+/// Slab indices (and spill indices) must fit in the 29 bits a link leaves them.
+const MAX_INDEX: u32 = (1 << (32 - TAG_BITS)) - 1;
+
+const EMPTY: u64 = 0;
+const TARGET: u64 = 1;
+const TOKEN: u64 = 2;
+const BOTH: u64 = 3;
+const SPILL: u64 = 4;
+
+/// The role of one object in one cell.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Role {
+    /// The object is the cell's target.
+    Target,
+    /// The object is the cell's unregister token.
+    Token,
+    /// The object is the cell's target and its token.
+    Both,
+}
+
+impl Role {
+    fn tag(self) -> u64 {
+        match self {
+            Self::Target => TARGET,
+            Self::Token => TOKEN,
+            Self::Both => BOTH,
+        }
+    }
+}
+
+/// What one object (a target, a token or both) knows about its cells, in one word.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Link(u64);
+
+/// A decoded [`Link`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Linked {
+    Empty,
+    One(Role, CellId),
+    Spill(u32),
+}
+
+impl std::fmt::Debug for Link {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        self.decode().fmt(f)
+    }
+}
+
+impl Link {
+    /// No cell.
+    pub(crate) const EMPTY: Self = Self(EMPTY);
+
+    /// One cell, in which the object plays `role`.
+    pub(crate) fn one(role: Role, id: CellId) -> Self {
+        Self(u64::from(id.generation) << 32 | u64::from(id.index) << TAG_BITS | role.tag())
+    }
+
+    fn spill(index: u32) -> Self {
+        Self(u64::from(index) << TAG_BITS | SPILL)
+    }
+
+    fn decode(self) -> Linked {
+        #[allow(clippy::cast_possible_truncation)]
+        let index = (self.0 >> TAG_BITS) as u32 & MAX_INDEX;
+        #[allow(clippy::cast_possible_truncation)]
+        let generation = (self.0 >> 32) as u32;
+        let id = CellId { index, generation };
+        match self.0 & TAG_MASK {
+            TARGET => Linked::One(Role::Target, id),
+            TOKEN => Linked::One(Role::Token, id),
+            BOTH => Linked::One(Role::Both, id),
+            SPILL => Linked::Spill(index),
+            _ => Linked::Empty,
+        }
+    }
+
+    /// Whether the death of the object matters to the registry: it is the target of some cell, or it
+    /// has a spill entry to release.
+    pub(crate) fn reports_death(self) -> bool {
+        matches!(self.0 & TAG_MASK, TARGET | BOTH | SPILL)
+    }
+
+    /// The token side of the link, for `unregister`: what [`CellStore::remove_all`] needs to remove
+    /// the cells whose token is this object, and the link that remains.
+    pub(crate) fn take_token(self) -> (Option<Link>, Link) {
+        match self.decode() {
+            Linked::One(Role::Token | Role::Both, _) => (Some(self), Self::EMPTY),
+            Linked::Spill(_) => (Some(self), self),
+            Linked::One(Role::Target, _) | Linked::Empty => (None, self),
+        }
+    }
 }
 
 /// The cell ids attached to one target or one token.
@@ -26,9 +128,9 @@ pub(crate) struct CellList(Vec<CellId>);
 impl CellList {
     /// Appends `id`, dropping ids of removed cells first whenever the list would otherwise grow
     /// (amortized O(1): after a compaction that leaves the list more than half full it grows anyway).
-    pub(crate) fn push<H>(&mut self, id: CellId, store: &CellStore<H>) {
+    fn push(&mut self, id: CellId, live: impl Fn(CellId) -> bool) {
         if self.0.len() == self.0.capacity() && !self.0.is_empty() {
-            self.0.retain(|id| store.contains(*id));
+            self.0.retain(|id| live(*id));
             if self.0.len() * 2 > self.0.capacity() {
                 self.0.reserve(self.0.len());
             }
@@ -37,30 +139,73 @@ impl CellList {
     }
 
     /// Takes every id out, leaving the list empty.
-    pub(crate) fn take(&mut self) -> Vec<CellId> {
+    fn take(&mut self) -> Vec<CellId> {
         std::mem::take(&mut self.0)
     }
 }
 
-/// One slot of the slab: the held value of a live cell, or nothing.
+/// The cells of an object with more than a [`Link`] holds inline: one `Link::one(role, id)` each.
+#[derive(Debug, Default)]
+struct Spill(Vec<Link>);
+
+impl Spill {
+    /// Appends `link`, dropping links to removed cells first whenever the list would otherwise grow
+    /// (amortized O(1), as [`CellList::push`]).
+    fn push(&mut self, link: Link, live: impl Fn(CellId) -> bool) {
+        let list = &mut self.0;
+        if list.len() == list.capacity() && !list.is_empty() {
+            list.retain(|link| match link.decode() {
+                Linked::One(_, id) => live(id),
+                Linked::Spill(_) | Linked::Empty => false,
+            });
+            if list.len() * 2 > list.capacity() {
+                list.reserve(list.len());
+            }
+        }
+        list.push(link);
+    }
+}
+
+/// One slot of the slab: the held value of a live cell (odd generation), or `H::default()` and the
+/// next free slot (even generation).
 #[derive(Debug)]
 struct Slot<H> {
+    held: H,
     generation: u32,
-    held: Option<H>,
+    next_free: u32,
+}
+
+/// The end of the free list.
+const NO_SLOT: u32 = u32::MAX;
+
+/// A slot whose generation reached this is retired instead of reused, so generations never wrap and
+/// an old id can never name a new cell.
+const RETIRE_AT: u32 = u32::MAX - 1;
+
+fn slot_contains<H>(slots: &[Slot<H>], id: CellId) -> bool {
+    slots
+        .get(id.index as usize)
+        .is_some_and(|slot| slot.generation == id.generation)
 }
 
 /// The cells of one registry (the spec's `[[Cells]]`), keyed by [`CellId`].
 #[derive(Debug)]
 pub(crate) struct CellStore<H> {
     slots: Vec<Slot<H>>,
-    free: Vec<u32>,
+    /// The first free slot; free slots are chained through [`Slot::next_free`].
+    free: u32,
     /// Every generation handed out so far is below this, so ids into a released slab never match.
     generation_floor: u32,
     live: usize,
-    /// Cells whose target died (`[[WeakRefTarget]]` is empty), oldest first, awaiting delivery.
-    pending: VecDeque<CellId>,
+    /// Cells whose target died (`[[WeakRefTarget]]` is empty), oldest first, awaiting delivery: each
+    /// a `Link::one(Role::Target | Role::Both, id)`, so an inbox's list can become this queue as is.
+    pending: VecDeque<Link>,
+    /// The id lists of objects with several cells, indexed by [`Link`]s; released when the object
+    /// dies.
+    spills: Vec<Spill>,
+    free_spills: Vec<u32>,
     /// The token index for symbol tokens, keyed by the symbol's never-reused hash. Object tokens keep
-    /// their lists in their notification object instead.
+    /// their cells in their notification object's [`Link`] instead.
     symbol_tokens: HashMap<u64, CellList>,
 }
 
@@ -68,10 +213,12 @@ impl<H> Default for CellStore<H> {
     fn default() -> Self {
         Self {
             slots: Vec::new(),
-            free: Vec::new(),
+            free: NO_SLOT,
             generation_floor: 0,
             live: 0,
             pending: VecDeque::new(),
+            spills: Vec::new(),
+            free_spills: Vec::new(),
             symbol_tokens: HashMap::new(),
         }
     }
@@ -83,39 +230,44 @@ impl<H> Finalize for CellStore<H> {}
 unsafe impl<H: Trace> Trace for CellStore<H> {
     custom_trace!(this, mark, {
         for slot in &this.slots {
-            if let Some(held) = &slot.held {
-                mark(held);
+            if slot.generation & 1 == 1 {
+                mark(&slot.held);
             }
         }
     });
 }
 
-impl<H> CellStore<H> {
+impl<H: Default> CellStore<H> {
     /// Stores a new cell with its held value (register, step 6 and 7).
     pub(crate) fn insert(&mut self, held: H) -> CellId {
         self.live += 1;
-        if let Some(index) = self.free.pop() {
+        if self.free != NO_SLOT {
+            let index = self.free;
             let slot = &mut self.slots[index as usize];
-            slot.held = Some(held);
+            self.free = slot.next_free;
+            slot.generation += 1;
+            slot.held = held;
             return CellId {
                 index,
                 generation: slot.generation,
             };
         }
-        let index = u32::try_from(self.slots.len()).expect("more than 2^32 cells in one registry");
-        let generation = self.generation_floor;
+        let index = u32::try_from(self.slots.len())
+            .ok()
+            .filter(|&index| index <= MAX_INDEX)
+            .expect("more than 2^29 cells in one registry");
+        let generation = self.generation_floor + 1;
         self.slots.push(Slot {
+            held,
             generation,
-            held: Some(held),
+            next_free: NO_SLOT,
         });
         CellId { index, generation }
     }
 
     /// Whether `id` names a cell that is still in `[[Cells]]`.
     pub(crate) fn contains(&self, id: CellId) -> bool {
-        self.slots
-            .get(id.index as usize)
-            .is_some_and(|slot| slot.generation == id.generation && slot.held.is_some())
+        slot_contains(&self.slots, id)
     }
 
     /// Removes the cell `id` and returns its held value, or `None` if it was already removed.
@@ -124,9 +276,12 @@ impl<H> CellStore<H> {
         if slot.generation != id.generation {
             return None;
         }
-        let held = slot.held.take()?;
-        slot.generation = slot.generation.wrapping_add(1);
-        self.free.push(id.index);
+        let held = std::mem::take(&mut slot.held);
+        slot.generation += 1;
+        if slot.generation < RETIRE_AT {
+            slot.next_free = self.free;
+            self.free = id.index;
+        }
         self.live -= 1;
         if self.live == 0 {
             self.shrink();
@@ -135,41 +290,137 @@ impl<H> CellStore<H> {
     }
 
     /// Gives the memory of an empty slab back once everything was delivered or unregistered. Ids
-    /// still held by lists stay invalid because new slots start above every generation used so far.
+    /// still held by links and lists stay invalid because new slots start above every generation
+    /// used so far (a slab whose generations climbed past half their range is kept instead, its
+    /// slots retiring one by one).
     fn shrink(&mut self) {
         if self.slots.len() > 64 {
             let next = self.slots.iter().map(|slot| slot.generation).max();
-            self.generation_floor = next.unwrap_or(0).max(self.generation_floor);
+            let next = next.unwrap_or(0).max(self.generation_floor);
+            if next > u32::MAX / 2 {
+                return;
+            }
+            self.generation_floor = next;
             self.slots = Vec::new();
-            self.free = Vec::new();
+            self.free = NO_SLOT;
             self.pending = VecDeque::new();
         }
     }
 
-    /// Removes every cell of `ids` that is still present; true if any was (unregister, step 5).
-    pub(crate) fn remove_all(&mut self, ids: Vec<CellId>) -> bool {
+    /// The link of an object that was `link` and now also plays `role` in the new cell `id`.
+    pub(crate) fn link(&mut self, link: Link, id: CellId, role: Role) -> Link {
+        let new = Link::one(role, id);
+        let index = match link.decode() {
+            Linked::Empty => return new,
+            Linked::One(_, old) if !self.contains(old) => return new,
+            Linked::One(..) => return Link::spill(self.new_spill([link, new])),
+            Linked::Spill(index) => index,
+        };
+        let slots = &self.slots;
+        self.spills[index as usize].push(new, |id| slot_contains(slots, id));
+        link
+    }
+
+    /// A spill entry holding exactly `links`.
+    fn new_spill(&mut self, links: [Link; 2]) -> u32 {
+        let spill = Spill(Vec::from(links));
+        if let Some(index) = self.free_spills.pop() {
+            self.spills[index as usize] = spill;
+            return index;
+        }
+        let index = u32::try_from(self.spills.len())
+            .ok()
+            .filter(|&index| index <= MAX_INDEX)
+            .expect("more than 2^29 objects with several cells in one registry");
+        self.spills.push(spill);
+        index
+    }
+
+    /// Removes every cell whose token is named by `links` (from [`Link::take_token`] or
+    /// [`CellStore::take_symbol_token`]); true if any was still present (unregister, step 5).
+    pub(crate) fn remove_all(&mut self, links: Vec<Link>) -> bool {
         let mut removed = false;
-        for id in ids {
-            removed |= self.remove(id).is_some();
+        for link in links {
+            match link.decode() {
+                Linked::One(_, id) => removed |= self.remove(id).is_some(),
+                Linked::Spill(index) => {
+                    let mut list = std::mem::take(&mut self.spills[index as usize].0);
+                    list.retain(|link| match link.decode() {
+                        Linked::One(Role::Token | Role::Both, id) => {
+                            removed |= self.remove(id).is_some();
+                            false
+                        }
+                        Linked::One(Role::Target, id) => self.contains(id),
+                        Linked::Spill(_) | Linked::Empty => false,
+                    });
+                    self.spills[index as usize].0 = list;
+                }
+                Linked::Empty => {}
+            }
         }
         removed
     }
 
-    /// Marks the targets of `ids` dead: their cells now await delivery.
-    pub(crate) fn targets_died(&mut self, ids: Vec<CellId>) {
-        self.pending.extend(ids);
+    /// The objects of `links` died: the cells they were the target of now await delivery, and their
+    /// spill entries are released.
+    pub(crate) fn targets_died(&mut self, links: Vec<Link>) {
+        let simple =
+            |link: &Link| matches!(link.decode(), Linked::One(Role::Target | Role::Both, _));
+        if self.pending.is_empty() && links.iter().all(simple) {
+            // The common case: one cell per dead target; the list becomes the queue without a copy.
+            self.pending = VecDeque::from(links);
+            return;
+        }
+        for link in links {
+            match link.decode() {
+                Linked::One(Role::Target | Role::Both, _) => self.pending.push_back(link),
+                Linked::Spill(index) => {
+                    let spill = std::mem::take(&mut self.spills[index as usize]);
+                    self.pending
+                        .extend(spill.0.into_iter().filter(|link| simple(link)));
+                    self.free_spills.push(index);
+                }
+                Linked::One(Role::Token, _) | Linked::Empty => {}
+            }
+        }
     }
 
     /// Takes the next cell whose target died and returns its held value (cleanup, step 3.a and 3.b).
     pub(crate) fn next_pending(&mut self) -> Option<H> {
-        while let Some(id) = self.pending.pop_front() {
-            if let Some(held) = self.remove(id) {
-                return Some(held);
+        while let Some(link) = self.pending.pop_front() {
+            if let Linked::One(_, id) = link.decode() {
+                if let Some(held) = self.remove(id) {
+                    return Some(held);
+                }
             }
         }
         None
     }
 
+    /// Attaches `id` to the symbol token `symbol`.
+    pub(crate) fn index_symbol_token(&mut self, symbol: u64, id: CellId) {
+        let slots = &self.slots;
+        self.symbol_tokens
+            .entry(symbol)
+            .or_default()
+            .push(id, |id| slot_contains(slots, id));
+    }
+
+    /// Detaches every cell indexed under the symbol token `symbol`, for [`CellStore::remove_all`].
+    pub(crate) fn take_symbol_token(&mut self, symbol: u64) -> Vec<Link> {
+        self.symbol_tokens
+            .remove(&symbol)
+            .map(|mut list| {
+                list.take()
+                    .into_iter()
+                    .map(|id| Link::one(Role::Token, id))
+                    .collect()
+            })
+            .unwrap_or_default()
+    }
+}
+
+impl<H> CellStore<H> {
     /// Whether some dead cell may still await delivery.
     pub(crate) fn has_pending(&self) -> bool {
         !self.pending.is_empty()
@@ -177,27 +428,18 @@ impl<H> CellStore<H> {
 
     /// The number of cells whose target died and whose callback has not run yet.
     pub(crate) fn pending_len(&self) -> usize {
-        self.pending.iter().filter(|id| self.contains(**id)).count()
+        self.pending
+            .iter()
+            .filter(|link| match link.decode() {
+                Linked::One(_, id) => slot_contains(&self.slots, id),
+                Linked::Spill(_) | Linked::Empty => false,
+            })
+            .count()
     }
 
     /// The number of cells in `[[Cells]]`.
     pub(crate) fn len(&self) -> usize {
         self.live
-    }
-
-    /// Attaches `id` to the symbol token `symbol`.
-    pub(crate) fn index_symbol_token(&mut self, symbol: u64, id: CellId) {
-        let mut list = self.symbol_tokens.remove(&symbol).unwrap_or_default();
-        list.push(id, self);
-        self.symbol_tokens.insert(symbol, list);
-    }
-
-    /// Detaches and returns every cell id indexed under the symbol token `symbol`.
-    pub(crate) fn take_symbol_token(&mut self, symbol: u64) -> Vec<CellId> {
-        self.symbol_tokens
-            .remove(&symbol)
-            .map(|mut list| list.take())
-            .unwrap_or_default()
     }
 }
 
@@ -229,12 +471,32 @@ mod tests {
     }
 
     #[test]
+    fn a_slot_retires_instead_of_wrapping_its_generation() {
+        let mut store = CellStore::default();
+        let keep = store.insert(0);
+        let first = store.insert(1);
+        store.slots[first.index as usize].generation = RETIRE_AT - 3;
+        let old = CellId {
+            index: first.index,
+            generation: RETIRE_AT - 3,
+        };
+        assert_eq!(store.remove(old), Some(1));
+        let next = store.insert(2);
+        assert_eq!(next.index, first.index);
+        assert_eq!(next.generation, RETIRE_AT - 1);
+        store.remove(next);
+        let after = store.insert(3);
+        assert_ne!(after.index, first.index, "the slot retired");
+        assert!(store.contains(keep) && !store.contains(old) && !store.contains(next));
+    }
+
+    #[test]
     fn pending_cells_are_delivered_once_in_order_and_skip_removed_ones() {
         let mut store = CellStore::default();
         let ids: Vec<_> = (0..4).map(|i| store.insert(i)).collect();
         store.remove(ids[1]);
-        store.targets_died(ids.clone());
-        store.targets_died(vec![ids[0]]);
+        store.targets_died(ids.iter().map(|&id| Link::one(Role::Target, id)).collect());
+        store.targets_died(vec![Link::one(Role::Both, ids[0])]);
         let delivered: Vec<_> = std::iter::from_fn(|| store.next_pending()).collect();
         assert_eq!(delivered, vec![0, 2, 3]);
         assert_eq!(store.len(), 0);
@@ -258,14 +520,62 @@ mod tests {
     }
 
     #[test]
+    fn links_stay_inline_for_one_cell_and_spill_for_more() {
+        let mut store = CellStore::default();
+        let a = store.insert(1);
+        let link = store.link(Link::EMPTY, a, Role::Both);
+        assert_eq!(link.decode(), Linked::One(Role::Both, a));
+        // A second registration of the same object spills, keeping both roles of `a`.
+        let b = store.insert(2);
+        let link = store.link(link, b, Role::Target);
+        assert!(matches!(link.decode(), Linked::Spill(_)));
+        // unregister(object) removes `a` only; the target side still has `b`.
+        let (token, rest) = link.take_token();
+        assert_eq!(rest, link);
+        assert!(store.remove_all(token.into_iter().collect()));
+        assert!(!store.contains(a) && store.contains(b));
+        store.targets_died(vec![rest]);
+        assert_eq!(store.next_pending(), Some(2));
+        assert_eq!(store.free_spills.len(), 1, "the spill entry was released");
+    }
+
+    #[test]
+    fn a_stale_inline_id_is_overwritten() {
+        let mut store = CellStore::default();
+        let a = store.insert(1);
+        let link = store.link(Link::EMPTY, a, Role::Target);
+        store.remove(a);
+        let b = store.insert(2);
+        let link = store.link(link, b, Role::Target);
+        assert_eq!(link.decode(), Linked::One(Role::Target, b));
+        assert!(store.spills.is_empty());
+    }
+
+    #[test]
+    fn token_links_give_up_their_cells_once() {
+        let mut store = CellStore::default();
+        let a = store.insert(1);
+        let link = store.link(Link::EMPTY, a, Role::Token);
+        assert!(
+            !link.reports_death(),
+            "a token's death needs no cleanup job"
+        );
+        let (token, rest) = link.take_token();
+        assert_eq!(rest, Link::EMPTY);
+        assert!(store.remove_all(token.into_iter().collect()));
+        let (token, _) = Link::one(Role::Target, a).take_token();
+        assert!(token.is_none());
+    }
+
+    #[test]
     fn lists_compact_instead_of_growing_with_stale_ids() {
         let mut store = CellStore::default();
         let mut list = CellList::default();
         let keep = store.insert(0);
-        list.push(keep, &store);
+        list.push(keep, |id| store.contains(id));
         for i in 0..10_000 {
             let id = store.insert(i);
-            list.push(id, &store);
+            list.push(id, |id| store.contains(id));
             store.remove(id);
         }
         assert!(list.0.capacity() <= 8, "capacity {}", list.0.capacity());

@@ -3,9 +3,12 @@
 //! boa_gc gives outside crates no weak pointer to a `JsObject`, but it does finalize the values of a
 //! `WeakMap` whose keys die. Each registry therefore owns a `WeakMap` from every object it sees (a
 //! target or a token) to a small [`Note`] object. When the object dies, its note is finalized *inside
-//! the collector*: the finalizer may not allocate or touch the `Context`, so it only moves the ids of
-//! the dead target's cells into the registry's [`Inbox`] and puts the inbox on the context's
-//! [`CleanupQueue`]. Everything JS-visible happens later, in a cleanup job.
+//! the collector*: the finalizer may not allocate or touch the `Context`, so it only records the
+//! note's [`Link`] (which names the dead target's cells) in the registry's [`Inbox`] and puts the
+//! inbox on the context's [`CleanupQueue`]. Everything JS-visible happens later, in a cleanup job.
+//!
+//! A note is as small as a notification object can be: the inbox pointer and one [`Link`] word, so
+//! one registration costs one weak-map entry, one 16-byte note and one 16-byte slab slot.
 //!
 //! Notes are never deleted from or replaced in the map (that would finalize them early); a note for an
 //! object that no longer has cells simply waits for the object to die. When the registry itself dies,
@@ -13,12 +16,12 @@
 
 use std::cell::{Cell, RefCell};
 use std::collections::VecDeque;
-use std::rc::Rc;
+use std::rc::{Rc, Weak};
 
 use boa_engine::JsData;
 use boa_gc::{Finalize, Trace};
 
-use crate::cells::{CellId, CellList};
+use crate::cells::Link;
 
 /// Identifies a registry inside one context's host state.
 pub(crate) type RegistryId = u64;
@@ -54,21 +57,24 @@ impl CleanupQueue {
 #[derive(Debug)]
 pub(crate) struct Inbox {
     registry: RegistryId,
-    dead_cells: RefCell<Vec<CellId>>,
+    /// The links of the notes whose objects died, resolved into cells by the cleanup job.
+    dead_cells: RefCell<Vec<Link>>,
     registry_died: Cell<bool>,
     queued: Cell<bool>,
-    queue: Rc<CleanupQueue>,
+    /// Weak: the queue holds inboxes, so a strong pointer back would leak both once the context
+    /// (the queue's owner) is gone.
+    queue: Weak<CleanupQueue>,
 }
 
 impl Inbox {
     /// A new, empty inbox for `registry`, reporting to `queue`.
-    pub(crate) fn new(registry: RegistryId, queue: Rc<CleanupQueue>) -> Rc<Self> {
+    pub(crate) fn new(registry: RegistryId, queue: &Rc<CleanupQueue>) -> Rc<Self> {
         Rc::new(Self {
             registry,
             dead_cells: RefCell::default(),
             registry_died: Cell::new(false),
             queued: Cell::new(false),
-            queue,
+            queue: Rc::downgrade(queue),
         })
     }
 
@@ -82,19 +88,22 @@ impl Inbox {
         self.registry_died.get()
     }
 
-    /// The number of cell ids recorded since the last cleanup job (some may have been unregistered).
+    /// The number of dead objects recorded since the last cleanup job: for objects with one cell,
+    /// the number of cells (some may have been unregistered meanwhile).
     pub(crate) fn dead_len(&self) -> usize {
         self.dead_cells.borrow().len()
     }
 
-    /// Takes the cells whose targets died since the last call.
-    pub(crate) fn take_dead_cells(&self) -> Vec<CellId> {
+    /// Takes the links of the objects that died since the last call (for `CellStore::targets_died`).
+    pub(crate) fn take_dead_cells(&self) -> Vec<Link> {
         std::mem::take(&mut self.dead_cells.borrow_mut())
     }
 
     /// Asks for another cleanup job (used when a callback threw with cells left to deliver).
     pub(crate) fn requeue(self: &Rc<Self>) {
-        self.queue.push(Rc::clone(self));
+        if let (false, Some(queue)) = (self.queued.get(), self.queue.upgrade()) {
+            queue.push(Rc::clone(self));
+        }
     }
 
     /// Called from a finalizer: records that the registry died, so its host entry can be released.
@@ -103,12 +112,12 @@ impl Inbox {
         self.requeue();
     }
 
-    /// Called from a finalizer: records that a target with these cells died.
-    fn notify_target_died(self: &Rc<Self>, cells: Vec<CellId>) {
-        if cells.is_empty() || self.registry_died.get() {
+    /// Called from a finalizer: records that an object with this link died.
+    fn notify_target_died(self: &Rc<Self>, link: Link) {
+        if self.registry_died.get() {
             return;
         }
-        self.dead_cells.borrow_mut().extend(cells);
+        self.dead_cells.borrow_mut().push(link);
         self.requeue();
     }
 }
@@ -121,29 +130,65 @@ impl Inbox {
 #[boa_gc(unsafe_empty_trace)]
 pub(crate) struct Note {
     inbox: Rc<Inbox>,
-    /// The cells that have this object as their target.
-    pub(crate) target_cells: RefCell<CellList>,
-    /// The cells that have this object as their unregister token.
-    pub(crate) token_cells: RefCell<CellList>,
+    /// The cells of this object, as their target and as their token, in one [`Link`] word.
+    ///
+    /// The name is the one `unregister` uses to take the token's cells
+    /// (`token_cells.borrow_mut().take()`); it holds the target side too.
+    pub(crate) token_cells: NoteCells,
 }
 
 impl Note {
-    /// A note with no cells yet, reporting to `inbox`.
-    pub(crate) fn new(inbox: Rc<Inbox>) -> Self {
+    /// A note reporting to `inbox` for an object whose cells are `link`.
+    pub(crate) fn new(inbox: Rc<Inbox>, link: Link) -> Self {
         Self {
             inbox,
-            target_cells: RefCell::default(),
-            token_cells: RefCell::default(),
+            token_cells: NoteCells(Cell::new(link)),
         }
+    }
+}
+
+/// The [`Link`] of one note. Touched only outside allocations and from the note's own finalizer.
+#[derive(Debug)]
+pub(crate) struct NoteCells(Cell<Link>);
+
+impl NoteCells {
+    /// The object's cells.
+    pub(crate) fn get(&self) -> Link {
+        self.0.get()
+    }
+
+    /// Replaces the object's cells.
+    pub(crate) fn set(&self, link: Link) {
+        self.0.set(link);
+    }
+
+    /// Access to the token side, for `unregister`.
+    pub(crate) fn borrow_mut(&self) -> TokenSide<'_> {
+        TokenSide(&self.0)
+    }
+}
+
+/// The token side of a note's cells (see [`NoteCells::borrow_mut`]).
+pub(crate) struct TokenSide<'a>(&'a Cell<Link>);
+
+impl TokenSide<'_> {
+    /// Detaches the cells whose token is this object, for `CellStore::remove_all`; the note keeps the
+    /// cells whose target it is.
+    pub(crate) fn take(&mut self) -> Vec<Link> {
+        let (token, rest) = self.0.get().take_token();
+        self.0.set(rest);
+        token.into_iter().collect()
     }
 }
 
 impl Finalize for Note {
     /// Runs inside the collector when the object dies (or the registry's map dies): no allocation of
-    /// GC values, no `Context`; only plain Rust bookkeeping. A dead token needs nothing: its cells can
-    /// no longer be unregistered, and their ids vanish with this note.
+    /// GC values, no `Context`; only plain Rust bookkeeping. An object that was only a token needs
+    /// nothing: its cells can no longer be unregistered, and their ids vanish with this note.
     fn finalize(&self) {
-        let cells = self.target_cells.borrow_mut().take();
-        self.inbox.notify_target_died(cells);
+        let link = self.token_cells.get();
+        if link.reports_death() {
+            self.inbox.notify_target_died(link);
+        }
     }
 }

@@ -1,11 +1,269 @@
-//! `cargo xtask stress` (to be written).
+//! `cargo xtask stress`: the long modes of the reliability checks.
+//!
+//! - model check (default): `--seeds N` random programs from `--start S` on, checked against the
+//!   reference model; every 8th group also runs two programs interleaved in two `Context`s of one
+//!   thread; programs run on `--jobs` threads at once (a `Context` per thread). A failing seed is
+//!   shrunk and written as a script `finreg --expose-gc` replays.
+//! - `--fuzz N`: N random calls of the constructor, `register` and `unregister` with arbitrary
+//!   values and `this`; every outcome must be the spec's (normal result or TypeError), no panic.
+//! - `--load N`: N registrations over `--registries` registries, all dropped and cleaned up; every
+//!   callback must arrive once, and the memory (counting allocator) must come back within 1%. It
+//!   runs the ignored test `load_from_env` of `tests/stress.rs` in release mode, whose binary has
+//!   the counting global allocator (the xtask binary already has the bench's).
+//!
+//! `cargo xtask stress --seeds 0 --fuzz 0 --load 1000000` runs only the load test, and so on.
+
+use std::path::PathBuf;
 use std::process::ExitCode;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::Instant;
+
+pub mod fuzz;
+pub mod load;
+pub mod modelcheck;
+
+use modelcheck::{generate, harness, shrink, FailKind, GenConfig, Program, Totals};
 
 /// Arguments of `cargo xtask stress`.
 #[derive(clap::Args)]
-pub struct Args {}
+pub struct Args {
+    /// Number of random programs (seeds) to check against the model.
+    #[arg(long, default_value_t = 2000)]
+    seeds: u64,
+    /// First seed (default: derived from the clock, printed so a run can be repeated).
+    #[arg(long)]
+    start: Option<u64>,
+    /// Run only this seed, printing its script and log on failure.
+    #[arg(long)]
+    seed: Option<u64>,
+    /// With --seed: print the program as a `finreg --expose-gc` script instead of checking it.
+    #[arg(long, requires = "seed")]
+    script: bool,
+    /// Steps per program (each: up to --acts actions, then a job-loop turn).
+    #[arg(long, default_value_t = 16)]
+    steps: usize,
+    /// Maximum actions per step.
+    #[arg(long, default_value_t = 10)]
+    acts: usize,
+    /// Worker threads (each runs its own Contexts).
+    #[arg(long, default_value_t = 2)]
+    jobs: usize,
+    /// Number of fuzz executions (API calls with arbitrary arguments and `this`).
+    #[arg(long, default_value_t = 200_000)]
+    fuzz: u64,
+    /// Registrations for the load test (0: skip it).
+    #[arg(long, default_value_t = 0)]
+    load: u64,
+    /// Registries for the load test.
+    #[arg(long, default_value_t = 100)]
+    registries: usize,
+    /// Check Boa 0.22's built-in FinalizationRegistry instead of this crate's (it is expected to
+    /// fail: this shows what the checker catches).
+    #[arg(long)]
+    against_builtin: bool,
+    /// Where reproduction scripts of failing seeds go.
+    #[arg(long, default_value = "target/stress")]
+    out: PathBuf,
+    /// Shrinking budget (programs tried per failing seed).
+    #[arg(long, default_value_t = 3000)]
+    shrink_budget: usize,
+}
 
 /// Runs the command.
-pub fn run(_args: Args) -> ExitCode {
+pub fn run(args: Args) -> ExitCode {
+    let mut ok = true;
+    let config = GenConfig {
+        steps: args.steps,
+        acts_per_step: args.acts,
+        ..GenConfig::default()
+    };
+    if let (Some(seed), true) = (args.seed, args.script) {
+        let program = generate(seed, &config);
+        let none = modelcheck::Failure {
+            kind: FailKind::Harness,
+            message: "none: the unshrunk program of this seed".into(),
+            step: program.steps.len() - 1,
+            replay_check: None,
+        };
+        print!("{}", shrink::replay_script(&program, &none));
+        return ExitCode::SUCCESS;
+    }
+    if let Some(seed) = args.seed {
+        return if check_seeds(seed, 1, &config, 1, &args) {
+            ExitCode::SUCCESS
+        } else {
+            ExitCode::FAILURE
+        };
+    }
+    if args.against_builtin {
+        return against_builtin(args.start.unwrap_or(0), args.seeds.min(500), &config);
+    }
+    if args.seeds > 0 {
+        let start = args.start.unwrap_or_else(|| {
+            std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .map_or(0, |d| d.as_secs() % 1_000_000 * 1000)
+        });
+        ok &= check_seeds(start, args.seeds, &config, args.jobs.max(1), &args);
+    }
+    if args.fuzz > 0 {
+        let seed = args.start.unwrap_or(0);
+        ok &= fuzz::run(seed, args.fuzz, args.jobs.max(1));
+    }
+    if args.load > 0 {
+        ok &= load::run(args.load, args.registries);
+    }
+    if ok {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::FAILURE
+    }
+}
+
+/// Checks seeds `start..start + count` on `jobs` threads; prints totals and, for each failing seed,
+/// a shrunk reproduction script. True when nothing failed.
+fn check_seeds(start: u64, count: u64, config: &GenConfig, jobs: usize, args: &Args) -> bool {
+    println!(
+        "model check: seeds {start}..{} ({count} programs of {} steps x up to {} actions), {jobs} threads",
+        start + count,
+        config.steps + 3,
+        config.acts_per_step
+    );
+    let began = Instant::now();
+    let next = Arc::new(AtomicU64::new(0));
+    let totals = Arc::new(Mutex::new(Totals::default()));
+    let failing = Arc::new(Mutex::new(Vec::<(Program, modelcheck::Failure)>::new()));
+    let workers: Vec<_> = (0..jobs)
+        .map(|_| {
+            let (next, totals, failing, config) =
+                (next.clone(), totals.clone(), failing.clone(), *config);
+            std::thread::spawn(move || loop {
+                let i = next.fetch_add(1, Ordering::Relaxed);
+                if i >= count {
+                    break;
+                }
+                let seed = start + i;
+                // Every 8th seed also runs next to the following one, in two Contexts of one
+                // thread.
+                let programs: Vec<Program> = if i % 8 == 7 {
+                    vec![generate(seed, &config), generate(seed ^ (1 << 63), &config)]
+                } else {
+                    vec![generate(seed, &config)]
+                };
+                let outcomes = harness::run_isolated(programs.clone());
+                let mut totals = totals.lock().expect("totals");
+                for (program, outcome) in programs.iter().zip(&outcomes) {
+                    totals.add(program, outcome);
+                    if let Some(failure) = &outcome.failure {
+                        failing
+                            .lock()
+                            .expect("failing")
+                            .push((program.clone(), failure.clone()));
+                    }
+                }
+            })
+        })
+        .collect();
+    for worker in workers {
+        let _ = worker.join();
+    }
+    let totals = *totals.lock().expect("totals");
+    let failing = std::mem::take(&mut *failing.lock().expect("failing"));
+    let c = totals.counts;
+    println!(
+        "model check: {} programs, {} actions, {} events replayed, {} callbacks checked, {} \
+         deliveries required after gc()+turn, {} register/unregister outcomes ({} TypeErrors), {} \
+         reported errors; {} failing programs ({:.1} s)",
+        totals.programs,
+        totals.actions,
+        c.events,
+        c.callbacks,
+        c.required,
+        c.outcomes,
+        c.type_errors,
+        c.reports,
+        totals.failures,
+        began.elapsed().as_secs_f64()
+    );
+    let _ = std::fs::create_dir_all(&args.out);
+    for (program, failure) in &failing {
+        report_failure(program, failure, args);
+    }
+    failing.is_empty()
+}
+
+fn report_failure(program: &Program, failure: &modelcheck::Failure, args: &Args) {
+    println!("FAILED seed {}: {failure}", program.seed);
+    let rerun = |candidate: &Program| {
+        harness::run_isolated(vec![candidate.clone()])
+            .pop()
+            .and_then(|outcome| outcome.failure)
+    };
+    // A failure seen only next to another program cannot be shrunk alone; keep the original.
+    let (shrunk, shrunk_failure) = match rerun(program) {
+        Some(f) if f.kind == failure.kind => {
+            let quiet = std::panic::take_hook();
+            std::panic::set_hook(Box::new(|_| {}));
+            let result = shrink::shrink(program, f, args.shrink_budget, rerun);
+            std::panic::set_hook(quiet);
+            result
+        }
+        _ => {
+            println!("  (does not fail when run alone; not shrunk)");
+            (program.clone(), failure.clone())
+        }
+    };
+    let path = args.out.join(format!("seed-{}.js", program.seed));
+    let script = shrink::replay_script(&shrunk, &shrunk_failure);
+    match std::fs::write(&path, &script) {
+        Ok(()) => println!(
+            "  shrunk from {} to {} actions: {shrunk_failure}\n  reproduce: cargo run --bin finreg -- --expose-gc {}\n  rerun:     cargo xtask stress --seed {}",
+            modelcheck::size(program),
+            modelcheck::size(&shrunk),
+            path.display(),
+            program.seed
+        ),
+        Err(error) => println!("  cannot write {}: {error}", path.display()),
+    }
+    if shrunk_failure.kind == FailKind::Panic {
+        println!("  (a panic: finreg shows it as exit status 101)");
+    }
+}
+
+/// Runs seeds against Boa's built-in registry and counts the failures by kind.
+fn against_builtin(start: u64, count: u64, config: &GenConfig) -> ExitCode {
+    let mut kinds = std::collections::BTreeMap::<String, u64>::new();
+    let mut examples = std::collections::BTreeMap::<String, String>::new();
+    let quiet = std::panic::take_hook();
+    std::panic::set_hook(Box::new(|_| {}));
+    for seed in start..start + count {
+        let program = generate(seed, config);
+        let outcome = std::thread::spawn(move || harness::run_with(&program, true))
+            .join()
+            .map_or_else(
+                |_| Some("Panic".to_string()),
+                |o| {
+                    o.failure.map(|f| {
+                        let kind = format!("{:?}", f.kind);
+                        examples
+                            .entry(kind.clone())
+                            .or_insert_with(|| f.to_string());
+                        kind
+                    })
+                },
+            );
+        *kinds
+            .entry(outcome.unwrap_or_else(|| "passed".into()))
+            .or_default() += 1;
+    }
+    std::panic::set_hook(quiet);
+    println!(
+        "Boa 0.22 built-in registry, seeds {start}..{}: {kinds:?}",
+        start + count
+    );
+    for (kind, example) in examples {
+        println!("  e.g. {kind}: {example}");
+    }
     ExitCode::SUCCESS
 }

@@ -1,0 +1,496 @@
+//! `cargo xtask stress --fuzz N`: N calls of the constructor, `register` and `unregister` with
+//! arbitrary arguments and arbitrary `this` (primitives, symbols registered or not, objects of every
+//! kind, proxies including revoked and throwing ones, other realms' objects, Boa's own registry,
+//! subclasses), in both realms, with collections and job-loop turns in between whose callbacks are
+//! arbitrary callables too. Every call's outcome is predicted from the spec: a normal result of the
+//! right type, a TypeError naming the method, or the error a proxy trap threw. Any other outcome, or
+//! a panic, is a failure.
+
+use std::fmt::Write as _;
+use std::rc::Rc;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
+
+use boa_engine::{
+    context::ContextBuilder, js_string, Context, JsResult, JsValue, NativeFunction, Source,
+};
+use boa_finalization::CleanupExecutor;
+
+use super::modelcheck::rng::Rng;
+
+/// What the spec needs to know about a pool value.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Kind {
+    /// undefined.
+    Undefined,
+    /// Any other primitive except symbols.
+    Primitive,
+    /// `Symbol.for(..)`: cannot be held weakly.
+    Registered,
+    /// A symbol that can be held weakly.
+    Symbol,
+    /// An object.
+    Object {
+        callable: bool,
+        constructor: bool,
+        /// Has [[Cells]] (an instance of this crate's registry, any realm or subclass).
+        registry: bool,
+        /// Reading `prototype` throws: 'S' the sentinel, 'T' a TypeError (revoked proxy).
+        proto_throws: Option<char>,
+    },
+}
+
+const fn obj(callable: bool, constructor: bool, registry: bool) -> Kind {
+    Kind::Object {
+        callable,
+        constructor,
+        registry,
+        proto_throws: None,
+    }
+}
+
+/// The fixed part of the pool: (JS expression, kind).
+const POOL: &[(&str, Kind)] = &[
+    ("undefined", Kind::Undefined),
+    ("null", Kind::Primitive),
+    ("true", Kind::Primitive),
+    ("0", Kind::Primitive),
+    ("-0", Kind::Primitive),
+    ("NaN", Kind::Primitive),
+    ("''", Kind::Primitive),
+    ("'FinalizationRegistry'", Kind::Primitive),
+    ("10n", Kind::Primitive),
+    ("Symbol.for('registered')", Kind::Registered),
+    ("Symbol('unique')", Kind::Symbol),
+    ("Symbol()", Kind::Symbol),
+    ("Symbol.iterator", Kind::Symbol),
+    ("Symbol.unscopables", Kind::Symbol),
+    ("({})", obj(false, false, false)),
+    ("[]", obj(false, false, false)),
+    ("Object.create(null)", obj(false, false, false)),
+    ("function () {}", obj(true, true, false)),
+    ("() => {}", obj(true, false, false)),
+    ("class {}", obj(true, true, false)),
+    ("async function () {}", obj(true, false, false)),
+    ("function* () {}", obj(true, false, false)),
+    ("Math.max", obj(true, false, false)),
+    ("(function () {}).bind(null)", obj(true, true, false)),
+    ("new Proxy({}, {})", obj(false, false, false)),
+    ("new Proxy(function () {}, {})", obj(true, true, false)),
+    (
+        "(() => { const p = Proxy.revocable(function () {}, {}); p.revoke(); return p.proxy; })()",
+        Kind::Object {
+            callable: true,
+            constructor: true,
+            registry: false,
+            proto_throws: Some('T'),
+        },
+    ),
+    (
+        "new Proxy(function () {}, { get() { throw SENTINEL; } })",
+        Kind::Object {
+            callable: true,
+            constructor: true,
+            registry: false,
+            proto_throws: Some('S'),
+        },
+    ),
+    (
+        "(() => { const f = function () {}; f.prototype = 1; return f; })()",
+        obj(true, true, false),
+    ),
+    (
+        "new FinalizationRegistry(() => {})",
+        obj(false, false, true),
+    ),
+    (
+        "new FinalizationRegistry(v => { throw v; })",
+        obj(false, false, true),
+    ),
+    (
+        "new other.FinalizationRegistry(() => {})",
+        obj(false, false, true),
+    ),
+    (
+        "new (class extends FinalizationRegistry {})(() => {})",
+        obj(false, false, true),
+    ),
+    (
+        "new Proxy(new FinalizationRegistry(() => {}), {})",
+        obj(false, false, false),
+    ),
+    ("new BuiltinFR(() => {})", obj(false, false, false)),
+    ("FinalizationRegistry.prototype", obj(false, false, false)),
+    (
+        "Object.create(FinalizationRegistry.prototype)",
+        obj(false, false, false),
+    ),
+    ("FinalizationRegistry", obj(true, true, false)),
+    ("other.FinalizationRegistry", obj(true, true, false)),
+    ("BuiltinFR", obj(true, true, false)),
+    ("new WeakRef({})", obj(false, false, false)),
+    ("new other.Object()", obj(false, false, false)),
+    ("globalThis", obj(false, false, false)),
+];
+
+/// The expected outcome of one call.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+enum Expect {
+    /// Returned undefined.
+    Undefined,
+    /// Returned a boolean.
+    Bool,
+    /// Returned an object.
+    Object,
+    /// Threw a TypeError whose message names the method.
+    TypeError,
+    /// Threw a TypeError from elsewhere (Reflect.construct, a revoked proxy).
+    AnyTypeError,
+    /// Threw the sentinel from a proxy trap.
+    Sentinel,
+}
+
+impl Expect {
+    fn accepts(self, got: &str) -> bool {
+        match self {
+            Expect::Undefined => got == "undef",
+            Expect::Bool => got == "bool",
+            Expect::Object => got == "obj",
+            Expect::TypeError => got == "TE",
+            Expect::AnyTypeError => got == "TE" || got == "TE?",
+            Expect::Sentinel => got == "sentinel",
+        }
+    }
+}
+
+fn can_be_held_weakly(kind: Kind) -> bool {
+    matches!(kind, Kind::Symbol | Kind::Object { .. })
+}
+
+fn is_registry(kind: Kind) -> bool {
+    matches!(kind, Kind::Object { registry: true, .. })
+}
+
+struct Pool {
+    kinds: Vec<Kind>,
+    setup: String,
+}
+
+/// The pool: the fixed values plus a few random primitives.
+fn pool(rng: &mut Rng) -> Pool {
+    let mut kinds: Vec<Kind> = POOL.iter().map(|(_, kind)| *kind).collect();
+    let mut setup = String::from("var V = [\n");
+    for (js, _) in POOL {
+        let _ = writeln!(setup, "  {js},");
+    }
+    for _ in 0..6 {
+        let x = rng.next_u64();
+        let js = match rng.below(4) {
+            0 => format!("{}", f64::from_bits(x)).replace("inf", "Infinity"),
+            1 => format!("{:?}", format!("s{x:x}")),
+            2 => format!("{}n", x as i64),
+            _ => format!("{}", (x % 1000) as i64 - 500),
+        };
+        let js = if js == "NaN" || js.contains("Infinity") {
+            "1.5".into()
+        } else {
+            js
+        };
+        let _ = writeln!(setup, "  {js},");
+        kinds.push(Kind::Primitive);
+    }
+    setup.push_str("];\n");
+    Pool { kinds, setup }
+}
+
+const PRELUDE: &str = r#"
+var SENTINEL = { sentinel: true };
+var __res = [];
+function __t(f, m) {
+  var r;
+  try {
+    var v = f();
+    r = v === undefined ? "undef" : typeof v === "boolean" ? "bool" : typeof v === "object" ? "obj" : "other:" + typeof v;
+  } catch (e) {
+    if (e === SENTINEL) r = "sentinel";
+    else if (e instanceof TypeError || e instanceof other.TypeError) r = String(e.message).includes(m) ? "TE" : "TE?";
+    else r = "bad:" + e;
+  }
+  __res.push(r);
+}
+var F = [FinalizationRegistry, other.FinalizationRegistry];
+var made = [];
+"#;
+
+/// One generated call: its JS and the outcome the spec requires.
+fn call(rng: &mut Rng, kinds: &[Kind]) -> (String, Expect) {
+    let n = kinds.len();
+    let pick = |rng: &mut Rng| rng.below(n);
+    // Half of the calls get a real registry as `this`, and weakly-holdable values are favoured, so
+    // that the normal paths are exercised as much as the error paths.
+    let registries: Vec<usize> = (0..n).filter(|&i| is_registry(kinds[i])).collect();
+    let weak: Vec<usize> = (0..n).filter(|&i| can_be_held_weakly(kinds[i])).collect();
+    let pick_this = |rng: &mut Rng| {
+        if rng.chance(50) {
+            registries[rng.below(registries.len())]
+        } else {
+            rng.below(n)
+        }
+    };
+    let pick_arg = |rng: &mut Rng| {
+        if rng.chance(60) {
+            weak[rng.below(weak.len())]
+        } else {
+            rng.below(n)
+        }
+    };
+    let realm = rng.below(2);
+    match rng.below(10) {
+        // new FinalizationRegistry(a)
+        0 | 1 => {
+            let a = pick(rng);
+            let expect = if matches!(kinds[a], Kind::Object { callable: true, .. }) {
+                Expect::Object
+            } else {
+                Expect::TypeError
+            };
+            (
+                format!("__t(() => {{ var r = new F[{realm}](V[{a}]); made.push(r); return r; }}, 'FinalizationRegistry')"),
+                expect,
+            )
+        }
+        // FinalizationRegistry(a) without new
+        2 => {
+            let a = pick(rng);
+            (
+                format!("__t(() => F[{realm}](V[{a}]), 'FinalizationRegistry')"),
+                Expect::TypeError,
+            )
+        }
+        // Reflect.construct(FinalizationRegistry, [a], newTarget)
+        3 => {
+            let (a, nt) = (pick(rng), pick(rng));
+            let expect = match kinds[nt] {
+                Kind::Object {
+                    constructor: true,
+                    proto_throws,
+                    ..
+                } => {
+                    if !matches!(kinds[a], Kind::Object { callable: true, .. }) {
+                        Expect::TypeError
+                    } else {
+                        match proto_throws {
+                            Some('S') => Expect::Sentinel,
+                            Some(_) => Expect::AnyTypeError,
+                            None => Expect::Object,
+                        }
+                    }
+                }
+                _ => Expect::AnyTypeError,
+            };
+            (
+                format!("__t(() => {{ var r = Reflect.construct(F[{realm}], [V[{a}]], V[{nt}]); made.push(r); return r; }}, 'FinalizationRegistry')"),
+                expect,
+            )
+        }
+        // register.call(this, ...args)
+        4..=7 => {
+            let this = pick_this(rng);
+            let argc = rng.below(4);
+            let args: Vec<usize> = (0..argc).map(|_| pick_arg(rng)).collect();
+            let fresh_target = argc >= 1 && rng.chance(25);
+            let target = if fresh_target {
+                None
+            } else {
+                args.first().copied()
+            };
+            let target_kind = match (fresh_target, target) {
+                (true, _) => obj(false, false, false),
+                (false, Some(t)) => kinds[t],
+                (false, None) => Kind::Undefined,
+            };
+            let held = args.get(1).copied();
+            let token = args.get(2).copied();
+            let same = !fresh_target && target.is_some() && target == held;
+            let expect = if !is_registry(kinds[this]) || !can_be_held_weakly(target_kind) || same {
+                Expect::TypeError
+            } else {
+                match token.map(|t| kinds[t]) {
+                    None | Some(Kind::Undefined) => Expect::Undefined,
+                    Some(kind) if can_be_held_weakly(kind) => Expect::Undefined,
+                    Some(_) => Expect::TypeError,
+                }
+            };
+            let mut list = vec![format!("V[{this}]")];
+            for (i, a) in args.iter().enumerate() {
+                list.push(if i == 0 && fresh_target {
+                    "{}".into()
+                } else {
+                    format!("V[{a}]")
+                });
+            }
+            (
+                format!(
+                    "__t(() => F[{realm}].prototype.register.call({}), 'FinalizationRegistry.prototype.register')",
+                    list.join(", ")
+                ),
+                expect,
+            )
+        }
+        // unregister.call(this, ...args)
+        _ => {
+            let this = pick_this(rng);
+            let argc = rng.below(3);
+            let args: Vec<usize> = (0..argc).map(|_| pick_arg(rng)).collect();
+            let token = args.first().map_or(Kind::Undefined, |&t| kinds[t]);
+            let expect = if !is_registry(kinds[this]) || !can_be_held_weakly(token) {
+                Expect::TypeError
+            } else {
+                Expect::Bool
+            };
+            let mut list = vec![format!("V[{this}]")];
+            list.extend(args.iter().map(|a| format!("V[{a}]")));
+            (
+                format!(
+                    "__t(() => F[{realm}].prototype.unregister.call({}), 'FinalizationRegistry.prototype.unregister')",
+                    list.join(", ")
+                ),
+                expect,
+            )
+        }
+    }
+}
+
+fn gc(_: &JsValue, _: &[JsValue], _: &mut Context) -> JsResult<JsValue> {
+    boa_gc::force_collect();
+    Ok(JsValue::undefined())
+}
+
+/// One batch: a fresh context, `calls` calls in chunks with collections and turns in between.
+/// Returns (calls checked, mismatches as messages).
+fn batch(seed: u64, calls: usize) -> (u64, Vec<String>) {
+    let mut rng = Rng::new(seed);
+    let mut context = ContextBuilder::new()
+        .job_executor(Rc::new(CleanupExecutor::default()))
+        .build()
+        .expect("context");
+    let builtin = context
+        .global_object()
+        .get(js_string!("FinalizationRegistry"), &mut context)
+        .expect("builtin");
+    context
+        .global_object()
+        .set(js_string!("BuiltinFR"), builtin, true, &mut context)
+        .expect("builtin");
+    boa_finalization::install(&mut context).expect("install");
+    let other = boa_finalization::create_realm(&mut context).expect("realm");
+    let previous = context.enter_realm(other);
+    let other_global = context.global_object();
+    context.enter_realm(previous);
+    context
+        .global_object()
+        .set(js_string!("other"), other_global, true, &mut context)
+        .expect("other");
+    context
+        .register_global_callable(js_string!("gc"), 0, NativeFunction::from_fn_ptr(gc))
+        .expect("gc");
+    boa_finalization::set_error_reporter(&mut context, |_, _, _| {}).expect("reporter");
+    let pool = pool(&mut rng);
+    context
+        .eval(Source::from_bytes(
+            format!("{PRELUDE}{}", pool.setup).as_bytes(),
+        ))
+        .expect("pool");
+    let mut mismatches = Vec::new();
+    let mut done = 0;
+    while done < calls {
+        let chunk = (calls - done).min(100);
+        let mut script = String::from("__res = [];\n");
+        let mut expects = Vec::new();
+        let mut lines = Vec::new();
+        for _ in 0..chunk {
+            let (js, expect) = call(&mut rng, &pool.kinds);
+            let _ = writeln!(script, "{js};");
+            lines.push(js);
+            expects.push(expect);
+        }
+        // Drop some registries made by the constructor calls, and collect.
+        script.push_str("if (made.length > 20) made.splice(0, 10); gc();\n__res.join(',')");
+        let results = match context.eval(Source::from_bytes(script.as_bytes())) {
+            Ok(value) => value
+                .as_string()
+                .map(|s| s.to_std_string_escaped())
+                .unwrap_or_default(),
+            Err(error) => {
+                mismatches.push(format!("seed {seed}: the batch threw {error}"));
+                break;
+            }
+        };
+        for ((got, expect), js) in results.split(',').zip(&expects).zip(&lines) {
+            if !expect.accepts(got) {
+                mismatches.push(format!(
+                    "seed {seed}: `{js}` gave {got}, expected {expect:?}"
+                ));
+            }
+        }
+        if context.run_jobs().is_err() {
+            mismatches.push(format!("seed {seed}: run_jobs returned an error"));
+        }
+        done += chunk;
+    }
+    (done as u64, mismatches)
+}
+
+/// Runs `total` fuzz calls from `seed` on `jobs` threads, each batch on a fresh thread (a panic is
+/// caught and counted as a crash). True when there was no mismatch and no crash.
+pub fn run(seed: u64, total: u64, jobs: usize) -> bool {
+    const PER_BATCH: u64 = 1000;
+    let batches = total.div_ceil(PER_BATCH);
+    let began = std::time::Instant::now();
+    println!(
+        "fuzz: {total} calls in {batches} contexts, seeds {seed}..{}",
+        seed + batches
+    );
+    let next = Arc::new(AtomicU64::new(0));
+    let results = Arc::new(Mutex::new((0u64, 0u64, Vec::<String>::new())));
+    let workers: Vec<_> = (0..jobs)
+        .map(|_| {
+            let (next, results) = (next.clone(), results.clone());
+            std::thread::spawn(move || loop {
+                let i = next.fetch_add(1, Ordering::Relaxed);
+                if i >= batches {
+                    break;
+                }
+                let calls = PER_BATCH.min(total - i * PER_BATCH) as usize;
+                let handle = std::thread::Builder::new()
+                    .stack_size(64 << 20)
+                    .spawn(move || batch(seed + i, calls))
+                    .expect("spawn");
+                let mut results = results.lock().expect("results");
+                match handle.join() {
+                    Ok((calls, mismatches)) => {
+                        results.0 += calls;
+                        results.2.extend(mismatches);
+                    }
+                    Err(_) => {
+                        results.1 += 1;
+                        results.2.push(format!("seed {}: PANIC", seed + i));
+                    }
+                }
+            })
+        })
+        .collect();
+    for worker in workers {
+        let _ = worker.join();
+    }
+    let (calls, crashes, mismatches) = std::mem::take(&mut *results.lock().expect("results"));
+    println!(
+        "fuzz: {calls} calls executed, {} mismatches, {crashes} crashes ({:.1} s)",
+        mismatches.len(),
+        began.elapsed().as_secs_f64()
+    );
+    for mismatch in mismatches.iter().take(20) {
+        println!("  {mismatch}");
+    }
+    mismatches.is_empty() && crashes == 0
+}

@@ -1,0 +1,357 @@
+//! Runs programs in real Boa contexts with the extension and checks them against the model.
+
+use std::cell::RefCell;
+use std::rc::Rc;
+
+use boa_engine::{
+    context::ContextBuilder, js_string, realm::Realm, Context, JsResult, JsValue, NativeFunction,
+    Source,
+};
+use boa_finalization::CleanupExecutor;
+
+use super::model::{Counts, FailKind, Failure, Model};
+use super::program::{render, Program, Turn};
+
+/// The result of running one program.
+#[derive(Clone, Debug)]
+pub struct Outcome {
+    /// What was checked.
+    pub counts: Counts,
+    /// The first failed check, if any.
+    pub failure: Option<Failure>,
+}
+
+type Reports = Rc<RefCell<Vec<(Option<bool>, String)>>>;
+
+/// One program running in its own `Context`.
+pub struct Runner<'p> {
+    program: &'p Program,
+    context: Context,
+    model: Model<'p>,
+    reports: Reports,
+    next: usize,
+}
+
+fn gc(_: &JsValue, _: &[JsValue], _: &mut Context) -> JsResult<JsValue> {
+    boa_gc::force_collect();
+    Ok(JsValue::undefined())
+}
+
+fn harness_failure(step: usize, message: String) -> Failure {
+    Failure {
+        kind: FailKind::Harness,
+        message,
+        step,
+        replay_check: None,
+    }
+}
+
+impl<'p> Runner<'p> {
+    /// A context with the extension in two realms (`other` is the second realm's global), `gc()`,
+    /// an error reporter that records realms, and the program loaded.
+    pub fn new(program: &'p Program) -> Result<Self, Failure> {
+        Self::with_registry(program, false)
+    }
+
+    /// As [`Runner::new`]; with `builtin`, the scripts get Boa 0.22's own `FinalizationRegistry`
+    /// instead (to show what the checker finds in an implementation with known defects).
+    pub fn with_registry(program: &'p Program, builtin: bool) -> Result<Self, Failure> {
+        let setup = |e: boa_engine::JsError| harness_failure(0, format!("setup: {e}"));
+        let mut context = ContextBuilder::new()
+            .job_executor(Rc::new(CleanupExecutor::default()))
+            .build()
+            .map_err(setup)?;
+        if !builtin {
+            boa_finalization::install(&mut context).map_err(setup)?;
+        }
+        let main = context.realm().clone();
+        let other = if builtin {
+            context.create_realm().map_err(setup)?
+        } else {
+            boa_finalization::create_realm(&mut context).map_err(setup)?
+        };
+        let previous = context.enter_realm(other.clone());
+        let other_global = context.global_object();
+        context.enter_realm(previous);
+        context
+            .global_object()
+            .set(js_string!("other"), other_global, true, &mut context)
+            .map_err(setup)?;
+        context
+            .register_global_callable(js_string!("gc"), 0, NativeFunction::from_fn_ptr(gc))
+            .map_err(setup)?;
+        let reports: Reports = Rc::default();
+        let sink = Rc::clone(&reports);
+        boa_finalization::set_error_reporter(&mut context, move |error, realm: &Realm, _| {
+            let which = if *realm == other {
+                Some(true)
+            } else if *realm == main {
+                Some(false)
+            } else {
+                None
+            };
+            sink.borrow_mut().push((which, error.to_string()));
+        })
+        .map_err(setup)?;
+        context
+            .eval(Source::from_bytes(render(program).as_bytes()))
+            .map_err(setup)?;
+        Ok(Self {
+            program,
+            context,
+            model: Model::new(program),
+            reports,
+            next: 0,
+        })
+    }
+
+    /// Whether every step has run.
+    pub fn done(&self) -> bool {
+        self.next >= self.program.steps.len()
+    }
+
+    /// What the model checked so far.
+    pub fn counts(&self) -> Counts {
+        self.model.counts
+    }
+
+    fn drain_log(&mut self) -> Result<Vec<String>, Failure> {
+        let step = self.next;
+        let value = self
+            .context
+            .eval(Source::from_bytes(b"__log.splice(0).join('\\n')"))
+            .map_err(|e| harness_failure(step, format!("reading the log: {e}")))?;
+        let text = value
+            .as_string()
+            .map(|s| s.to_std_string_escaped())
+            .unwrap_or_default();
+        Ok(text.lines().map(str::to_owned).collect())
+    }
+
+    fn replay(&mut self, lines: &[String]) -> Result<(), Failure> {
+        for line in lines {
+            self.model.event(line)?;
+        }
+        Ok(())
+    }
+
+    /// Runs the next step: its task, then its turn, checking everything the log shows.
+    pub fn step(&mut self) -> Result<(), Failure> {
+        let k = self.next;
+        self.next += 1;
+        let foreign = self.drain_log()?;
+        if !foreign.is_empty() {
+            let mut failure = harness_failure(
+                k,
+                format!("events happened in this context while it was idle: {foreign:?}"),
+            );
+            failure.kind = FailKind::CallbackOutOfTurn;
+            return Err(failure);
+        }
+        self.model.begin_step(k);
+        let result = self
+            .context
+            .eval(Source::from_bytes(format!("__run({k})").as_bytes()));
+        let lines = self.drain_log()?;
+        self.replay(&lines)?;
+        if let Err(error) = result {
+            return Err(harness_failure(k, format!("step {k} threw: {error}")));
+        }
+        self.model.end_step()?;
+        self.model.begin_turn();
+        let turn = self.program.steps[k].turn;
+        match turn {
+            Turn::RunJobs => {
+                if let Err(error) = self.context.run_jobs() {
+                    return Err(harness_failure(k, format!("run_jobs returned {error}")));
+                }
+            }
+            Turn::CleanupOnly => {
+                boa_finalization::run_cleanup_jobs(&mut self.context);
+            }
+        }
+        let lines = self.drain_log()?;
+        self.replay(&lines)?;
+        let reports = std::mem::take(&mut *self.reports.borrow_mut());
+        if let Some((_, message)) = reports.iter().find(|(which, _)| which.is_none()) {
+            let mut failure = harness_failure(
+                k,
+                format!("an error was reported with a realm that is neither: {message}"),
+            );
+            failure.kind = FailKind::Reporter;
+            return Err(failure);
+        }
+        let reports: Vec<(bool, String)> = reports
+            .into_iter()
+            .map(|(which, message)| (which.unwrap_or(false), message))
+            .collect();
+        self.model.end_turn(turn, &reports)?;
+        self.check_counters(k)
+    }
+
+    fn check_counters(&self, k: usize) -> Result<(), Failure> {
+        let stats = boa_finalization::stats(&self.context);
+        let expected = (
+            self.model.delivered_total,
+            self.model.callback_errors,
+            self.model.job_errors,
+        );
+        let got = (
+            stats.callbacks_delivered,
+            stats.callback_errors,
+            stats.job_errors,
+        );
+        if got != expected {
+            return Err(Failure {
+                kind: FailKind::Stats,
+                message: format!(
+                    "stats (callbacks_delivered, callback_errors, job_errors) = {got:?}, model {expected:?}"
+                ),
+                step: k,
+                replay_check: None,
+            });
+        }
+        Ok(())
+    }
+
+    /// After the last step: `stats()` registries and cells against the model.
+    pub fn finish(&mut self) -> Result<(), Failure> {
+        let stats = boa_finalization::stats(&self.context);
+        let cells = stats.live_cells + stats.awaiting_cleanup;
+        let ((reg_low, reg_high), (cells_low, cells_high)) = self.model.expected_stats();
+        // `awaiting_cleanup` is an upper bound until the next cleanup job (a target that dies after
+        // its cell was unregistered is counted until then), so only `live_cells` bounds from above.
+        if !(reg_low..=reg_high).contains(&stats.registries)
+            || stats.live_cells > cells_high
+            || cells < cells_low
+        {
+            return Err(Failure {
+                kind: FailKind::Stats,
+                message: format!(
+                    "stats: {} registries and {} cells (live + awaiting cleanup); the model allows {reg_low}..={reg_high} \
+                     registries and {cells_low}..={cells_high} cells",
+                    stats.registries, cells
+                ),
+                step: self.next,
+                replay_check: None,
+            });
+        }
+        Ok(())
+    }
+}
+
+/// Runs `program` on the current thread.
+#[allow(dead_code)] // used by tests/model.rs
+pub fn run(program: &Program) -> Outcome {
+    run_with(program, false)
+}
+
+/// Runs `program` on the current thread, with Boa's built-in registry if `builtin`.
+pub fn run_with(program: &Program, builtin: bool) -> Outcome {
+    let mut runner = match Runner::with_registry(program, builtin) {
+        Ok(runner) => runner,
+        Err(failure) => {
+            return Outcome {
+                counts: Counts::default(),
+                failure: Some(failure),
+            }
+        }
+    };
+    let mut failure = None;
+    while !runner.done() {
+        if let Err(f) = runner.step() {
+            failure = Some(f);
+            break;
+        }
+    }
+    if failure.is_none() {
+        failure = runner.finish().err();
+    }
+    Outcome {
+        counts: runner.counts(),
+        failure,
+    }
+}
+
+/// Runs several programs on the current thread, each in its own `Context`, one step of each in
+/// turn: they share boa_gc's heap, and each checks that it never sees the others' callbacks.
+pub fn run_interleaved(programs: &[Program]) -> Vec<Outcome> {
+    let mut runners = Vec::new();
+    let mut outcomes: Vec<Option<Outcome>> = vec![None; programs.len()];
+    for (i, program) in programs.iter().enumerate() {
+        match Runner::new(program) {
+            Ok(runner) => runners.push((i, runner)),
+            Err(failure) => {
+                outcomes[i] = Some(Outcome {
+                    counts: Counts::default(),
+                    failure: Some(failure),
+                });
+            }
+        }
+    }
+    while !runners.is_empty() {
+        let mut still = Vec::new();
+        for (i, mut runner) in runners {
+            let result = if runner.done() {
+                runner.finish().map(|()| true)
+            } else {
+                runner.step().map(|()| false)
+            };
+            match result {
+                Ok(false) => still.push((i, runner)),
+                Ok(true) => {
+                    outcomes[i] = Some(Outcome {
+                        counts: runner.counts(),
+                        failure: None,
+                    });
+                }
+                Err(failure) => {
+                    outcomes[i] = Some(Outcome {
+                        counts: runner.counts(),
+                        failure: Some(failure),
+                    });
+                }
+            }
+        }
+        runners = still;
+    }
+    outcomes
+        .into_iter()
+        .map(|o| o.expect("every program finished"))
+        .collect()
+}
+
+fn panic_message(payload: &(dyn std::any::Any + Send)) -> String {
+    payload
+        .downcast_ref::<String>()
+        .cloned()
+        .or_else(|| payload.downcast_ref::<&str>().map(|s| (*s).to_owned()))
+        .unwrap_or_else(|| "non-string panic".into())
+}
+
+/// Runs `programs` interleaved on a fresh thread (a fresh boa_gc heap), turning a panic into a
+/// [`FailKind::Panic`] failure of the first program.
+pub fn run_isolated(programs: Vec<Program>) -> Vec<Outcome> {
+    let n = programs.len();
+    let handle = std::thread::Builder::new()
+        .stack_size(64 << 20)
+        .spawn(move || run_interleaved(&programs))
+        .expect("spawn");
+    match handle.join() {
+        Ok(outcomes) => outcomes,
+        Err(payload) => {
+            let failure = Failure {
+                kind: FailKind::Panic,
+                message: format!("panicked: {}", panic_message(payload.as_ref())),
+                step: usize::MAX,
+                replay_check: None,
+            };
+            (0..n)
+                .map(|_| Outcome {
+                    counts: Counts::default(),
+                    failure: Some(failure.clone()),
+                })
+                .collect()
+        }
+    }
+}

@@ -1,0 +1,819 @@
+//! The reference model: the spec's registries and cells, with reachability computed exactly from
+//! what the script holds, replaying the script's event log and judging every event.
+//!
+//! The log fixes what the implementation is free to choose (which dead cells' callbacks run, when,
+//! in what order); the model checks each choice is allowed and that nothing required is missing:
+//!
+//! - a callback must be for a cell still in `[[Cells]]`, of a registry that was never found
+//!   unreachable by a collection, whose target is unreachable (never a live target, an unregistered
+//!   cell, or one cell twice), with that cell's held value;
+//! - after a `gc()` and the end of the turn that follows, every cell of a reachable registry whose
+//!   target was unreachable at that collection must have been delivered;
+//! - `register`/`unregister` outcomes (undefined, booleans, TypeErrors naming the method) must be the
+//!   spec's, computed from the model's state;
+//! - callbacks run only inside turns, never while other code runs; errors they throw reach the host
+//!   reporter, with the registry's realm.
+//!
+//! Reachability: roots are the slots `S[j]`, the registry slots `R[r]` and, while a callback runs,
+//! its registry and its held value. A reachable registry keeps the held values of its cells alive;
+//! targets and tokens are held weakly. Symbols never die (Boa cannot observe it).
+
+use std::collections::{BTreeMap, HashSet, VecDeque};
+use std::fmt;
+
+use super::program::{Act, Kind, Program, Turn, Val, WELL_KNOWN};
+
+/// The identity of a value, as the model tracks it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Id {
+    /// An object made by `New` or a registry (by oid).
+    Obj(u32),
+    /// A symbol made by `New` (by oid).
+    Sym(u32),
+    /// A well-known symbol.
+    Wk(u8),
+    /// A fresh object made for one argument.
+    Fresh(u32),
+    /// A fresh symbol made for one argument.
+    FreshSym(u32),
+    /// `Symbol.for("k<id>")`.
+    Registered(u32),
+    /// A number.
+    Num(u32),
+    /// A string.
+    Str(u32),
+    /// A bigint.
+    Big(u32),
+    /// `undefined`.
+    Undef,
+    /// `null`.
+    Null,
+    /// A boolean.
+    Bool(bool),
+}
+
+impl Id {
+    /// What the script's `d()` logs for this value.
+    pub fn desc(self) -> String {
+        match self {
+            Id::Obj(o) | Id::Fresh(o) => format!("o{o}"),
+            Id::Sym(o) => format!("ye{o}"),
+            Id::Wk(i) => format!("y{}", WELL_KNOWN[i as usize]),
+            Id::FreshSym(i) => format!("yh{i}"),
+            Id::Registered(i) => format!("yk{i}"),
+            Id::Num(i) => format!("n{i}"),
+            Id::Str(i) => format!("sh{i}"),
+            Id::Big(i) => format!("b{i}"),
+            Id::Undef => "u".into(),
+            Id::Null => "N".into(),
+            Id::Bool(b) => format!("B{b}"),
+        }
+    }
+
+    /// CanBeHeldWeakly.
+    fn can_be_held_weakly(self) -> bool {
+        matches!(
+            self,
+            Id::Obj(_) | Id::Sym(_) | Id::Wk(_) | Id::Fresh(_) | Id::FreshSym(_)
+        )
+    }
+
+    /// SameValue, knowing that fresh values are distinct from everything.
+    fn same_value(self, other: Id) -> bool {
+        !matches!(self, Id::Fresh(_) | Id::FreshSym(_)) && self == other
+    }
+}
+
+/// What went wrong, by kind (shrinking keeps the kind).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum FailKind {
+    /// A callback the model forbids (live target, unregistered cell, delivered twice, wrong held
+    /// value, collected registry).
+    UnexpectedCallback,
+    /// A callback that must have run by the end of a turn did not.
+    MissedCallback,
+    /// A callback ran while other code was running, or outside a turn.
+    CallbackOutOfTurn,
+    /// `register`/`unregister`/constructor outcome differs from the spec.
+    WrongOutcome,
+    /// The error reporter was not called as expected (count, realm, error).
+    Reporter,
+    /// `stats()` disagrees with the model.
+    Stats,
+    /// A Rust panic (in the library or the engine).
+    Panic,
+    /// A script error that is not part of the program's semantics, or a log the model cannot follow.
+    Harness,
+    /// A promise job did not run, ran twice or out of order.
+    Microtask,
+}
+
+/// A failed check.
+#[derive(Clone, Debug)]
+pub struct Failure {
+    /// Kind, kept while shrinking.
+    pub kind: FailKind,
+    /// What happened.
+    pub message: String,
+    /// The step during (or after) which it was detected.
+    pub step: usize,
+    /// A JavaScript expression that is true when the failure reproduces, for the replay script.
+    pub replay_check: Option<String>,
+}
+
+impl fmt::Display for Failure {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{:?} in step {}: {}", self.kind, self.step, self.message)
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum CellState {
+    /// In `[[Cells]]`.
+    Live,
+    /// In `[[Cells]]`, target found unreachable by a collection while the registry was reachable.
+    Collected,
+    /// Callback made.
+    Delivered,
+    /// Removed by `unregister`.
+    Unregistered,
+}
+
+#[derive(Clone, Debug)]
+struct Cell {
+    reg: u32,
+    target: Id,
+    held: Id,
+    token: Option<Id>,
+    acts: Vec<Act>,
+    state: CellState,
+}
+
+impl Cell {
+    fn in_list(&self) -> bool {
+        matches!(self.state, CellState::Live | CellState::Collected)
+    }
+}
+
+#[derive(Clone, Debug)]
+struct Registry {
+    other_realm: bool,
+    /// Found unreachable by a collection: collected, never calls back again.
+    dead: bool,
+    cells: Vec<usize>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+enum Exec {
+    Idle,
+    Step(usize),
+    Callback { reg: u32, held: Id },
+    Micro(u32),
+}
+
+/// Counters of what was checked.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Counts {
+    /// Log events replayed (actions performed, callbacks, promise jobs).
+    pub events: u64,
+    /// Callbacks checked against the model.
+    pub callbacks: u64,
+    /// Cells whose delivery was required at the end of a turn (each counted once).
+    pub required: u64,
+    /// register/unregister outcomes checked.
+    pub outcomes: u64,
+    /// TypeErrors expected and seen.
+    pub type_errors: u64,
+    /// Errors reported to the host as expected.
+    pub reports: u64,
+}
+
+/// The model of one program run.
+pub struct Model<'p> {
+    program: &'p Program,
+    slots: Vec<Option<Id>>,
+    rslots: Vec<Option<u32>>,
+    regs: BTreeMap<u32, Registry>,
+    cells: Vec<Cell>,
+    pending: VecDeque<Act>,
+    exec: Exec,
+    in_turn: bool,
+    step: usize,
+    micro: VecDeque<(u32, Vec<Act>)>,
+    /// Realms (true: the other realm) of the errors the host must have been told about this turn.
+    expected_reports: Vec<bool>,
+    /// Outcomes seen so far, in script order (index into the script's `__outs`).
+    outcomes_seen: usize,
+    /// Totals for checking `stats()`.
+    pub delivered_total: u64,
+    /// Callback errors so far.
+    pub callback_errors: u64,
+    /// Promise-job errors so far.
+    pub job_errors: u64,
+    /// What was checked.
+    pub counts: Counts,
+}
+
+type Check = Result<(), Failure>;
+
+impl<'p> Model<'p> {
+    /// The model of `program` before it runs.
+    pub fn new(program: &'p Program) -> Self {
+        Self {
+            program,
+            slots: vec![None; program.slots],
+            rslots: vec![None; program.registries],
+            regs: BTreeMap::new(),
+            cells: Vec::new(),
+            pending: VecDeque::new(),
+            exec: Exec::Idle,
+            in_turn: false,
+            step: 0,
+            micro: VecDeque::new(),
+            expected_reports: Vec::new(),
+            outcomes_seen: 0,
+            delivered_total: 0,
+            callback_errors: 0,
+            job_errors: 0,
+            counts: Counts::default(),
+        }
+    }
+
+    fn fail(&self, kind: FailKind, message: impl Into<String>) -> Failure {
+        Failure {
+            kind,
+            message: message.into(),
+            step: self.step,
+            replay_check: None,
+        }
+    }
+
+    fn resolve(&self, val: &Val) -> Id {
+        match val {
+            Val::Slot(j) => self.slots.get(*j).copied().flatten().unwrap_or(Id::Undef),
+            Val::Reg(r) => self
+                .rslots
+                .get(*r)
+                .copied()
+                .flatten()
+                .map_or(Id::Undef, Id::Obj),
+            Val::Undefined => Id::Undef,
+            Val::Null => Id::Null,
+            Val::Bool(b) => Id::Bool(*b),
+            Val::Num(i) => Id::Num(*i),
+            Val::Str(i) => Id::Str(*i),
+            Val::Big(i) => Id::Big(*i),
+            Val::Fresh(i) => Id::Fresh(*i),
+            Val::FreshSym(i) => Id::FreshSym(*i),
+            Val::Registered(i) => Id::Registered(*i),
+            Val::WellKnown(i) => Id::Wk(*i),
+        }
+    }
+
+    /// The objects (entity objects and registries, by oid) the script can still reach.
+    fn reachable(&self) -> HashSet<u32> {
+        let mut seen = HashSet::new();
+        let mut work: Vec<u32> = Vec::new();
+        for id in self.slots.iter().flatten() {
+            if let Id::Obj(o) = id {
+                work.push(*o);
+            }
+        }
+        work.extend(self.rslots.iter().flatten());
+        if let Exec::Callback { reg, held } = &self.exec {
+            work.push(*reg);
+            if let Id::Obj(o) = held {
+                work.push(*o);
+            }
+        }
+        while let Some(o) = work.pop() {
+            if !seen.insert(o) {
+                continue;
+            }
+            if let Some(reg) = self.regs.get(&o) {
+                for &c in &reg.cells {
+                    let cell = &self.cells[c];
+                    if let (true, Id::Obj(h)) = (cell.in_list(), cell.held) {
+                        work.push(h);
+                    }
+                }
+            }
+        }
+        seen
+    }
+
+    fn target_dead(target: Id, reach: &HashSet<u32>) -> bool {
+        match target {
+            Id::Obj(o) => !reach.contains(&o),
+            Id::Fresh(_) => true,
+            _ => false,
+        }
+    }
+
+    /// Starts step `k` (its `step|k` event must come first).
+    pub fn begin_step(&mut self, k: usize) {
+        self.step = k;
+    }
+
+    /// Starts a turn.
+    pub fn begin_turn(&mut self) {
+        self.in_turn = true;
+    }
+
+    /// Replays one log line.
+    pub fn event(&mut self, line: &str) -> Check {
+        self.counts.events += 1;
+        let fields: Vec<&str> = line.split('|').collect();
+        match fields[0] {
+            "step" => {
+                let k: usize = fields
+                    .get(1)
+                    .and_then(|k| k.parse().ok())
+                    .unwrap_or(usize::MAX);
+                if self.in_turn || self.exec != Exec::Idle || k != self.step {
+                    return Err(self.fail(FailKind::Harness, format!("unexpected `{line}`")));
+                }
+                self.exec = Exec::Step(k);
+                self.pending = self.program.steps[k].acts.clone().into();
+                Ok(())
+            }
+            "cb" => self.callback(&fields, line),
+            "microrun" => {
+                if !self.in_turn || !self.pending.is_empty() {
+                    return Err(self.fail(
+                        FailKind::Microtask,
+                        format!("promise job ran while other code was running: `{line}`"),
+                    ));
+                }
+                let id: u32 = fields.get(1).and_then(|k| k.parse().ok()).unwrap_or(0);
+                match self.micro.pop_front() {
+                    Some((front, acts)) if front == id => {
+                        self.exec = Exec::Micro(id);
+                        self.pending = acts.into();
+                        Ok(())
+                    }
+                    other => Err(self.fail(
+                        FailKind::Microtask,
+                        format!(
+                            "promise job {id} ran, expected {:?}",
+                            other.map(|(id, _)| id)
+                        ),
+                    )),
+                }
+            }
+            _ => self.action(&fields, line),
+        }
+    }
+
+    fn callback(&mut self, fields: &[&str], line: &str) -> Check {
+        let (Some(roid), Some(desc)) = (
+            fields.get(1).and_then(|r| r.parse::<u32>().ok()),
+            fields.get(2),
+        ) else {
+            return Err(self.fail(FailKind::Harness, format!("bad log line `{line}`")));
+        };
+        self.counts.callbacks += 1;
+        if !self.in_turn || !self.pending.is_empty() {
+            return Err(self.fail(
+                FailKind::CallbackOutOfTurn,
+                format!(
+                    "cleanup callback of registry o{roid} for {desc} ran {} (still to run: {:?})",
+                    if self.in_turn {
+                        "while other code was running"
+                    } else {
+                        "outside the job loop"
+                    },
+                    self.pending.front()
+                ),
+            ));
+        }
+        let reach = self.reachable();
+        let Some(reg) = self.regs.get(&roid) else {
+            return Err(self.fail(
+                FailKind::UnexpectedCallback,
+                format!("callback from unknown registry o{roid}"),
+            ));
+        };
+        if reg.dead {
+            return Err(self.unexpected(
+                roid,
+                desc,
+                format!(
+                    "callback for {desc} from registry o{roid}, which a collection already found \
+                     unreachable (the registry or its cleanup state was kept alive)"
+                ),
+            ));
+        }
+        let candidates: Vec<usize> = reg
+            .cells
+            .iter()
+            .copied()
+            .filter(|&c| {
+                let cell = &self.cells[c];
+                cell.in_list()
+                    && cell.held.desc() == *desc
+                    && Self::target_dead(cell.target, &reach)
+            })
+            .collect();
+        let chosen = candidates
+            .iter()
+            .copied()
+            .find(|&c| self.cells[c].state == CellState::Collected)
+            .or_else(|| candidates.first().copied());
+        let Some(c) = chosen else {
+            let why = self.why_not(roid, desc, &reach);
+            return Err(self.unexpected(roid, desc, why));
+        };
+        self.cells[c].state = CellState::Delivered;
+        self.delivered_total += 1;
+        let held = self.cells[c].held;
+        self.pending = self.cells[c].acts.clone().into();
+        self.exec = Exec::Callback { reg: roid, held };
+        Ok(())
+    }
+
+    fn unexpected(&self, roid: u32, desc: &str, message: String) -> Failure {
+        let mut failure = self.fail(FailKind::UnexpectedCallback, message);
+        let allowed = self
+            .regs
+            .get(&roid)
+            .map(|reg| {
+                reg.cells
+                    .iter()
+                    .filter(|&&c| {
+                        self.cells[c].state == CellState::Delivered
+                            && self.cells[c].held.desc() == desc
+                    })
+                    .count()
+            })
+            .unwrap_or(0);
+        failure.replay_check = Some(format!(
+            "(__seen[\"{roid}|{desc}\"] | 0) > {allowed} /* callback for {desc} from registry o{roid} beyond the {allowed} allowed */"
+        ));
+        failure
+    }
+
+    fn why_not(&self, roid: u32, desc: &str, reach: &HashSet<u32>) -> String {
+        let reg = &self.regs[&roid];
+        let matching: Vec<&Cell> = reg
+            .cells
+            .iter()
+            .map(|&c| &self.cells[c])
+            .filter(|cell| cell.held.desc() == desc)
+            .collect();
+        if matching.is_empty() {
+            return format!(
+                "callback from registry o{roid} with held value {desc}, which no cell of it holds"
+            );
+        }
+        let states: Vec<String> = matching
+            .iter()
+            .map(|cell| {
+                let target = cell.target.desc();
+                match cell.state {
+                    CellState::Delivered => format!("target {target}: already delivered"),
+                    CellState::Unregistered => format!("target {target}: unregistered"),
+                    _ if !Self::target_dead(cell.target, reach) => {
+                        format!("target {target}: still reachable")
+                    }
+                    _ => format!("target {target}: ?"),
+                }
+            })
+            .collect();
+        format!(
+            "callback from registry o{roid} for held value {desc}, but no such cell may be cleaned up: {}",
+            states.join("; ")
+        )
+    }
+
+    fn action(&mut self, fields: &[&str], line: &str) -> Check {
+        let Some(expected) = self.pending.pop_front() else {
+            return Err(self.fail(
+                FailKind::Harness,
+                format!(
+                    "event `{line}` when no action was running ({:?})",
+                    self.exec
+                ),
+            ));
+        };
+        let tag = fields[0];
+        let arg = |i: usize| fields.get(i).copied().unwrap_or("");
+        let mismatch = |model: &Self| {
+            model.fail(
+                FailKind::Harness,
+                format!("event `{line}` does not match the action {expected:?}"),
+            )
+        };
+        match &expected {
+            Act::New { slot, oid, kind } => {
+                if tag != "new" || arg(1) != slot.to_string() {
+                    return Err(mismatch(self));
+                }
+                self.slots[*slot] = Some(match kind {
+                    Kind::Symbol => Id::Sym(*oid),
+                    Kind::WellKnown(i) => Id::Wk(*i),
+                    _ => Id::Obj(*oid),
+                });
+            }
+            Act::Drop { slot } => {
+                if tag != "drop" {
+                    return Err(mismatch(self));
+                }
+                self.slots[*slot] = None;
+            }
+            Act::NewReg { r, oid, other } => {
+                if tag != "newreg" {
+                    return Err(mismatch(self));
+                }
+                self.regs.insert(
+                    *oid,
+                    Registry {
+                        other_realm: *other,
+                        dead: false,
+                        cells: Vec::new(),
+                    },
+                );
+                self.rslots[*r] = Some(*oid);
+            }
+            Act::DropReg { r } => {
+                if tag != "dropreg" {
+                    return Err(mismatch(self));
+                }
+                self.rslots[*r] = None;
+            }
+            Act::Register {
+                r,
+                target,
+                held,
+                token,
+                on_delivery,
+            } => {
+                if tag != "reg" {
+                    return Err(mismatch(self));
+                }
+                let outcome = fields.last().copied().unwrap_or("");
+                let (expect, cell) = self.expect_register(*r, target, held, token.as_ref());
+                if let Some(cell) = &cell {
+                    if arg(2) != cell.target.desc() || arg(3) != cell.held.desc() {
+                        return Err(mismatch(self));
+                    }
+                }
+                self.outcome("register", outcome, expect, line)?;
+                if let (Some(mut cell), "ok") = (cell, expect) {
+                    cell.acts.clone_from(on_delivery);
+                    let reg = cell.reg;
+                    self.cells.push(cell);
+                    let index = self.cells.len() - 1;
+                    self.regs.get_mut(&reg).expect("registry").cells.push(index);
+                }
+            }
+            Act::Unregister { r, token } => {
+                if tag != "unreg" {
+                    return Err(mismatch(self));
+                }
+                let outcome = fields.last().copied().unwrap_or("");
+                let expect = self.expect_unregister(*r, token);
+                self.outcome("unregister", outcome, expect, line)?;
+            }
+            Act::Gc => {
+                if tag != "gc" {
+                    return Err(mismatch(self));
+                }
+                self.collect();
+            }
+            Act::Throw => {
+                if tag != "throw" {
+                    return Err(mismatch(self));
+                }
+                match &self.exec {
+                    Exec::Callback { reg, .. } => {
+                        let other = self.regs[reg].other_realm;
+                        self.expected_reports.push(other);
+                        self.callback_errors += 1;
+                    }
+                    // A throwing reaction rejects the promise `then` returned: no job error.
+                    Exec::Micro(_) => {}
+                    _ => {
+                        return Err(self.fail(FailKind::Harness, "throw outside a job".to_string()))
+                    }
+                }
+                // The rest of this callback does not run.
+                self.pending.clear();
+            }
+            Act::Micro { id, acts } => {
+                if tag != "micro" {
+                    return Err(mismatch(self));
+                }
+                self.micro.push_back((*id, acts.clone()));
+            }
+        }
+        Ok(())
+    }
+
+    fn outcome(&mut self, method: &str, got: &str, expect: &'static str, line: &str) -> Check {
+        self.counts.outcomes += 1;
+        let index = self.outcomes_seen;
+        self.outcomes_seen += 1;
+        if got == expect {
+            if expect == "TypeError" {
+                self.counts.type_errors += 1;
+            }
+            return Ok(());
+        }
+        let mut failure = self.fail(
+            FailKind::WrongOutcome,
+            format!("{method}: got {got}, the spec says {expect} (`{line}`)"),
+        );
+        failure.replay_check = Some(format!(
+            "__outs[{index}] !== \"{expect}\" /* {method} outcome #{index} should be {expect} */"
+        ));
+        Err(failure)
+    }
+
+    fn expect_register(
+        &self,
+        r: usize,
+        target: &Val,
+        held: &Val,
+        token: Option<&Val>,
+    ) -> (&'static str, Option<Cell>) {
+        let Some(reg) = self.rslots[r] else {
+            return ("noreg", None);
+        };
+        let target = self.resolve(target);
+        let held = self.resolve(held);
+        let cell = Cell {
+            reg,
+            target,
+            held,
+            token: None,
+            acts: Vec::new(),
+            state: CellState::Live,
+        };
+        // 3. CanBeHeldWeakly(target); 4. SameValue(target, heldValue).
+        if !target.can_be_held_weakly() || target.same_value(held) {
+            return ("TypeError", Some(cell));
+        }
+        // 5. The token: undefined (or absent) means none.
+        let token = match token.map(|t| self.resolve(t)) {
+            None | Some(Id::Undef) => None,
+            Some(t) if t.can_be_held_weakly() => Some(t),
+            Some(_) => return ("TypeError", Some(cell)),
+        };
+        ("ok", Some(Cell { token, ..cell }))
+    }
+
+    fn expect_unregister(&mut self, r: usize, token: &Val) -> &'static str {
+        let Some(reg) = self.rslots[r] else {
+            return "noreg";
+        };
+        let token = self.resolve(token);
+        if !token.can_be_held_weakly() {
+            return "TypeError";
+        }
+        let mut removed = false;
+        for &c in &self.regs[&reg].cells {
+            let cell = &mut self.cells[c];
+            if cell.in_list() && cell.token.is_some_and(|t| t.same_value(token)) {
+                cell.state = CellState::Unregistered;
+                removed = true;
+            }
+        }
+        if removed {
+            "true"
+        } else {
+            "false"
+        }
+    }
+
+    /// A full collection: unreachable registries die, cells of reachable ones whose target is
+    /// unreachable must be delivered by the end of the turn.
+    fn collect(&mut self) {
+        let reach = self.reachable();
+        for (oid, reg) in &mut self.regs {
+            if reg.dead {
+                continue;
+            }
+            if !reach.contains(oid) {
+                reg.dead = true;
+                continue;
+            }
+            for &c in &reg.cells {
+                let cell = &mut self.cells[c];
+                if cell.state == CellState::Live && Self::target_dead(cell.target, &reach) {
+                    cell.state = CellState::Collected;
+                    self.counts.required += 1;
+                }
+            }
+        }
+    }
+
+    /// The end of a step's task (before its turn).
+    pub fn end_step(&mut self) -> Check {
+        if let Some(act) = self.pending.front() {
+            return Err(self.fail(
+                FailKind::Harness,
+                format!("the step stopped before {act:?}"),
+            ));
+        }
+        self.exec = Exec::Idle;
+        Ok(())
+    }
+
+    /// The end of a turn: required callbacks, promise jobs and reports are checked. `reports` are
+    /// the realms (true: other) and messages the host's reporter received during the turn.
+    pub fn end_turn(&mut self, turn: Turn, reports: &[(bool, String)]) -> Check {
+        self.in_turn = false;
+        if let Some(act) = self.pending.front() {
+            return Err(self.fail(FailKind::Harness, format!("a job stopped before {act:?}")));
+        }
+        self.exec = Exec::Idle;
+        if turn == Turn::RunJobs && !self.micro.is_empty() {
+            return Err(self.fail(
+                FailKind::Microtask,
+                format!(
+                    "promise jobs not run by the end of the turn: {:?}",
+                    self.micro
+                ),
+            ));
+        }
+        let reach = self.reachable();
+        for (oid, reg) in &self.regs {
+            if reg.dead || !reach.contains(oid) {
+                continue;
+            }
+            for &c in &reg.cells {
+                let cell = &self.cells[c];
+                if cell.state == CellState::Collected {
+                    let desc = cell.held.desc();
+                    let delivered = reg
+                        .cells
+                        .iter()
+                        .filter(|&&d| {
+                            self.cells[d].state == CellState::Delivered
+                                && self.cells[d].held.desc() == desc
+                        })
+                        .count();
+                    let mut failure = self.fail(
+                        FailKind::MissedCallback,
+                        format!(
+                            "registry o{oid}: the cell (target {}, held {desc}) was collected by a \
+                             gc() and the turn ended without its callback",
+                            cell.target.desc()
+                        ),
+                    );
+                    failure.replay_check = Some(format!(
+                        "(__seen[\"{oid}|{desc}\"] | 0) < {} /* callback for {desc} from registry o{oid} missing */",
+                        delivered + 1
+                    ));
+                    return Err(failure);
+                }
+            }
+        }
+        let expected = std::mem::take(&mut self.expected_reports);
+        let got: Vec<bool> = reports.iter().map(|(other, _)| *other).collect();
+        if got != expected {
+            return Err(self.fail(
+                FailKind::Reporter,
+                format!(
+                    "error reporter calls (true = other realm): got {got:?}, expected {expected:?}: {reports:?}"
+                ),
+            ));
+        }
+        if let Some((_, message)) = reports.iter().find(|(_, m)| !m.contains("boom")) {
+            return Err(self.fail(
+                FailKind::Reporter,
+                format!("the reporter got `{message}`, not the error the callback threw"),
+            ));
+        }
+        self.counts.reports += reports.len() as u64;
+        Ok(())
+    }
+
+    /// The ranges `stats()` must fall in after the last turn: (registries, cells), each between what
+    /// the reachable registries hold and what the registries no collection found dead hold (an
+    /// implicit collection may have freed unreachable ones).
+    pub fn expected_stats(&self) -> ((usize, usize), (usize, usize)) {
+        let reach = self.reachable();
+        let count = |reg: &Registry| {
+            reg.cells
+                .iter()
+                .filter(|&&c| self.cells[c].in_list())
+                .count()
+        };
+        let mut low = (0, 0);
+        let mut high = (0, 0);
+        for (oid, reg) in &self.regs {
+            if reg.dead {
+                continue;
+            }
+            high.0 += 1;
+            high.1 += count(reg);
+            if reach.contains(oid) {
+                low.0 += 1;
+                low.1 += count(reg);
+            }
+        }
+        ((low.0, high.0), (low.1, high.1))
+    }
+}

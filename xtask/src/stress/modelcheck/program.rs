@@ -1,0 +1,709 @@
+//! Random programs over a few registries, and their rendering to JavaScript.
+//!
+//! A program is a list of steps; each step is a list of actions evaluated as one task, followed by a
+//! turn of the job loop. Actions refer to targets and tokens through slots (`S[j]`) and to registries
+//! through registry slots (`R[r]`), so that dropping a reference is `S[j] = undefined` and the only
+//! references the script holds are the ones the model knows about. Registrations may carry actions
+//! that their cleanup callback performs when it receives that cell's (unique) held value.
+//!
+//! The JavaScript side is a small interpreter over the actions as JSON data (see [`PRELUDE`]): each
+//! action runs in its own function frame, so no engine register keeps a dropped target alive, and each
+//! action logs one line (`kind|args|outcome`) that the model replays.
+
+use std::fmt::Write as _;
+
+use super::rng::Rng;
+
+/// A value an action passes to the API, as the script computes it when the action runs.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Val {
+    /// `S[j]`: whatever slot `j` holds then (`undefined` once dropped).
+    Slot(usize),
+    /// `R[r]`: whatever registry slot `r` holds then.
+    Reg(usize),
+    /// `undefined`.
+    Undefined,
+    /// `null`.
+    Null,
+    /// A boolean.
+    Bool(bool),
+    /// The number `id`.
+    Num(u32),
+    /// The string `"h<id>"`.
+    Str(u32),
+    /// The bigint `<id>n`.
+    Big(u32),
+    /// A fresh object `{ oid: id }`, reachable only from where it is passed.
+    Fresh(u32),
+    /// A fresh symbol `Symbol("h<id>")`.
+    FreshSym(u32),
+    /// A registered symbol `Symbol.for("k<id>")` (cannot be held weakly).
+    Registered(u32),
+    /// A well-known symbol ([`WELL_KNOWN`]).
+    WellKnown(u8),
+}
+
+/// The well-known symbols programs use, by index.
+pub const WELL_KNOWN: [&str; 4] = [
+    "Symbol.iterator",
+    "Symbol.asyncIterator",
+    "Symbol.hasInstance",
+    "Symbol.toPrimitive",
+];
+
+/// What kind of value a `New` action puts into a slot.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Kind {
+    /// `{}`.
+    Object,
+    /// A function.
+    Function,
+    /// `[]`.
+    Array,
+    /// `new Proxy({}, {})`.
+    Proxy,
+    /// An object of the other realm.
+    Foreign,
+    /// A new unregistered symbol (never reported dead by this implementation).
+    Symbol,
+    /// A well-known symbol (always alive).
+    WellKnown(u8),
+}
+
+impl Kind {
+    fn js(self) -> &'static str {
+        match self {
+            Kind::Object => "obj",
+            Kind::Function => "fn",
+            Kind::Array => "arr",
+            Kind::Proxy => "proxy",
+            Kind::Foreign => "foreign",
+            Kind::Symbol => "sym",
+            Kind::WellKnown(_) => "wk",
+        }
+    }
+}
+
+/// One action.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Act {
+    /// `S[slot] = <new value of kind>` (objects get an `oid` property).
+    New { slot: usize, oid: u32, kind: Kind },
+    /// `S[slot] = undefined`.
+    Drop { slot: usize },
+    /// `R[r] = new FinalizationRegistry(cb)`, of the other realm if `other`.
+    NewReg { r: usize, oid: u32, other: bool },
+    /// `R[r] = undefined`.
+    DropReg { r: usize },
+    /// `R[r].register(target, held [, token])`; `token: None` passes two arguments. When the cell's
+    /// callback receives `held`, it performs `on_delivery`.
+    Register {
+        r: usize,
+        target: Val,
+        held: Val,
+        token: Option<Val>,
+        on_delivery: Vec<Act>,
+    },
+    /// `R[r].unregister(token)`.
+    Unregister { r: usize, token: Val },
+    /// `gc()`: a full collection.
+    Gc,
+    /// `throw new Error("boom")` (last action of a callback or microtask).
+    Throw,
+    /// `Promise.resolve().then(() => <acts>)`.
+    Micro { id: u32, acts: Vec<Act> },
+}
+
+/// How a step's turn of the job loop is run.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Turn {
+    /// `context.run_jobs()` with [`boa_finalization::CleanupExecutor`].
+    RunJobs,
+    /// `boa_finalization::run_cleanup_jobs(&mut context)` only (promise jobs stay queued).
+    CleanupOnly,
+}
+
+/// A step: actions evaluated as one task, then a turn.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Step {
+    /// The actions.
+    pub acts: Vec<Act>,
+    /// The turn that follows.
+    pub turn: Turn,
+}
+
+/// A whole program.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Program {
+    /// The seed it was generated from (for reports).
+    pub seed: u64,
+    /// Number of target slots.
+    pub slots: usize,
+    /// Number of registry slots.
+    pub registries: usize,
+    /// The steps.
+    pub steps: Vec<Step>,
+}
+
+/// Sizes of generated programs.
+#[derive(Clone, Copy, Debug)]
+pub struct GenConfig {
+    /// Steps per program (before the final drain steps).
+    pub steps: usize,
+    /// At most this many actions per step.
+    pub acts_per_step: usize,
+    /// Target slots.
+    pub slots: usize,
+    /// Registry slots.
+    pub registries: usize,
+}
+
+impl Default for GenConfig {
+    fn default() -> Self {
+        Self {
+            steps: 12,
+            acts_per_step: 8,
+            slots: 8,
+            registries: 3,
+        }
+    }
+}
+
+/// What the generator believes about the script's state (only to make likely-valid choices; the
+/// model, not the generator, decides what must happen).
+struct Gen<'a> {
+    rng: Rng,
+    cfg: &'a GenConfig,
+    next_id: u32,
+    filled: Vec<bool>,
+    regs: Vec<bool>,
+}
+
+impl Gen<'_> {
+    fn id(&mut self) -> u32 {
+        self.next_id += 1;
+        self.next_id
+    }
+
+    fn slot(&mut self) -> usize {
+        self.rng.below(self.cfg.slots)
+    }
+
+    fn filled_slot(&mut self) -> usize {
+        let filled: Vec<usize> = (0..self.cfg.slots).filter(|&j| self.filled[j]).collect();
+        if filled.is_empty() {
+            self.slot()
+        } else {
+            filled[self.rng.below(filled.len())]
+        }
+    }
+
+    fn reg(&mut self) -> usize {
+        let live: Vec<usize> = (0..self.cfg.registries).filter(|&r| self.regs[r]).collect();
+        if live.is_empty() || self.rng.chance(3) {
+            self.rng.below(self.cfg.registries)
+        } else {
+            live[self.rng.below(live.len())]
+        }
+    }
+
+    fn kind(&mut self) -> Kind {
+        match self.rng.weighted(&[50, 10, 8, 6, 6, 12, 3]) {
+            0 => Kind::Object,
+            1 => Kind::Function,
+            2 => Kind::Array,
+            3 => Kind::Proxy,
+            4 => Kind::Foreign,
+            5 => Kind::Symbol,
+            _ => Kind::WellKnown(self.rng.below(WELL_KNOWN.len()) as u8),
+        }
+    }
+
+    fn bad_primitive(&mut self) -> Val {
+        let id = self.id();
+        match self.rng.below(7) {
+            0 => Val::Undefined,
+            1 => Val::Null,
+            2 => Val::Bool(self.rng.chance(50)),
+            3 => Val::Num(id),
+            4 => Val::Str(id),
+            5 => Val::Big(id),
+            _ => Val::Registered(id),
+        }
+    }
+
+    fn target(&mut self) -> Val {
+        match self.rng.weighted(&[78, 6, 6, 3, 4, 3]) {
+            0 => Val::Slot(self.filled_slot()),
+            1 => Val::Fresh(self.id()),
+            2 => Val::Reg(self.reg()),
+            3 => Val::Slot(self.slot()),
+            4 => self.bad_primitive(),
+            _ => Val::WellKnown(self.rng.below(WELL_KNOWN.len()) as u8),
+        }
+    }
+
+    /// A held value; `unique` ones can carry callback actions.
+    fn held(&mut self, target: &Val) -> Val {
+        let id = self.id();
+        match self
+            .rng
+            .weighted(&[40, 10, 14, 5, 3, 7, 2, 2, 7, 2, 2, 2, 2])
+        {
+            0 => Val::Num(id),
+            1 => Val::Str(id),
+            2 => Val::Fresh(id),
+            3 => Val::FreshSym(id),
+            4 => Val::Big(id),
+            5 => Val::Undefined,
+            6 => Val::Bool(self.rng.chance(50)),
+            7 => Val::Null,
+            8 => Val::Slot(self.filled_slot()),
+            9 => Val::Reg(self.reg()),
+            10 => Val::Registered(id),
+            11 => Val::WellKnown(self.rng.below(WELL_KNOWN.len()) as u8),
+            _ => target.clone(),
+        }
+    }
+
+    fn token(&mut self, target: &Val) -> Option<Val> {
+        match self.rng.weighted(&[38, 5, 18, 25, 3, 3, 3, 3, 2]) {
+            0 => None,
+            1 => Some(Val::Undefined),
+            2 => Some(target.clone()),
+            3 => Some(Val::Slot(self.filled_slot())),
+            4 => Some(Val::Reg(self.reg())),
+            5 => Some(Val::WellKnown(self.rng.below(WELL_KNOWN.len()) as u8)),
+            6 => Some(self.bad_primitive()),
+            7 => Some(Val::FreshSym(self.id())),
+            _ => Some(Val::Slot(self.slot())),
+        }
+    }
+
+    fn unregister_token(&mut self) -> Val {
+        match self.rng.weighted(&[70, 6, 6, 6, 6, 6]) {
+            0 => Val::Slot(self.filled_slot()),
+            1 => Val::Reg(self.reg()),
+            2 => Val::WellKnown(self.rng.below(WELL_KNOWN.len()) as u8),
+            3 => Val::Fresh(self.id()),
+            4 => self.bad_primitive(),
+            _ => Val::Slot(self.slot()),
+        }
+    }
+
+    /// A registration, with callback actions when the held value is unique.
+    fn register(&mut self, r: usize, depth: usize) -> Act {
+        let target = self.target();
+        let held = self.held(&target);
+        let token = self.token(&target);
+        let unique = matches!(
+            held,
+            Val::Num(_) | Val::Str(_) | Val::Fresh(_) | Val::FreshSym(_) | Val::Big(_)
+        );
+        let on_delivery = if unique && depth < 2 && self.rng.chance(22) {
+            self.callback_acts(r, token.as_ref(), depth + 1)
+        } else {
+            Vec::new()
+        };
+        Act::Register {
+            r,
+            target,
+            held,
+            token,
+            on_delivery,
+        }
+    }
+
+    /// What a cleanup callback does: re-entrant register/unregister/gc, drops, throws.
+    fn callback_acts(&mut self, own: usize, own_token: Option<&Val>, depth: usize) -> Vec<Act> {
+        let mut acts = Vec::new();
+        for _ in 0..1 + self.rng.below(3) {
+            let act = match self.rng.weighted(&[25, 20, 18, 12, 10, 6, 5, 4]) {
+                0 => {
+                    let r = if self.rng.chance(60) { own } else { self.reg() };
+                    self.register(r, depth)
+                }
+                1 => Act::Gc,
+                2 => {
+                    let token = match own_token {
+                        Some(token) if self.rng.chance(60) => token.clone(),
+                        _ => self.unregister_token(),
+                    };
+                    let r = if self.rng.chance(70) { own } else { self.reg() };
+                    Act::Unregister { r, token }
+                }
+                3 => {
+                    let slot = self.filled_slot();
+                    self.filled[slot] = false;
+                    Act::Drop { slot }
+                }
+                4 => {
+                    let slot = self.slot();
+                    self.filled[slot] = true;
+                    let kind = self.kind();
+                    Act::New {
+                        slot,
+                        oid: self.kind_oid(kind),
+                        kind,
+                    }
+                }
+                5 => Act::DropReg { r: own },
+                6 => {
+                    let r = self.rng.below(self.cfg.registries);
+                    Act::NewReg {
+                        r,
+                        oid: self.id(),
+                        other: self.rng.chance(25),
+                    }
+                }
+                _ => Act::Unregister {
+                    r: own,
+                    token: self.unregister_token(),
+                },
+            };
+            acts.push(act);
+        }
+        if self.rng.chance(25) {
+            acts.push(Act::Throw);
+        }
+        acts
+    }
+
+    fn kind_oid(&mut self, kind: Kind) -> u32 {
+        match kind {
+            Kind::WellKnown(i) => u32::from(i),
+            _ => self.id(),
+        }
+    }
+
+    fn top_act(&mut self) -> Act {
+        match self.rng.weighted(&[16, 12, 3, 2, 38, 13, 9, 4]) {
+            0 => {
+                let slot = self.slot();
+                self.filled[slot] = true;
+                let kind = self.kind();
+                Act::New {
+                    slot,
+                    oid: self.kind_oid(kind),
+                    kind,
+                }
+            }
+            1 => {
+                let slot = self.filled_slot();
+                self.filled[slot] = false;
+                Act::Drop { slot }
+            }
+            2 => {
+                let r = self.rng.below(self.cfg.registries);
+                self.regs[r] = true;
+                Act::NewReg {
+                    r,
+                    oid: self.id(),
+                    other: self.rng.chance(25),
+                }
+            }
+            3 => {
+                let r = self.reg();
+                self.regs[r] = false;
+                Act::DropReg { r }
+            }
+            4 => {
+                let r = self.reg();
+                self.register(r, 0)
+            }
+            5 => Act::Unregister {
+                r: self.reg(),
+                token: self.unregister_token(),
+            },
+            6 => Act::Gc,
+            _ => {
+                let id = self.id();
+                let own = self.reg();
+                let mut acts = self.callback_acts(own, None, 1);
+                if self.rng.chance(30) {
+                    acts.insert(0, Act::Gc);
+                }
+                Act::Micro { id, acts }
+            }
+        }
+    }
+}
+
+/// Generates the program of `seed`.
+pub fn generate(seed: u64, cfg: &GenConfig) -> Program {
+    let mut gen = Gen {
+        rng: Rng::new(seed),
+        cfg,
+        next_id: 100,
+        filled: vec![false; cfg.slots],
+        regs: vec![false; cfg.registries],
+    };
+    let mut steps = Vec::new();
+    // Every registry slot starts with a registry, and a few targets exist.
+    let mut first = Vec::new();
+    for r in 0..cfg.registries {
+        gen.regs[r] = true;
+        first.push(Act::NewReg {
+            r,
+            oid: gen.id(),
+            other: r == 2,
+        });
+    }
+    for slot in 0..cfg.slots / 2 {
+        gen.filled[slot] = true;
+        first.push(Act::New {
+            slot,
+            oid: gen.id(),
+            kind: Kind::Object,
+        });
+    }
+    steps.push(Step {
+        acts: first,
+        turn: Turn::RunJobs,
+    });
+    for _ in 0..cfg.steps {
+        let n = 1 + gen.rng.below(cfg.acts_per_step);
+        let acts = (0..n).map(|_| gen.top_act()).collect();
+        let turn = if gen.rng.chance(15) {
+            Turn::CleanupOnly
+        } else {
+            Turn::RunJobs
+        };
+        steps.push(Step { acts, turn });
+    }
+    // Drain: drop every target and collect; whatever the registries still hold for dead targets
+    // must then be delivered.
+    let mut drain: Vec<Act> = (0..cfg.slots).map(|slot| Act::Drop { slot }).collect();
+    drain.push(Act::Gc);
+    steps.push(Step {
+        acts: drain,
+        turn: Turn::RunJobs,
+    });
+    steps.push(Step {
+        acts: vec![Act::Gc],
+        turn: Turn::RunJobs,
+    });
+    Program {
+        seed,
+        slots: cfg.slots,
+        registries: cfg.registries,
+        steps,
+    }
+}
+
+/// The number of actions of a program, callback and microtask actions included.
+pub fn size(program: &Program) -> usize {
+    fn count(acts: &[Act]) -> usize {
+        acts.iter()
+            .map(|act| match act {
+                Act::Register { on_delivery, .. } => 1 + count(on_delivery),
+                Act::Micro { acts, .. } => 1 + count(acts),
+                _ => 1,
+            })
+            .sum()
+    }
+    program.steps.iter().map(|step| 1 + count(&step.acts)).sum()
+}
+
+// ---------------------------------------------------------------------------------------------
+// Rendering
+
+fn val_js(val: &Val) -> String {
+    match val {
+        Val::Slot(j) => format!("[\"S\",{j}]"),
+        Val::Reg(r) => format!("[\"R\",{r}]"),
+        Val::Undefined => "[\"u\"]".into(),
+        Val::Null => "[\"N\"]".into(),
+        Val::Bool(b) => format!("[\"B\",{}]", u8::from(*b)),
+        Val::Num(id) => format!("[\"n\",{id}]"),
+        Val::Str(id) => format!("[\"s\",{id}]"),
+        Val::Big(id) => format!("[\"b\",{id}]"),
+        Val::Fresh(id) => format!("[\"o\",{id}]"),
+        Val::FreshSym(id) => format!("[\"y\",{id}]"),
+        Val::Registered(id) => format!("[\"k\",{id}]"),
+        Val::WellKnown(i) => format!("[\"w\",{i}]"),
+    }
+}
+
+fn act_js(act: &Act) -> String {
+    match act {
+        Act::New { slot, oid, kind } => format!("[\"new\",{slot},{oid},\"{}\"]", kind.js()),
+        Act::Drop { slot } => format!("[\"drop\",{slot}]"),
+        Act::NewReg { r, oid, other } => format!("[\"newreg\",{r},{oid},{}]", u8::from(*other)),
+        Act::DropReg { r } => format!("[\"dropreg\",{r}]"),
+        Act::Register {
+            r,
+            target,
+            held,
+            token,
+            ..
+        } => format!(
+            "[\"reg\",{r},{},{},{}]",
+            val_js(target),
+            val_js(held),
+            token.as_ref().map_or("null".into(), val_js)
+        ),
+        Act::Unregister { r, token } => format!("[\"unreg\",{r},{}]", val_js(token)),
+        Act::Gc => "[\"gc\"]".into(),
+        Act::Throw => "[\"throw\"]".into(),
+        Act::Micro { id, acts } => format!("[\"micro\",{id},{}]", acts_js(acts)),
+    }
+}
+
+fn acts_js(acts: &[Act]) -> String {
+    let items: Vec<String> = acts.iter().map(act_js).collect();
+    format!("[{}]", items.join(","))
+}
+
+/// The description the script logs for the held value `val` when it is unique (callback actions
+/// are keyed by it).
+pub fn unique_desc(val: &Val) -> Option<String> {
+    match val {
+        Val::Num(id) => Some(format!("n{id}")),
+        Val::Str(id) => Some(format!("sh{id}")),
+        Val::Big(id) => Some(format!("b{id}")),
+        Val::Fresh(id) => Some(format!("o{id}")),
+        Val::FreshSym(id) => Some(format!("yh{id}")),
+        _ => None,
+    }
+}
+
+fn collect_callbacks(acts: &[Act], out: &mut String) {
+    for act in acts {
+        match act {
+            Act::Register {
+                held, on_delivery, ..
+            } => {
+                if let (Some(desc), false) = (unique_desc(held), on_delivery.is_empty()) {
+                    let _ = writeln!(out, "ACTS[\"{desc}\"] = {};", acts_js(on_delivery));
+                }
+                collect_callbacks(on_delivery, out);
+            }
+            Act::Micro { acts, .. } => collect_callbacks(acts, out),
+            _ => {}
+        }
+    }
+}
+
+/// The interpreter every program runs on.
+pub const PRELUDE: &str = r#""use strict";
+var S = [], R = [], __log = [], __outs = [], __seen = Object.create(null);
+var ACTS = Object.create(null);
+var WK = [Symbol.iterator, Symbol.asyncIterator, Symbol.hasInstance, Symbol.toPrimitive];
+var other = globalThis.other !== undefined ? globalThis.other : globalThis;
+function L() { __log.push(Array.prototype.join.call(arguments, "|")); }
+function d(v) {
+  switch (typeof v) {
+    case "number": return "n" + v;
+    case "string": return "s" + v;
+    case "bigint": return "b" + v;
+    case "boolean": return "B" + v;
+    case "undefined": return "u";
+    case "symbol": return "y" + v.description;
+    default: return v === null ? "N" : "o" + v.oid;
+  }
+}
+function val(x) {
+  switch (x[0]) {
+    case "S": return S[x[1]];
+    case "R": return R[x[1]];
+    case "u": return undefined;
+    case "N": return null;
+    case "B": return x[1] === 1;
+    case "n": return x[1];
+    case "s": return "h" + x[1];
+    case "b": return BigInt(x[1]);
+    case "o": return { oid: x[1] };
+    case "y": return Symbol("h" + x[1]);
+    case "k": return Symbol.for("k" + x[1]);
+    case "w": return WK[x[1]];
+  }
+  throw new Error("bad value " + x);
+}
+function ename(e, method) {
+  if (e !== null && typeof e === "object" && e.name === "TypeError" && String(e.message).includes(method)) return "TypeError";
+  return "bad:" + String(e).split("|").join("/");
+}
+function out(o) { __outs.push(o); return o; }
+function mkcb(oid) { return function (v) { __cb(oid, v); }; }
+function mkfn() { return function () {}; }
+function mkmicro(id, acts) { return function () { L("microrun", id); run(acts); }; }
+function mknew(kind, oid) {
+  switch (kind) {
+    case "obj": return {};
+    case "fn": return mkfn();
+    case "arr": return [];
+    case "proxy": return new Proxy({}, {});
+    case "foreign": return new other.Object();
+  }
+}
+function exec(a) {
+  switch (a[0]) {
+    case "new": {
+      if (a[3] === "sym") S[a[1]] = Symbol("e" + a[2]);
+      else if (a[3] === "wk") S[a[1]] = WK[a[2]];
+      else { var o = mknew(a[3], a[2]); o.oid = a[2]; S[a[1]] = o; }
+      L("new", a[1], a[2]);
+      return;
+    }
+    case "drop": S[a[1]] = undefined; L("drop", a[1]); return;
+    case "newreg": {
+      var F = a[3] === 1 ? other.FinalizationRegistry : FinalizationRegistry;
+      var fr = new F(mkcb(a[2]));
+      fr.oid = a[2];
+      R[a[1]] = fr;
+      L("newreg", a[1], a[2]);
+      return;
+    }
+    case "dropreg": R[a[1]] = undefined; L("dropreg", a[1]); return;
+    case "reg": {
+      if (R[a[1]] === undefined) { L("reg", a[1], out("noreg")); return; }
+      var t = val(a[2]), h = val(a[3]), kd = "-", res;
+      try {
+        if (a[4] === null) res = R[a[1]].register(t, h);
+        else { var k = val(a[4]); kd = d(k); res = R[a[1]].register(t, h, k); }
+        res = res === undefined ? "ok" : "bad:returned " + d(res);
+      } catch (e) { res = ename(e, "FinalizationRegistry.prototype.register"); }
+      L("reg", a[1], d(t), d(h), kd, out(res));
+      return;
+    }
+    case "unreg": {
+      if (R[a[1]] === undefined) { L("unreg", a[1], out("noreg")); return; }
+      var tok = val(a[2]), r;
+      try {
+        r = R[a[1]].unregister(tok);
+        r = typeof r === "boolean" ? String(r) : "bad:returned " + d(r);
+      } catch (e) { r = ename(e, "FinalizationRegistry.prototype.unregister"); }
+      L("unreg", a[1], d(tok), out(r));
+      return;
+    }
+    case "gc": L("gc"); gc(); return;
+    case "throw": L("throw"); throw new Error("boom");
+    case "micro": Promise.resolve().then(mkmicro(a[1], a[2])); L("micro", a[1]); return;
+  }
+  throw new Error("bad action " + a);
+}
+function run(acts) { for (var i = 0; i < acts.length; i++) exec(acts[i]); }
+function __cb(roid, v) {
+  var k = d(v);
+  __seen[roid + "|" + k] = (__seen[roid + "|" + k] | 0) + 1;
+  L("cb", roid, k);
+  var acts = ACTS[k];
+  if (acts !== undefined) run(acts);
+}
+function __run(k) { L("step", k); run(STEPS[k]); }
+"#;
+
+/// The program as a script defining `STEPS` and `ACTS` on top of [`PRELUDE`].
+pub fn render(program: &Program) -> String {
+    let mut out = String::from(PRELUDE);
+    out.push_str("var STEPS = [\n");
+    for step in &program.steps {
+        let _ = writeln!(out, "  {},", acts_js(&step.acts));
+    }
+    out.push_str("];\n");
+    for step in &program.steps {
+        collect_callbacks(&step.acts, &mut out);
+    }
+    out
+}
