@@ -234,16 +234,20 @@ fn weak_argument_error(method: &str, argument: &str, value: &JsValue) -> JsNativ
 
 /// `FinalizationRegistry.prototype.register ( target, heldValue [ , unregisterToken ] )`
 fn register(this: &JsValue, args: &[JsValue], context: &mut Context) -> JsResult<JsValue> {
-    let arg = |i: usize| args.get(i).cloned().unwrap_or_default();
-    let (target, held_value, token) = (arg(0), arg(1), arg(2));
+    use boa_engine::JsArgs;
+    let (target, held_value, token) = (
+        args.get_or_undefined(0),
+        args.get_or_undefined(1),
+        args.get_or_undefined(2),
+    );
     // 1. Let finalizationRegistry be the this value.
     // 2. Perform ? RequireInternalSlot(finalizationRegistry, [[Cells]]).
     let registry = this_registry(this, "register")?;
     // 3. If CanBeHeldWeakly(target) is false, throw a TypeError exception.
-    let target_key = can_be_held_weakly(&target, context)?
-        .ok_or_else(|| weak_argument_error("register", "the target (argument 1)", &target))?;
+    let target_key = can_be_held_weakly(target, context)?
+        .ok_or_else(|| weak_argument_error("register", "the target (argument 1)", target))?;
     // 4. If SameValue(target, heldValue) is true, throw a TypeError exception.
-    if JsValue::same_value(&target, &held_value) {
+    if JsValue::same_value(target, held_value) {
         return Err(JsNativeError::typ()
             .with_message(
                 "FinalizationRegistry.prototype.register: the target and the held value \
@@ -252,14 +256,14 @@ fn register(this: &JsValue, args: &[JsValue], context: &mut Context) -> JsResult
             .into());
     }
     // 5. If CanBeHeldWeakly(unregisterToken) is false, then
-    let token_key = match can_be_held_weakly(&token, context)? {
+    let token_key = match can_be_held_weakly(token, context)? {
         Some(key) => Some(key),
         // a. If unregisterToken is not undefined, throw a TypeError exception.
         None if !token.is_undefined() => {
             return Err(weak_argument_error(
                 "register",
                 "the unregister token (argument 3), if given,",
-                &token,
+                token,
             )
             .into())
         }
@@ -271,11 +275,13 @@ fn register(this: &JsValue, args: &[JsValue], context: &mut Context) -> JsResult
     // 7. Append cell to finalizationRegistry.[[Cells]].
     //    The held value goes into the slab first; then the target and the token learn the cell id
     //    (an allocation there may collect: the cell is already traced, the target is rooted here).
-    let id = registry
-        .downcast_mut::<RegistryData>()
-        .expect("checked by RequireInternalSlot")
-        .cells
-        .insert(held_value);
+    let (id, notes) = {
+        let mut data = registry
+            .downcast_mut::<RegistryData>()
+            .expect("checked by RequireInternalSlot");
+        let id = data.cells.insert(held_value.clone());
+        (id, data.notes.clone())
+    };
     let token_is_target = match (&target_key, &token_key) {
         (WeakKey::Object(target), Some(WeakKey::Object(token))) => JsObject::equals(target, token),
         _ => false,
@@ -287,13 +293,13 @@ fn register(this: &JsValue, args: &[JsValue], context: &mut Context) -> JsResult
             } else {
                 Role::Target
             };
-            attach(&registry, target, id, role, context)?;
+            attach(&registry, &notes, target, id, role, context)?;
         }
         WeakKey::Symbol(_) => watch_symbol_target(id),
     }
     match &token_key {
         Some(WeakKey::Object(token)) if !token_is_target => {
-            attach(&registry, token, id, Role::Token, context)?;
+            attach(&registry, &notes, token, id, Role::Token, context)?;
         }
         Some(WeakKey::Symbol(symbol)) => registry
             .downcast_mut::<RegistryData>()
@@ -306,31 +312,29 @@ fn register(this: &JsValue, args: &[JsValue], context: &mut Context) -> JsResult
     Ok(JsValue::undefined())
 }
 
-/// The note of `object` in `registry`, if the registry has seen the object before.
+/// The note of `object` in the registry's map `notes`, if the registry has seen the object before.
 fn note_of(
-    registry: &JsObject,
+    notes: &JsWeakMap,
     object: &JsObject,
     context: &mut Context,
 ) -> JsResult<Option<JsObject>> {
-    // The map is cloned out so that no borrow of the registry is held while it runs.
-    let notes = registry
-        .downcast_ref::<RegistryData>()
-        .expect("checked by RequireInternalSlot")
-        .notes
-        .clone();
     Ok(notes.get(object, context)?.as_object())
 }
 
 /// Records that `object` plays `role` in the cell `id`: in its note's link if it has a note, else in
 /// a new note made with that link (one object and one weak-map entry, the floor of this design).
+///
+/// No borrow of the registry is held while the map runs or the note is allocated (either may
+/// collect).
 fn attach(
     registry: &JsObject,
+    notes: &JsWeakMap,
     object: &JsObject,
     id: CellId,
     role: Role,
     context: &mut Context,
 ) -> JsResult<()> {
-    if let Some(note) = note_of(registry, object, context)? {
+    if let Some(note) = note_of(notes, object, context)? {
         let note = note.downcast_ref::<Note>().expect("notes hold Note data");
         let link = registry
             .downcast_mut::<RegistryData>()
@@ -340,12 +344,12 @@ fn attach(
         note.token_cells.set(link);
         return Ok(());
     }
-    let (notes, inbox) = {
-        let data = registry
+    let inbox = Rc::clone(
+        &registry
             .downcast_ref::<RegistryData>()
-            .expect("checked by RequireInternalSlot");
-        (data.notes.clone(), Rc::clone(&data.inbox))
-    };
+            .expect("checked by RequireInternalSlot")
+            .inbox,
+    );
     let note =
         ObjectInitializer::with_native_data(Note::new(inbox, Link::one(role, id)), context).build();
     notes.set(object, note.into(), context)?;

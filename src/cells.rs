@@ -568,6 +568,43 @@ mod tests {
     }
 
     #[test]
+    fn a_dead_object_delivers_the_cells_it_was_the_target_of_only() {
+        let mut store = CellStore::default();
+        let (a, b, c) = (store.insert(1), store.insert(2), store.insert(3));
+        // The object is the target of `a`, the token of `b` and both for `c`.
+        let link = store.link(Link::EMPTY, a, Role::Target);
+        let link = store.link(link, b, Role::Token);
+        let link = store.link(link, c, Role::Both);
+        let other = store.insert(4);
+        let single = store.link(Link::EMPTY, other, Role::Target);
+        store.targets_died(vec![single, link]);
+        let delivered: Vec<_> = std::iter::from_fn(|| store.next_pending()).collect();
+        assert_eq!(delivered, vec![4, 1, 3]);
+        assert!(store.contains(b), "a token's cell waits for its own target");
+    }
+
+    #[test]
+    fn a_spill_compacts_instead_of_growing_with_removed_cells() {
+        let mut store = CellStore::default();
+        let keep = store.insert(0);
+        let mut link = store.link(Link::EMPTY, keep, Role::Target);
+        for i in 1..10_000 {
+            let id = store.insert(i);
+            link = store.link(link, id, Role::Both);
+            let (token, rest) = link.take_token();
+            assert!(store.remove_all(token.into_iter().collect()));
+            link = rest;
+        }
+        let Linked::Spill(index) = link.decode() else {
+            panic!("expected a spill, got {link:?}");
+        };
+        assert!(store.spills[index as usize].0.capacity() <= 8);
+        store.targets_died(vec![link]);
+        assert_eq!(store.next_pending(), Some(0));
+        assert_eq!(store.next_pending(), None);
+    }
+
+    #[test]
     fn lists_compact_instead_of_growing_with_stale_ids() {
         let mut store = CellStore::default();
         let mut list = CellList::default();

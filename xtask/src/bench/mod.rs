@@ -1,11 +1,259 @@
-//! `cargo xtask bench` (to be written).
+//! `cargo xtask bench`: this crate's `FinalizationRegistry` against Boa 0.22's built-in one in the
+//! same run, with the floors that bound what any registry can cost.
+//!
+//! Every workload runs several times, alternating the registries run by run (A B, B A, ...). Each
+//! run is a fresh worker process (`xtask bench --worker JOB`, the same binary), so that it starts
+//! with a fresh boa_gc heap (whose collection threshold only grows) and a fresh C heap, whatever ran
+//! before it. The report gives medians, the median of the per-run ratios extension/builtin, the
+//! scaling exponent between N points, bytes per registration (counted exactly by the bench binary's
+//! global allocator) and a verdict per target.
+
+mod alloc;
+mod report;
+mod workloads;
+
+use std::path::PathBuf;
 use std::process::ExitCode;
+use std::time::{Duration, Instant};
+
+use report::{Report, Series};
+use workloads::{field, Impl, Job, MemCase};
+
+#[global_allocator]
+static ALLOCATOR: alloc::CountingAlloc = alloc::CountingAlloc;
 
 /// Arguments of `cargo xtask bench`.
 #[derive(clap::Args)]
-pub struct Args {}
+pub struct Args {
+    /// Fewer runs per workload and a shorter cap on the builtin's quadratic runs (under two minutes).
+    #[arg(long)]
+    quick: bool,
+    /// Also write every measurement (all runs) as JSON to FILE.
+    #[arg(long, value_name = "FILE")]
+    json: Option<PathBuf>,
+    /// Also write the report, with date and machine description, as Markdown to FILE
+    /// (e.g. bench/RESULTS.md).
+    #[arg(long, value_name = "FILE")]
+    markdown: Option<PathBuf>,
+    /// Runs per workload and registry (default: 3 with --quick, 5 otherwise).
+    #[arg(long, value_name = "K")]
+    runs: Option<usize>,
+    /// Time limit in seconds for one run of the builtin's quadratic unregister workload
+    /// (default: 12 with --quick, 30 otherwise; the builtin needs about 80 s for 1e5).
+    #[arg(long, value_name = "SECONDS")]
+    cap: Option<f64>,
+    /// Run only these workloads (comma separated): register, unregister, cleanup, pool, memory, gc.
+    #[arg(long, value_delimiter = ',', value_name = "LIST")]
+    only: Vec<String>,
+    /// Internal: run one measurement in this process and print it as JSON.
+    #[arg(long, hide = true, value_name = "JOB")]
+    worker: Option<String>,
+}
+
+const SIZES: [usize; 3] = [1_000, 10_000, 100_000];
+const POOL: usize = 10_000;
 
 /// Runs the command.
-pub fn run(_args: Args) -> ExitCode {
+pub fn run(args: Args) -> ExitCode {
+    if let Some(job) = &args.worker {
+        let Some(job) = Job::parse(job) else {
+            eprintln!("xtask bench: bad worker job {job}");
+            return ExitCode::FAILURE;
+        };
+        println!("{}", job.run_here());
+        return ExitCode::SUCCESS;
+    }
+    if cfg!(debug_assertions) {
+        eprintln!("xtask bench: warning: built without optimizations; use `cargo xtask bench`");
+    }
+    let runs = args.runs.unwrap_or(if args.quick { 3 } else { 5 }).max(1);
+    let cap = Duration::from_secs_f64(args.cap.unwrap_or(if args.quick { 12.0 } else { 30.0 }));
+    const WORKLOADS: [&str; 6] = ["register", "unregister", "cleanup", "pool", "gc", "memory"];
+    if let Some(unknown) = args
+        .only
+        .iter()
+        .find(|only| !WORKLOADS.contains(&only.as_str()))
+    {
+        eprintln!(
+            "xtask bench: unknown workload `{unknown}` (known: {})",
+            WORKLOADS.join(", ")
+        );
+        return ExitCode::from(2);
+    }
+    let wants = |name: &str| args.only.is_empty() || args.only.iter().any(|only| only == name);
+    let started = Instant::now();
+    let mut report = Report::new(runs, cap, args.quick);
+
+    if wants("register") {
+        for n in SIZES {
+            progress(&format!("register N={n}"));
+            let imps = [
+                Impl::Extension,
+                Impl::Builtin,
+                Impl::FloorWeakMap,
+                Impl::FloorWeakRef,
+                Impl::FloorAlloc,
+            ];
+            let runs = alternate(runs, &imps, |imp| {
+                field(&Job::Register(imp, n).run(), "secs")
+            });
+            for (imp, secs) in imps.iter().zip(runs) {
+                report.add("register", n, *imp, Series::timed(secs, n));
+            }
+        }
+    }
+    if wants("unregister") {
+        for n in SIZES {
+            progress(&format!("register with token + unregister N={n}"));
+            let imps = [Impl::Extension, Impl::Builtin];
+            let runs = alternate(runs, &imps, |imp| Job::Unregister(imp, n, cap).run());
+            for (imp, runs) in imps.iter().zip(runs) {
+                let register = runs.iter().map(|run| field(run, "register")).collect();
+                report.add("register+token", n, *imp, Series::timed(register, n));
+                let unregister = runs.iter().map(|run| field(run, "unregister")).collect();
+                let done = runs.iter().map(|run| field(run, "done") as usize).collect();
+                report.add("unregister", n, *imp, Series::capped(unregister, done, n));
+            }
+        }
+    }
+    if wants("cleanup") {
+        for n in SIZES {
+            progress(&format!("cleanup N={n}"));
+            let imps = [Impl::Extension, Impl::Builtin, Impl::FloorWeakMap];
+            let runs = alternate(runs, &imps, |imp| Job::Cleanup(imp, n).run());
+            for (imp, runs) in imps.iter().zip(runs) {
+                let series = |name: &str| runs.iter().map(|run| field(run, name)).collect();
+                let delivered: Vec<usize> = runs
+                    .iter()
+                    .map(|run| field(run, "delivered") as usize)
+                    .collect();
+                report.add(
+                    "cleanup",
+                    n,
+                    *imp,
+                    Series::delivered(series("secs"), delivered.clone(), n),
+                );
+                report.add(
+                    "cleanup: collection",
+                    n,
+                    *imp,
+                    Series::delivered(series("collect"), delivered.clone(), n),
+                );
+                report.add(
+                    "cleanup: delivery",
+                    n,
+                    *imp,
+                    Series::delivered(series("deliver"), delivered, n),
+                );
+            }
+        }
+    }
+    if wants("pool") {
+        progress(&format!(
+            "pool {POOL} live + {POOL} unregister/register pairs"
+        ));
+        let imps = [Impl::Extension, Impl::Builtin];
+        let runs = alternate(runs, &imps, |imp| {
+            field(&Job::Pool(imp, POOL, POOL).run(), "secs")
+        });
+        for (imp, secs) in imps.iter().zip(runs) {
+            report.add("pool", POOL, *imp, Series::timed(secs, POOL));
+        }
+    }
+    if wants("gc") {
+        let rounds = if args.quick { 20 } else { 40 };
+        let gc_runs = runs * 2 + 1;
+        progress(&format!(
+            "GC-heavy script without registries ({gc_runs} runs)"
+        ));
+        let imps = [Impl::Extension, Impl::Builtin];
+        let runs = alternate(gc_runs, &imps, |imp| {
+            field(&Job::GcHeavy(imp, rounds).run(), "secs")
+        });
+        for (imp, secs) in imps.iter().zip(runs) {
+            report.add(
+                "gc-heavy, no registry",
+                rounds,
+                *imp,
+                Series::timed(secs, 1),
+            );
+        }
+    }
+    if wants("memory") {
+        progress("memory");
+        let n = 100_000;
+        let cases = [
+            (Impl::Extension, MemCase::Plain),
+            (Impl::Builtin, MemCase::Plain),
+            (Impl::FloorWeakMap, MemCase::Plain),
+            (Impl::FloorWeakRef, MemCase::Plain),
+            (Impl::FloorAlloc, MemCase::Plain),
+            (Impl::Extension, MemCase::Token),
+            (Impl::Builtin, MemCase::Token),
+            (Impl::FloorWeakMap, MemCase::Token),
+            (Impl::FloorAlloc, MemCase::Token),
+            (Impl::Extension, MemCase::SelfToken),
+            (Impl::Builtin, MemCase::SelfToken),
+            (Impl::Extension, MemCase::Again),
+            (Impl::Builtin, MemCase::Again),
+        ];
+        for (imp, case) in cases {
+            let memory = Job::Memory(imp, case, n).run();
+            let memory = workloads::Memory {
+                bytes: field(&memory, "bytes"),
+                allocs: field(&memory, "allocs"),
+            };
+            report.add_memory(imp, case, n, memory);
+        }
+    }
+
+    let elapsed = started.elapsed();
+    progress(&format!("done in {:.1} s", elapsed.as_secs_f64()));
+    let markdown = report.markdown(elapsed);
+    println!("{markdown}");
+    if let Some(path) = &args.markdown {
+        let document = format!("{}\n{markdown}", report::environment(elapsed, args.quick));
+        if let Err(error) = write_file(path, &document) {
+            eprintln!("xtask bench: cannot write {}: {error}", path.display());
+            return ExitCode::FAILURE;
+        }
+    }
+    if let Some(path) = &args.json {
+        let json = serde_json::to_string_pretty(&report.json(elapsed)).expect("serializable");
+        if let Err(error) = write_file(path, &json) {
+            eprintln!("xtask bench: cannot write {}: {error}", path.display());
+            return ExitCode::FAILURE;
+        }
+    }
     ExitCode::SUCCESS
+}
+
+fn write_file(path: &std::path::Path, contents: &str) -> std::io::Result<()> {
+    if let Some(parent) = path
+        .parent()
+        .filter(|parent| !parent.as_os_str().is_empty())
+    {
+        std::fs::create_dir_all(parent)?;
+    }
+    std::fs::write(path, contents)
+}
+
+fn progress(message: &str) {
+    eprintln!("xtask bench: {message}");
+}
+
+/// Runs `measure` `runs` times for each implementation, alternating their order from one run to the
+/// next; returns the results per implementation, in run order.
+fn alternate<T>(runs: usize, imps: &[Impl], mut measure: impl FnMut(Impl) -> T) -> Vec<Vec<T>> {
+    let mut results: Vec<Vec<T>> = imps.iter().map(|_| Vec::with_capacity(runs)).collect();
+    for run in 0..runs {
+        let mut order: Vec<usize> = (0..imps.len()).collect();
+        if run % 2 == 1 {
+            order.reverse();
+        }
+        for index in order {
+            results[index].push(measure(imps[index]));
+        }
+    }
+    results
 }

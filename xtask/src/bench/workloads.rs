@@ -1,0 +1,557 @@
+//! The JS workloads and how each one is timed or weighed.
+//!
+//! Every measurement ([`Job`]) runs in a fresh process (`xtask bench --worker JOB`): boa_gc's heap
+//! (and its collection threshold, which only grows) and the C heap start from the same state for
+//! every run, whatever ran before it, so neither registry inherits warm memory or a raised GC
+//! threshold from the other. Inside the worker the context is built and the workload's functions are
+//! parsed and defined before the clock starts; the timed region is one JS function call (or a few,
+//! for capped runs).
+
+use std::cell::Cell;
+use std::rc::Rc;
+use std::time::{Duration, Instant};
+
+use boa_engine::{
+    context::ContextBuilder,
+    job::SimpleJobExecutor,
+    js_string,
+    object::{builtins::JsWeakMap, ObjectInitializer},
+    Context, JsData, JsNativeError, JsObject, JsResult, JsValue, NativeFunction, Source,
+};
+use boa_finalization::CleanupExecutor;
+use boa_gc::{Finalize, Trace};
+use serde_json::{json, Value};
+
+use super::alloc::Counting;
+
+/// What provides `fr.register` in a workload.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Impl {
+    /// This crate's registry (installed, with [`CleanupExecutor`]).
+    Extension,
+    /// Boa 0.22's built-in registry.
+    Builtin,
+    /// The floor of the design: `JsWeakMap::set(target, fresh native object)` from a native method.
+    FloorWeakMap,
+    /// `new WeakRef(target)`, kept in an array.
+    FloorWeakRef,
+    /// Nothing but the allocations (and the array pushes every workload does).
+    FloorAlloc,
+}
+
+impl Impl {
+    pub fn from_name(name: &str) -> Option<Self> {
+        [
+            Self::Extension,
+            Self::Builtin,
+            Self::FloorWeakMap,
+            Self::FloorWeakRef,
+            Self::FloorAlloc,
+        ]
+        .into_iter()
+        .find(|imp| imp.name() == name)
+    }
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::Extension => "extension",
+            Self::Builtin => "builtin",
+            Self::FloorWeakMap => "floor-weakmap",
+            Self::FloorWeakRef => "floor-weakref",
+            Self::FloorAlloc => "floor-alloc",
+        }
+    }
+
+    /// The loop bodies of `reg` (target `t`, index `i`) and `regTok` (plus token `k`).
+    fn bodies(self) -> (&'static str, &'static str) {
+        match self {
+            Self::Extension | Self::Builtin | Self::FloorWeakMap => {
+                ("fr.register(t, i);", "fr.register(t, i, k);")
+            }
+            Self::FloorWeakRef => ("refs.push(new WeakRef(t));", "refs.push(new WeakRef(t));"),
+            Self::FloorAlloc => ("", ""),
+        }
+    }
+}
+
+/// The functions every workload calls. `fr` is the registry (or the floor's stand-in), `keep` holds
+/// the targets, `toks` the tokens.
+fn prelude(imp: Impl) -> String {
+    let fr = match imp {
+        Impl::Extension | Impl::Builtin => "new FinalizationRegistry(v => { delivered++; })",
+        Impl::FloorWeakMap => "__floor",
+        Impl::FloorWeakRef | Impl::FloorAlloc => "null",
+    };
+    let (body, body_tok) = imp.bodies();
+    format!(
+        r#"
+var delivered = 0;
+var keep = [];
+var toks = [];
+var refs = [];
+var fr = {fr};
+function reg(n) {{
+  for (let i = 0; i < n; i++) {{ const t = {{}}; keep.push(t); {body} }}
+}}
+function regTok(n) {{
+  for (let i = 0; i < n; i++) {{ const t = {{}}; const k = {{}}; keep.push(t); toks.push(k); {body_tok} }}
+}}
+function regSelfTok(n) {{
+  for (let i = 0; i < n; i++) {{ const t = {{}}; keep.push(t); fr.register(t, i, t); }}
+}}
+function regAgain(n) {{
+  for (let i = 0; i < n; i++) {{ fr.register(keep[i], i); }}
+}}
+function unreg(a, b) {{
+  let removed = 0;
+  for (let i = a; i < b; i++) {{ if (fr.unregister(toks[i])) removed++; }}
+  return removed;
+}}
+function pool(m) {{
+  const n = keep.length;
+  for (let j = 0; j < m; j++) {{
+    const s = j % n;
+    fr.unregister(keep[s]);
+    const h = {{}};
+    keep[s] = h;
+    fr.register(h, j, h);
+  }}
+}}
+function dropTargets() {{ keep = []; }}
+"#
+    )
+}
+
+/// A GC-heavy script without any registry: binary trees plus short-lived arrays and strings.
+const GC_HEAVY: &str = r#"
+function make(d) { return d === 0 ? { l: null, r: null } : { l: make(d - 1), r: make(d - 1) }; }
+function check(t) { return t.l === null ? 1 : 1 + check(t.l) + check(t.r); }
+function gcHeavy(rounds) {
+  let sum = 0;
+  const long = make(14);
+  for (let r = 0; r < rounds; r++) {
+    sum += check(make(12));
+    const a = [];
+    for (let i = 0; i < 2000; i++) a.push({ i, s: "x" + i });
+    sum += a.length;
+  }
+  return sum + check(long);
+}
+"#;
+
+/// The floor's notification object: a pointer to where it reports, and a finalizer.
+#[derive(Trace, JsData)]
+#[boa_gc(unsafe_empty_trace)]
+struct FloorNote {
+    sink: Rc<Cell<u64>>,
+}
+
+impl Finalize for FloorNote {
+    fn finalize(&self) {
+        self.sink.set(self.sink.get() + 1);
+    }
+}
+
+/// The floor's registry object: one weak map and the sink its notes report to.
+#[derive(Trace, Finalize, JsData)]
+struct FloorRegistry {
+    map: JsWeakMap,
+    #[unsafe_ignore_trace]
+    sink: Rc<Cell<u64>>,
+}
+
+/// `__floor.register(target, held, token)`: what any outside crate must pay per new target (one
+/// weak-map entry, one notification object), and the same for an object token.
+fn floor_register(this: &JsValue, args: &[JsValue], context: &mut Context) -> JsResult<JsValue> {
+    let (map, sink) = {
+        let floor = this.as_object().and_then(|object| {
+            object
+                .downcast_ref::<FloorRegistry>()
+                .map(|floor| (floor.map.clone(), floor.sink.clone()))
+        });
+        floor.ok_or_else(|| JsNativeError::typ().with_message("not a floor registry"))?
+    };
+    let target = args
+        .first()
+        .and_then(JsValue::as_object)
+        .ok_or_else(|| JsNativeError::typ().with_message("target must be an object"))?;
+    let note =
+        ObjectInitializer::with_native_data(FloorNote { sink: sink.clone() }, context).build();
+    map.set(&target, note.into(), context)?;
+    if let Some(token) = args.get(2).and_then(JsValue::as_object) {
+        if token != target {
+            let note = ObjectInitializer::with_native_data(FloorNote { sink }, context).build();
+            map.set(&token, note.into(), context)?;
+        }
+    }
+    Ok(JsValue::undefined())
+}
+
+/// `__floor.finalized()`: how many of the floor's notification objects were finalized.
+fn floor_finalized(this: &JsValue, _: &[JsValue], _: &mut Context) -> JsResult<JsValue> {
+    let count = this
+        .as_object()
+        .and_then(|object| {
+            object
+                .downcast_ref::<FloorRegistry>()
+                .map(|floor| floor.sink.get())
+        })
+        .ok_or_else(|| JsNativeError::typ().with_message("not a floor registry"))?;
+    Ok(JsValue::from(count as f64))
+}
+
+/// One context with one workload's functions defined.
+pub struct Env {
+    context: Context,
+}
+
+impl Env {
+    pub fn new(imp: Impl) -> Self {
+        let mut context = match imp {
+            Impl::Extension => ContextBuilder::new()
+                .job_executor(Rc::new(CleanupExecutor::default()))
+                .build(),
+            _ => ContextBuilder::new()
+                .job_executor(Rc::new(SimpleJobExecutor::new()))
+                .build(),
+        }
+        .expect("context");
+        if imp == Impl::Extension {
+            boa_finalization::install(&mut context).expect("install");
+        }
+        if imp == Impl::FloorWeakMap {
+            let floor = FloorRegistry {
+                map: JsWeakMap::new(&mut context),
+                sink: Rc::default(),
+            };
+            // The methods live on a prototype, as FinalizationRegistry's do, so that `fr.register`
+            // costs the same property lookup in every workload.
+            let prototype = ObjectInitializer::new(&mut context)
+                .function(
+                    NativeFunction::from_fn_ptr(floor_register),
+                    js_string!("register"),
+                    2,
+                )
+                .function(
+                    NativeFunction::from_fn_ptr(floor_finalized),
+                    js_string!("finalized"),
+                    0,
+                )
+                .build();
+            let object =
+                ObjectInitializer::with_native_data_and_proto(floor, prototype, &mut context)
+                    .build();
+            context
+                .register_global_property(
+                    js_string!("__floor"),
+                    object,
+                    boa_engine::property::Attribute::all(),
+                )
+                .expect("define __floor");
+        }
+        let mut env = Self { context };
+        env.eval(&prelude(imp));
+        env
+    }
+
+    /// A context with no registry of this crate's in use: the extension installed (or not) and the
+    /// GC-heavy script defined.
+    pub fn gc_heavy(imp: Impl) -> Self {
+        let mut env = Self::new(imp);
+        env.eval(GC_HEAVY);
+        env
+    }
+
+    pub fn eval(&mut self, code: &str) -> JsValue {
+        match self.context.eval(Source::from_bytes(code)) {
+            Ok(value) => value,
+            Err(error) => panic!("bench script failed: {error}"),
+        }
+    }
+
+    fn function(&mut self, name: &str) -> JsObject {
+        self.context
+            .global_object()
+            .get(js_string!(name), &mut self.context)
+            .ok()
+            .and_then(|value| value.as_object())
+            .unwrap_or_else(|| panic!("no function {name}"))
+    }
+
+    /// Calls the global function `name` with numeric arguments; returns its result and its time.
+    pub fn call(&mut self, name: &str, args: &[usize]) -> (JsValue, Duration) {
+        let function = self.function(name);
+        let args: Vec<JsValue> = args.iter().map(|&n| JsValue::from(n as f64)).collect();
+        let start = Instant::now();
+        let result = function.call(&JsValue::undefined(), &args, &mut self.context);
+        let elapsed = start.elapsed();
+        match result {
+            Ok(value) => (value, elapsed),
+            Err(error) => panic!("{name} threw: {error}"),
+        }
+    }
+
+    fn number(&mut self, code: &str) -> f64 {
+        self.eval(code).as_number().unwrap_or(f64::NAN)
+    }
+
+    /// Times one full collection, then the job loop that delivers the callbacks. For the floor,
+    /// "delivered" counts the notification objects finalized by the collection.
+    fn collect_and_deliver(&mut self) -> CleanupRun {
+        let start = Instant::now();
+        boa_gc::force_collect();
+        let collected = Instant::now();
+        let result = self.context.run_jobs();
+        let done = Instant::now();
+        result.expect("run_jobs");
+        let delivered =
+            self.number("typeof __floor === 'object' ? __floor.finalized() : delivered");
+        CleanupRun {
+            collect: collected - start,
+            deliver: done - collected,
+            delivered: delivered as usize,
+        }
+    }
+}
+
+/// Runs `f` on a thread with a large stack and returns its result.
+pub fn isolated<T: Send + 'static>(f: impl FnOnce() -> T + Send + 'static) -> T {
+    std::thread::Builder::new()
+        .name("bench".into())
+        .stack_size(64 << 20)
+        .spawn(f)
+        .expect("spawn bench thread")
+        .join()
+        .expect("bench thread panicked")
+}
+
+/// `reg(n)`: n new targets, each registered once without token.
+pub fn register(imp: Impl, n: usize) -> Duration {
+    isolated(move || Env::new(imp).call("reg", &[n]).1)
+}
+
+/// `regTok(n)` then `unreg` of every token in chunks, stopping once `cap` is exceeded.
+pub struct UnregisterRun {
+    pub register: Duration,
+    pub unregister: Duration,
+    /// Unregisters performed (n unless capped).
+    pub done: usize,
+}
+
+pub fn unregister(imp: Impl, n: usize, cap: Duration) -> UnregisterRun {
+    isolated(move || {
+        let mut env = Env::new(imp);
+        let register = env.call("regTok", &[n]).1;
+        let chunk = (n / 100).max(100);
+        let (mut unregister, mut done) = (Duration::ZERO, 0);
+        while done < n {
+            let end = (done + chunk).min(n);
+            let (removed, elapsed) = env.call("unreg", &[done, end]);
+            assert_eq!(
+                removed.as_number(),
+                Some((end - done) as f64),
+                "{} unregister returned false",
+                imp.name()
+            );
+            unregister += elapsed;
+            done = end;
+            if unregister > cap {
+                break;
+            }
+        }
+        UnregisterRun {
+            register,
+            unregister,
+            done,
+        }
+    })
+}
+
+pub struct CleanupRun {
+    pub collect: Duration,
+    pub deliver: Duration,
+    pub delivered: usize,
+}
+
+/// `reg(n)`, drop every target, then the time from the collection to the last callback.
+pub fn cleanup(imp: Impl, n: usize) -> CleanupRun {
+    isolated(move || {
+        let mut env = Env::new(imp);
+        env.call("reg", &[n]);
+        env.call("dropTargets", &[]);
+        env.collect_and_deliver()
+    })
+}
+
+/// `live` registrations (target = token), then `pairs` unregister/register pairs, each registering a
+/// new handle object.
+pub fn pool(imp: Impl, live: usize, pairs: usize) -> Duration {
+    isolated(move || {
+        let mut env = Env::new(imp);
+        env.call("regSelfTok", &[live]);
+        env.call("pool", &[pairs]).1
+    })
+}
+
+/// The GC-heavy script, in a context with the extension installed (`Extension`) or not.
+pub fn gc_heavy(imp: Impl, rounds: usize) -> Duration {
+    isolated(move || Env::gc_heavy(imp).call("gcHeavy", &[rounds]).1)
+}
+
+/// Which registrations a memory measurement makes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum MemCase {
+    /// `reg(n)`: new target, no token.
+    Plain,
+    /// `regTok(n)`: new target and a new object token.
+    Token,
+    /// `regSelfTok(n)`: new target that is also the token.
+    SelfToken,
+    /// `regAgain(n)` after `reg(n)`: a second registration of each target (only the second counted).
+    Again,
+}
+
+pub struct Memory {
+    /// Net live bytes per registration, after a full collection (targets alive).
+    pub bytes: f64,
+    /// Allocation calls per registration.
+    pub allocs: f64,
+}
+
+/// Net bytes allocated per registration, counted by the global allocator.
+pub fn memory(imp: Impl, case: MemCase, n: usize) -> Memory {
+    isolated(move || {
+        let mut env = Env::new(imp);
+        if case == MemCase::Again {
+            env.call("reg", &[n]);
+        }
+        env.context.clear_kept_objects();
+        boa_gc::force_collect();
+        let counting = Counting::start();
+        let function = match case {
+            MemCase::Plain => "reg",
+            MemCase::Token => "regTok",
+            MemCase::SelfToken => "regSelfTok",
+            MemCase::Again => "regAgain",
+        };
+        env.call(function, &[n]);
+        env.context.clear_kept_objects();
+        boa_gc::force_collect();
+        let bytes = counting.live_bytes();
+        let calls = counting.calls();
+        drop(counting);
+        Memory {
+            bytes: bytes as f64 / n as f64,
+            allocs: calls as f64 / n as f64,
+        }
+    })
+}
+
+/// One measurement, run in its own process.
+#[derive(Clone, Copy, Debug)]
+pub enum Job {
+    Register(Impl, usize),
+    Unregister(Impl, usize, Duration),
+    Cleanup(Impl, usize),
+    Pool(Impl, usize, usize),
+    GcHeavy(Impl, usize),
+    Memory(Impl, MemCase, usize),
+}
+
+impl Job {
+    /// The job as the argument of `--worker`.
+    fn to_arg(self) -> String {
+        match self {
+            Self::Register(imp, n) => format!("register,{},{n}", imp.name()),
+            Self::Unregister(imp, n, cap) => {
+                format!("unregister,{},{n},{}", imp.name(), cap.as_millis())
+            }
+            Self::Cleanup(imp, n) => format!("cleanup,{},{n}", imp.name()),
+            Self::Pool(imp, live, pairs) => format!("pool,{},{live},{pairs}", imp.name()),
+            Self::GcHeavy(imp, rounds) => format!("gc,{},{rounds}", imp.name()),
+            Self::Memory(imp, case, n) => format!("memory,{},{n},{case:?}", imp.name()),
+        }
+    }
+
+    pub fn parse(arg: &str) -> Option<Self> {
+        let parts: Vec<&str> = arg.split(',').collect();
+        let imp = Impl::from_name(parts.get(1)?)?;
+        let number = |i: usize| parts.get(i).and_then(|part| part.parse::<usize>().ok());
+        Some(match *parts.first()? {
+            "register" => Self::Register(imp, number(2)?),
+            "unregister" => {
+                Self::Unregister(imp, number(2)?, Duration::from_millis(number(3)? as u64))
+            }
+            "cleanup" => Self::Cleanup(imp, number(2)?),
+            "pool" => Self::Pool(imp, number(2)?, number(3)?),
+            "gc" => Self::GcHeavy(imp, number(2)?),
+            "memory" => {
+                let name = *parts.get(3)?;
+                let case = [
+                    MemCase::Plain,
+                    MemCase::Token,
+                    MemCase::SelfToken,
+                    MemCase::Again,
+                ]
+                .into_iter()
+                .find(|case| format!("{case:?}") == name)?;
+                Self::Memory(imp, case, number(2)?)
+            }
+            _ => return None,
+        })
+    }
+
+    /// Runs the job in this process (the worker side).
+    pub fn run_here(self) -> Value {
+        match self {
+            Self::Register(imp, n) => json!({ "secs": register(imp, n).as_secs_f64() }),
+            Self::Unregister(imp, n, cap) => {
+                let run = unregister(imp, n, cap);
+                json!({
+                    "register": run.register.as_secs_f64(),
+                    "unregister": run.unregister.as_secs_f64(),
+                    "done": run.done,
+                })
+            }
+            Self::Cleanup(imp, n) => {
+                let run = cleanup(imp, n);
+                json!({
+                    "secs": (run.collect + run.deliver).as_secs_f64(),
+                    "collect": run.collect.as_secs_f64(),
+                    "deliver": run.deliver.as_secs_f64(),
+                    "delivered": run.delivered,
+                })
+            }
+            Self::Pool(imp, live, pairs) => json!({ "secs": pool(imp, live, pairs).as_secs_f64() }),
+            Self::GcHeavy(imp, rounds) => json!({ "secs": gc_heavy(imp, rounds).as_secs_f64() }),
+            Self::Memory(imp, case, n) => {
+                let memory = memory(imp, case, n);
+                json!({ "bytes": memory.bytes, "allocs": memory.allocs })
+            }
+        }
+    }
+
+    /// Runs the job in a fresh worker process and returns what it measured.
+    pub fn run(self) -> Value {
+        let exe = std::env::current_exe().expect("the bench binary's path");
+        let output = std::process::Command::new(exe)
+            .args(["bench", "--worker", &self.to_arg()])
+            .stderr(std::process::Stdio::inherit())
+            .output()
+            .expect("start a bench worker");
+        let stdout = String::from_utf8_lossy(&output.stdout);
+        match serde_json::from_str(stdout.trim()) {
+            Ok(value) if output.status.success() => value,
+            _ => panic!(
+                "bench worker `{}` failed ({}): {stdout}",
+                self.to_arg(),
+                output.status
+            ),
+        }
+    }
+}
+
+/// Reads a number out of a worker's result.
+pub fn field(value: &Value, name: &str) -> f64 {
+    value[name].as_f64().unwrap_or(f64::NAN)
+}
