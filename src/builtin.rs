@@ -276,9 +276,7 @@ fn register(this: &JsValue, args: &[JsValue], context: &mut Context) -> JsResult
     //    The held value goes into the slab first; then the target and the token learn the cell id
     //    (an allocation there may collect: the cell is already traced, the target is rooted here).
     let (id, notes) = {
-        let mut data = registry
-            .downcast_mut::<RegistryData>()
-            .expect("checked by RequireInternalSlot");
+        let mut data = data_mut(&registry);
         let id = data.cells.insert(held_value.clone());
         (id, data.notes.clone())
     };
@@ -301,9 +299,7 @@ fn register(this: &JsValue, args: &[JsValue], context: &mut Context) -> JsResult
         Some(WeakKey::Object(token)) if !token_is_target => {
             attach(&registry, &notes, token, id, Role::Token, context)?;
         }
-        Some(WeakKey::Symbol(symbol)) => registry
-            .downcast_mut::<RegistryData>()
-            .expect("checked by RequireInternalSlot")
+        Some(WeakKey::Symbol(symbol)) => data_mut(&registry)
             .cells
             .index_symbol_token(symbol.hash(), id),
         Some(WeakKey::Object(_)) | None => {}
@@ -336,24 +332,30 @@ fn attach(
 ) -> JsResult<()> {
     if let Some(note) = note_of(notes, object, context)? {
         let note = note.downcast_ref::<Note>().expect("notes hold Note data");
-        let link = registry
-            .downcast_mut::<RegistryData>()
-            .expect("checked by RequireInternalSlot")
-            .cells
-            .link(note.token_cells.get(), id, role);
-        note.token_cells.set(link);
+        let link = data_mut(&registry).cells.link(note.cells.get(), id, role);
+        note.cells.set(link);
         return Ok(());
     }
-    let inbox = Rc::clone(
-        &registry
-            .downcast_ref::<RegistryData>()
-            .expect("checked by RequireInternalSlot")
-            .inbox,
-    );
+    let inbox = Rc::clone(&data(&registry).inbox);
     let note =
         ObjectInitializer::with_native_data(Note::new(inbox, Link::one(role, id)), context).build();
     notes.set(object, note.into(), context)?;
     Ok(())
+}
+
+/// The internal slots of `registry`, which RequireInternalSlot (or the host's bookkeeping) has
+/// already checked to be a registry.
+fn data(registry: &JsObject) -> boa_engine::object::Ref<'_, RegistryData> {
+    registry
+        .downcast_ref::<RegistryData>()
+        .expect("checked to be a FinalizationRegistry")
+}
+
+/// [`data`], mutable. Never held across a call into JS or an allocation.
+fn data_mut(registry: &JsObject) -> boa_engine::object::RefMut<'_, RegistryData> {
+    registry
+        .downcast_mut::<RegistryData>()
+        .expect("checked to be a FinalizationRegistry")
 }
 
 /// What happens to a cell whose target is a symbol.
@@ -376,34 +378,23 @@ fn unregister(this: &JsValue, args: &[JsValue], context: &mut Context) -> JsResu
     // 4. Let removed be false.
     // 5. For each Record cell of finalizationRegistry.[[Cells]] whose [[UnregisterToken]] is
     //    unregisterToken: remove cell and set removed to true. Only this token's cells are visited.
-    let ids = match &token_key {
-        WeakKey::Object(object) => {
-            let notes = registry
-                .downcast_ref::<RegistryData>()
-                .expect("checked by RequireInternalSlot")
-                .notes
-                .clone();
-            match notes.get(object, context)?.as_object() {
-                Some(note) => note
-                    .downcast_ref::<Note>()
-                    .expect("notes hold Note data")
-                    .token_cells
-                    .borrow_mut()
-                    .take(),
-                None => Vec::new(),
+    let notes = data(&registry).notes.clone();
+    let removed = match &token_key {
+        WeakKey::Object(object) => match note_of(&notes, object, context)? {
+            Some(note) => {
+                let note = note.downcast_ref::<Note>().expect("notes hold Note data");
+                let (token, rest) = note.cells.get().take_token();
+                note.cells.set(rest);
+                data_mut(&registry).cells.remove_all(token)
             }
+            None => false,
+        },
+        WeakKey::Symbol(symbol) => {
+            let mut data = data_mut(&registry);
+            let links = data.cells.take_symbol_token(symbol.hash());
+            data.cells.remove_all(links)
         }
-        WeakKey::Symbol(symbol) => registry
-            .downcast_mut::<RegistryData>()
-            .expect("checked by RequireInternalSlot")
-            .cells
-            .take_symbol_token(symbol.hash()),
     };
-    let removed = registry
-        .downcast_mut::<RegistryData>()
-        .expect("checked by RequireInternalSlot")
-        .cells
-        .remove_all(ids);
     // 6. Return removed.
     Ok(removed.into())
 }
@@ -420,9 +411,7 @@ pub(crate) fn cleanup_finalization_registry(
     // 1. Assert: finalizationRegistry has [[Cells]] and [[CleanupCallback]] internal slots.
     // 2. Let callback be finalizationRegistry.[[CleanupCallback]].
     let callback = {
-        let mut data = registry
-            .downcast_mut::<RegistryData>()
-            .expect("only registries are tracked");
+        let mut data = data_mut(&registry);
         let dead = data.inbox.take_dead_cells();
         data.cells.targets_died(dead);
         data.callback.clone()
@@ -432,11 +421,7 @@ pub(crate) fn cleanup_finalization_registry(
     loop {
         // a. Choose any such cell.
         // b. Remove cell from finalizationRegistry.[[Cells]].
-        let held = registry
-            .downcast_mut::<RegistryData>()
-            .expect("only registries are tracked")
-            .cells
-            .next_pending();
+        let held = data_mut(&registry).cells.next_pending();
         let Some(held) = held else { break };
         // c. Perform ? HostCallJobCallback(callback, undefined, « cell.[[HeldValue]] »).
         *delivered += 1;
@@ -453,16 +438,12 @@ pub(crate) fn cleanup_finalization_registry(
 
 /// The realm and the remaining work of a registry, for error reporting and rescheduling.
 pub(crate) fn realm_and_pending(registry: &JsObject) -> (Realm, bool) {
-    let data = registry
-        .downcast_ref::<RegistryData>()
-        .expect("only registries are tracked");
+    let data = data(&registry);
     (data.realm.clone(), data.cells.has_pending())
 }
 
 /// Requeues `registry` for a later cleanup job.
 pub(crate) fn requeue(registry: &JsObject) {
-    let data = registry
-        .downcast_ref::<RegistryData>()
-        .expect("only registries are tracked");
+    let data = data(&registry);
     data.inbox.requeue();
 }

@@ -338,7 +338,7 @@ impl<H: Default> CellStore<H> {
 
     /// Removes every cell whose token is named by `links` (from [`Link::take_token`] or
     /// [`CellStore::take_symbol_token`]); true if any was still present (unregister, step 5).
-    pub(crate) fn remove_all(&mut self, links: Vec<Link>) -> bool {
+    pub(crate) fn remove_all(&mut self, links: impl IntoIterator<Item = Link>) -> bool {
         let mut removed = false;
         for link in links {
             match link.decode() {
@@ -532,7 +532,7 @@ mod tests {
         // unregister(object) removes `a` only; the target side still has `b`.
         let (token, rest) = link.take_token();
         assert_eq!(rest, link);
-        assert!(store.remove_all(token.into_iter().collect()));
+        assert!(store.remove_all(token));
         assert!(!store.contains(a) && store.contains(b));
         store.targets_died(vec![rest]);
         assert_eq!(store.next_pending(), Some(2));
@@ -562,7 +562,7 @@ mod tests {
         );
         let (token, rest) = link.take_token();
         assert_eq!(rest, Link::EMPTY);
-        assert!(store.remove_all(token.into_iter().collect()));
+        assert!(store.remove_all(token));
         let (token, _) = Link::one(Role::Target, a).take_token();
         assert!(token.is_none());
     }
@@ -592,7 +592,7 @@ mod tests {
             let id = store.insert(i);
             link = store.link(link, id, Role::Both);
             let (token, rest) = link.take_token();
-            assert!(store.remove_all(token.into_iter().collect()));
+            assert!(store.remove_all(token));
             link = rest;
         }
         let Linked::Spill(index) = link.decode() else {

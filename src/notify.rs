@@ -130,11 +130,9 @@ impl Inbox {
 #[boa_gc(unsafe_empty_trace)]
 pub(crate) struct Note {
     inbox: Rc<Inbox>,
-    /// The cells of this object, as their target and as their token, in one [`Link`] word.
-    ///
-    /// The name is the one `unregister` uses to take the token's cells
-    /// (`token_cells.borrow_mut().take()`); it holds the target side too.
-    pub(crate) token_cells: NoteCells,
+    /// The cells of this object, as their target and as their token, in one [`Link`] word. Touched
+    /// only outside allocations and from the note's own finalizer.
+    pub(crate) cells: Cell<Link>,
 }
 
 impl Note {
@@ -142,42 +140,8 @@ impl Note {
     pub(crate) fn new(inbox: Rc<Inbox>, link: Link) -> Self {
         Self {
             inbox,
-            token_cells: NoteCells(Cell::new(link)),
+            cells: Cell::new(link),
         }
-    }
-}
-
-/// The [`Link`] of one note. Touched only outside allocations and from the note's own finalizer.
-#[derive(Debug)]
-pub(crate) struct NoteCells(Cell<Link>);
-
-impl NoteCells {
-    /// The object's cells.
-    pub(crate) fn get(&self) -> Link {
-        self.0.get()
-    }
-
-    /// Replaces the object's cells.
-    pub(crate) fn set(&self, link: Link) {
-        self.0.set(link);
-    }
-
-    /// Access to the token side, for `unregister`.
-    pub(crate) fn borrow_mut(&self) -> TokenSide<'_> {
-        TokenSide(&self.0)
-    }
-}
-
-/// The token side of a note's cells (see [`NoteCells::borrow_mut`]).
-pub(crate) struct TokenSide<'a>(&'a Cell<Link>);
-
-impl TokenSide<'_> {
-    /// Detaches the cells whose token is this object, for `CellStore::remove_all`; the note keeps the
-    /// cells whose target it is.
-    pub(crate) fn take(&mut self) -> Vec<Link> {
-        let (token, rest) = self.0.get().take_token();
-        self.0.set(rest);
-        token.into_iter().collect()
     }
 }
 
@@ -186,7 +150,7 @@ impl Finalize for Note {
     /// GC values, no `Context`; only plain Rust bookkeeping. An object that was only a token needs
     /// nothing: its cells can no longer be unregistered, and their ids vanish with this note.
     fn finalize(&self) {
-        let link = self.token_cells.get();
+        let link = self.cells.get();
         if link.reports_death() {
             self.inbox.notify_target_died(link);
         }
