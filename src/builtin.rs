@@ -332,11 +332,11 @@ fn attach(
 ) -> JsResult<()> {
     if let Some(note) = note_of(notes, object, context)? {
         let note = note.downcast_ref::<Note>().expect("notes hold Note data");
-        let link = data_mut(&registry).cells.link(note.cells.get(), id, role);
+        let link = data_mut(registry).cells.link(note.cells.get(), id, role);
         note.cells.set(link);
         return Ok(());
     }
-    let inbox = Rc::clone(&data(&registry).inbox);
+    let inbox = Rc::clone(&data(registry).inbox);
     let note =
         ObjectInitializer::with_native_data(Note::new(inbox, Link::one(role, id)), context).build();
     notes.set(object, note.into(), context)?;
@@ -411,7 +411,7 @@ pub(crate) fn cleanup_finalization_registry(
     // 1. Assert: finalizationRegistry has [[Cells]] and [[CleanupCallback]] internal slots.
     // 2. Let callback be finalizationRegistry.[[CleanupCallback]].
     let callback = {
-        let mut data = data_mut(&registry);
+        let mut data = data_mut(registry);
         let dead = data.inbox.take_dead_cells();
         data.cells.targets_died(dead);
         data.callback.clone()
@@ -421,7 +421,7 @@ pub(crate) fn cleanup_finalization_registry(
     loop {
         // a. Choose any such cell.
         // b. Remove cell from finalizationRegistry.[[Cells]].
-        let held = data_mut(&registry).cells.next_pending();
+        let held = data_mut(registry).cells.next_pending();
         let Some(held) = held else { break };
         // c. Perform ? HostCallJobCallback(callback, undefined, « cell.[[HeldValue]] »).
         *delivered += 1;
@@ -438,12 +438,12 @@ pub(crate) fn cleanup_finalization_registry(
 
 /// The realm and the remaining work of a registry, for error reporting and rescheduling.
 pub(crate) fn realm_and_pending(registry: &JsObject) -> (Realm, bool) {
-    let data = data(&registry);
+    let data = data(registry);
     (data.realm.clone(), data.cells.has_pending())
 }
 
 /// Requeues `registry` for a later cleanup job.
 pub(crate) fn requeue(registry: &JsObject) {
-    let data = data(&registry);
+    let data = data(registry);
     data.inbox.requeue();
 }
