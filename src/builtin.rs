@@ -410,12 +410,16 @@ pub(crate) fn cleanup_finalization_registry(
 ) -> JsResult<()> {
     // 1. Assert: finalizationRegistry has [[Cells]] and [[CleanupCallback]] internal slots.
     // 2. Let callback be finalizationRegistry.[[CleanupCallback]].
-    let callback = {
+    let (callback, reset_notes) = {
         let mut data = data_mut(registry);
         let dead = data.inbox.take_dead_cells();
         data.cells.targets_died(dead);
-        data.callback.clone()
+        (data.callback.clone(), data.inbox.take_notes_map_reset())
     };
+    if reset_notes {
+        let empty = JsWeakMap::new(context);
+        data_mut(registry).notes = empty;
+    }
     // 3. While finalizationRegistry.[[Cells]] contains a Record cell such that
     //    cell.[[WeakRefTarget]] is empty, an implementation may perform the following steps:
     loop {

@@ -61,6 +61,10 @@ pub(crate) struct Inbox {
     dead_cells: RefCell<Vec<Link>>,
     registry_died: Cell<bool>,
     queued: Cell<bool>,
+    /// Notes made for this registry that have not fired yet (every note fires exactly once).
+    live_notes: Cell<usize>,
+    /// Notes made since the registry's notes map was last replaced.
+    notes_made: Cell<usize>,
     /// Weak: the queue holds inboxes, so a strong pointer back would leak both once the context
     /// (the queue's owner) is gone.
     queue: Weak<CleanupQueue>,
@@ -74,6 +78,8 @@ impl Inbox {
             dead_cells: RefCell::default(),
             registry_died: Cell::new(false),
             queued: Cell::new(false),
+            live_notes: Cell::new(0),
+            notes_made: Cell::new(0),
             queue: Rc::downgrade(queue),
         })
     }
@@ -99,6 +105,18 @@ impl Inbox {
         std::mem::take(&mut self.dead_cells.borrow_mut())
     }
 
+    /// Whether the registry's notes map should be replaced by an empty one: every note it ever held
+    /// has fired, so all its entries are dead, but boa_gc's weak map keeps the capacity of its peak.
+    /// Replacing it gives that memory back; waiting for a few notes keeps small registries from
+    /// churning maps.
+    pub(crate) fn take_notes_map_reset(&self) -> bool {
+        let reset = self.live_notes.get() == 0 && self.notes_made.get() >= NOTES_BEFORE_RESET;
+        if reset {
+            self.notes_made.set(0);
+        }
+        reset
+    }
+
     /// Asks for another cleanup job (used when a callback threw with cells left to deliver).
     pub(crate) fn requeue(self: &Rc<Self>) {
         if let (false, Some(queue)) = (self.queued.get(), self.queue.upgrade()) {
@@ -122,6 +140,9 @@ impl Inbox {
     }
 }
 
+/// How many notes a registry makes before an all-dead notes map is worth replacing.
+const NOTES_BEFORE_RESET: usize = 64;
+
 /// Native data of the notification object a registry keeps for one object (a target, a token or both).
 ///
 /// It traces nothing (`unsafe_empty_trace` also keeps the derive from adding a `Drop` that would run
@@ -138,6 +159,8 @@ pub(crate) struct Note {
 impl Note {
     /// A note reporting to `inbox` for an object whose cells are `link`.
     pub(crate) fn new(inbox: Rc<Inbox>, link: Link) -> Self {
+        inbox.live_notes.set(inbox.live_notes.get() + 1);
+        inbox.notes_made.set(inbox.notes_made.get() + 1);
         Self {
             inbox,
             cells: Cell::new(link),
@@ -150,6 +173,9 @@ impl Finalize for Note {
     /// GC values, no `Context`; only plain Rust bookkeeping. An object that was only a token needs
     /// nothing: its cells can no longer be unregistered, and their ids vanish with this note.
     fn finalize(&self) {
+        self.inbox
+            .live_notes
+            .set(self.inbox.live_notes.get().saturating_sub(1));
         let link = self.cells.get();
         if link.reports_death() {
             self.inbox.notify_target_died(link);

@@ -607,12 +607,9 @@ fn a_registry_collected_during_its_own_cleanup() {
 }
 
 /// The strict reading of "memory returns to where it started": compared with registries that never
-/// held a cell. It fails today by ~14.7 B per registration that was live at the peak: each
-/// registry's notes `JsWeakMap` (boa_gc's weak map) keeps its peak table capacity after its entries
-/// die, until the registry itself dies (a plain JS `WeakMap` does the same, measured: +14.7 MB after
-/// 1e6 keys died). See RELIABILITY.md.
+/// held a cell. boa_gc's weak map keeps its peak table capacity after its entries die (~14.7 B per
+/// entry); a registry replaces its notes map once every note in it has fired, which gives it back.
 #[test]
-#[ignore = "known: boa_gc's WeakMap keeps its peak capacity while the registry lives"]
 fn memory_returns_to_the_level_of_registries_that_never_held_cells() {
     let report = on_fresh_thread(|| load(20_000, 20));
     report.print();
