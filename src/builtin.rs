@@ -14,6 +14,7 @@ use boa_engine::{
 use boa_gc::{Finalize, Trace};
 
 use crate::cells::{CellId, CellStore, Link, Role};
+use crate::events::event;
 use crate::host::HostState;
 use crate::notify::{Inbox, Note, RegistryId};
 
@@ -304,6 +305,7 @@ fn register(this: &JsValue, args: &[JsValue], context: &mut Context) -> JsResult
             .index_symbol_token(symbol.hash(), id),
         Some(WeakKey::Object(_)) | None => {}
     }
+    event!(trace, registry = data(&registry).id(), "cell registered");
     // 8. Return undefined.
     Ok(JsValue::undefined())
 }

@@ -22,6 +22,7 @@ use boa_engine::JsData;
 use boa_gc::{Finalize, Trace};
 
 use crate::cells::Link;
+use crate::events::event;
 
 /// Identifies a registry inside one context's host state.
 pub(crate) type RegistryId = u64;
@@ -177,6 +178,7 @@ impl Finalize for Note {
             .live_notes
             .set(self.inbox.live_notes.get().saturating_sub(1));
         let link = self.cells.get();
+        event!(trace, registry = self.inbox.registry, "collection noticed");
         if link.reports_death() {
             self.inbox.notify_target_died(link);
         }
