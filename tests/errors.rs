@@ -5,47 +5,16 @@
 use std::cell::RefCell;
 use std::rc::Rc;
 
-use boa_engine::{
-    context::ContextBuilder, js_string, realm::Realm, Context, JsError, JsNativeErrorKind,
-    JsResult, JsValue, NativeFunction, Source,
-};
-use boa_finalization::CleanupExecutor;
+use boa_engine::{js_string, realm::Realm, Context, JsError, JsNativeErrorKind, JsValue, Source};
 
-fn gc(_: &JsValue, _: &[JsValue], _: &mut Context) -> JsResult<JsValue> {
-    boa_gc::force_collect();
-    Ok(JsValue::undefined())
-}
+mod common;
 
-/// CleanupExecutor, boa_runtime (timers), the extension, `gc()`, `log()`, and Boa's own registry
-/// kept as `BuiltinFR` (its instances must be rejected as `this`).
+use common::{eval, take_log};
+
+/// The common context, with Boa's own registry kept as `BuiltinFR` (its instances must be rejected
+/// as `this`).
 fn context() -> Context {
-    let mut context = ContextBuilder::new()
-        .job_executor(Rc::new(CleanupExecutor::default()))
-        .build()
-        .expect("context");
-    eval(&mut context, "globalThis.BuiltinFR = FinalizationRegistry;");
-    boa_runtime::register(boa_finalization::FinalizationExtension, None, &mut context)
-        .expect("runtime");
-    context
-        .register_global_callable(js_string!("gc"), 0, NativeFunction::from_fn_ptr(gc))
-        .expect("gc");
-    eval(
-        &mut context,
-        "globalThis.__log = []; globalThis.log = (...a) => { __log.push(a.join(' ')); };",
-    );
-    context
-}
-
-fn eval(context: &mut Context, code: &str) -> JsValue {
-    context
-        .eval(Source::from_bytes(code.as_bytes()))
-        .unwrap_or_else(|e| panic!("script threw: {e}\n{code}"))
-}
-
-fn take_log(context: &mut Context) -> Vec<String> {
-    let text = eval(context, "__log.splice(0).join('\\n')");
-    let text = text.as_string().expect("string").to_std_string_escaped();
-    text.lines().map(str::to_owned).collect()
+    common::context_with("globalThis.BuiltinFR = FinalizationRegistry;")
 }
 
 /// Evaluates `code`, which must throw a TypeError (checked from Rust: the native error kind, and

@@ -7,12 +7,11 @@
 
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::cell::Cell;
-use std::rc::Rc;
 
-use boa_engine::{
-    context::ContextBuilder, js_string, Context, JsResult, JsValue, NativeFunction, Source,
-};
-use boa_finalization::CleanupExecutor;
+mod common;
+
+use boa_engine::Context;
+use common::{context, eval, take_log, turn};
 
 // ---------------------------------------------------------------------------------------------
 // Counting allocator: live bytes and peak, per thread (boa_gc's heap is per thread, so a thread's
@@ -89,45 +88,8 @@ fn reset_peak() {
 // ---------------------------------------------------------------------------------------------
 // Harness
 
-fn gc(_: &JsValue, _: &[JsValue], _: &mut Context) -> JsResult<JsValue> {
-    boa_gc::force_collect();
-    Ok(JsValue::undefined())
-}
-
-fn context() -> Context {
-    let mut context = ContextBuilder::new()
-        .job_executor(Rc::new(CleanupExecutor::default()))
-        .build()
-        .expect("context");
-    boa_finalization::install(&mut context).expect("install");
-    context
-        .register_global_callable(js_string!("gc"), 0, NativeFunction::from_fn_ptr(gc))
-        .expect("gc");
-    eval(
-        &mut context,
-        "globalThis.__log = []; globalThis.log = (...a) => { __log.push(a.join(' ')); };",
-    );
-    context
-}
-
-fn eval(context: &mut Context, code: &str) -> JsValue {
-    context
-        .eval(Source::from_bytes(code.as_bytes()))
-        .unwrap_or_else(|e| panic!("script threw: {e}\n{code}"))
-}
-
 fn number(context: &mut Context, code: &str) -> f64 {
     eval(context, code).as_number().expect("a number")
-}
-
-fn take_log(context: &mut Context) -> Vec<String> {
-    let text = eval(context, "__log.splice(0).join('\\n')");
-    let text = text.as_string().expect("string").to_std_string_escaped();
-    text.lines().map(str::to_owned).collect()
-}
-
-fn turn(context: &mut Context) {
-    context.run_jobs().expect("run_jobs");
 }
 
 /// Runs `f` on a fresh thread (a fresh boa_gc heap and fresh allocation counters).

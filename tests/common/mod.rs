@@ -11,10 +11,16 @@ use boa_finalization::CleanupExecutor;
 
 /// A context as an embedder builds it: CleanupExecutor, timers, the extension, `gc()` and `log()`.
 pub fn context() -> Context {
+    context_with("")
+}
+
+/// [`context`], with `before_install` evaluated before the extension replaces Boa's registry.
+pub fn context_with(before_install: &str) -> Context {
     let mut context = ContextBuilder::new()
         .job_executor(Rc::new(CleanupExecutor::default()))
         .build()
         .expect("context");
+    eval(&mut context, before_install);
     boa_runtime::register(boa_finalization::FinalizationExtension, None, &mut context)
         .expect("runtime");
     context
@@ -51,9 +57,9 @@ pub fn turn(context: &mut Context) {
 
 /// Takes what `log()` recorded so far.
 pub fn take_log(context: &mut Context) -> Vec<String> {
-    let value = eval(context, "JSON.stringify(__log.splice(0))");
-    let text = value.as_string().expect("string").to_std_string_escaped();
-    parse_json_strings(&text)
+    let text = eval(context, "__log.splice(0).join('\\n')");
+    let text = text.as_string().expect("string").to_std_string_escaped();
+    text.lines().map(str::to_owned).collect()
 }
 
 /// Evaluates `code`, runs the job loop and returns the log.
@@ -62,18 +68,6 @@ pub fn run(code: &str) -> Vec<String> {
     eval(&mut context, code);
     turn(&mut context);
     take_log(&mut context)
-}
-
-/// Parses a JSON array of strings without pulling a JSON crate into the tests.
-fn parse_json_strings(text: &str) -> Vec<String> {
-    let inner = text.trim().trim_start_matches('[').trim_end_matches(']');
-    if inner.is_empty() {
-        return Vec::new();
-    }
-    inner
-        .split("\",\"")
-        .map(|s| s.trim_matches('"').replace("\\\"", "\""))
-        .collect()
 }
 
 /// Sorted copy, for checks where callback order is unspecified.
