@@ -287,7 +287,21 @@ pub fn run_cleanup_jobs(context: &mut Context) -> usize {
     jobs
 }
 
-/// Whether a collection has made some registry dirty since the last checkpoint.
+/// Whether a collection has made some registry dirty since the last checkpoint: an embedder's loop
+/// can use it to decide whether [`run_cleanup_jobs`] has work.
+///
+/// ```
+/// use boa_engine::{Context, Source};
+///
+/// let mut context = Context::default();
+/// boa_finalization::install(&mut context).unwrap();
+/// context
+///     .eval(Source::from_bytes("globalThis.r = new FinalizationRegistry(() => {}); r.register({}, 1);"))
+///     .unwrap();
+/// assert!(!boa_finalization::has_pending_cleanup(&context));
+/// boa_gc::force_collect();
+/// assert!(boa_finalization::has_pending_cleanup(&context));
+/// ```
 pub fn has_pending_cleanup(context: &Context) -> bool {
     HostState::existing(context).is_some_and(|host| !host.queue.is_empty())
 }

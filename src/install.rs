@@ -32,6 +32,20 @@ pub fn install(context: &mut Context) -> JsResult<()> {
 }
 
 /// Installs this crate's `FinalizationRegistry` into `realm` (a realm of `context`).
+///
+/// ```
+/// use boa_engine::{Context, Source};
+///
+/// let mut context = Context::default();
+/// let realm = context.create_realm().unwrap(); // comes with Boa's own registry
+/// boa_finalization::install_in_realm(&realm, &mut context).unwrap();
+/// let previous = context.enter_realm(realm);
+/// let accepted = context
+///     .eval(Source::from_bytes("new FinalizationRegistry(() => {}).register(Symbol(), 1) === undefined"))
+///     .unwrap();
+/// context.enter_realm(previous);
+/// assert_eq!(accepted.as_boolean(), Some(true));
+/// ```
 pub fn install_in_realm(realm: &Realm, context: &mut Context) -> JsResult<()> {
     HostState::of(context)?;
     if realm.has_class::<RegistryData>() {
@@ -61,6 +75,18 @@ fn define_global(realm: &Realm, context: &mut Context) -> JsResult<()> {
 }
 
 /// Creates a new realm of `context` (as [`Context::create_realm`]) with the extension installed.
+///
+/// ```
+/// use boa_engine::Context;
+///
+/// let mut context = Context::default();
+/// let realm = boa_finalization::create_realm(&mut context).unwrap();
+/// let previous = context.enter_realm(realm);
+/// context
+///     .eval(boa_engine::Source::from_bytes("new FinalizationRegistry(() => {}).register(Symbol(), 1)"))
+///     .unwrap();
+/// context.enter_realm(previous);
+/// ```
 pub fn create_realm(context: &mut Context) -> JsResult<Realm> {
     let realm = context.create_realm()?;
     install_in_realm(&realm, context)?;
