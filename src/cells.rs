@@ -294,6 +294,9 @@ impl<H: Default> CellStore<H> {
     /// used so far (a slab whose generations climbed past half their range is kept instead, its
     /// slots retiring one by one).
     fn shrink(&mut self) {
+        // With no cell left, every symbol-token entry lists only removed cells; symbols never die,
+        // so this is the moment their entries can go.
+        self.symbol_tokens = HashMap::new();
         if self.slots.len() > 64 {
             let next = self.slots.iter().map(|slot| slot.generation).max();
             let next = next.unwrap_or(0).max(self.generation_floor);
@@ -446,6 +449,15 @@ impl<H> CellStore<H> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn symbol_token_entries_go_when_the_last_cell_does() {
+        let mut store = CellStore::default();
+        let id = store.insert(1);
+        store.index_symbol_token(9, id);
+        store.remove(id);
+        assert!(store.symbol_tokens.is_empty());
+    }
 
     #[test]
     fn removed_ids_never_validate_again() {
