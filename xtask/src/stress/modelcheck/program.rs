@@ -337,16 +337,7 @@ impl Gen<'_> {
                     self.filled[slot] = false;
                     Act::Drop { slot }
                 }
-                4 => {
-                    let slot = self.slot();
-                    self.filled[slot] = true;
-                    let kind = self.kind();
-                    Act::New {
-                        slot,
-                        oid: self.kind_oid(kind),
-                        kind,
-                    }
-                }
+                4 => self.new_object(),
                 5 => Act::DropReg { r: own },
                 6 => {
                     let r = self.rng.below(self.cfg.registries);
@@ -369,6 +360,18 @@ impl Gen<'_> {
         acts
     }
 
+    /// A new target of a random kind in a random slot.
+    fn new_object(&mut self) -> Act {
+        let slot = self.slot();
+        self.filled[slot] = true;
+        let kind = self.kind();
+        Act::New {
+            slot,
+            oid: self.kind_oid(kind),
+            kind,
+        }
+    }
+
     fn kind_oid(&mut self, kind: Kind) -> u32 {
         match kind {
             Kind::WellKnown(i) => u32::from(i),
@@ -378,16 +381,7 @@ impl Gen<'_> {
 
     fn top_act(&mut self) -> Act {
         match self.rng.weighted(&[16, 12, 3, 2, 38, 13, 9, 4]) {
-            0 => {
-                let slot = self.slot();
-                self.filled[slot] = true;
-                let kind = self.kind();
-                Act::New {
-                    slot,
-                    oid: self.kind_oid(kind),
-                    kind,
-                }
-            }
+            0 => self.new_object(),
             1 => {
                 let slot = self.filled_slot();
                 self.filled[slot] = false;
