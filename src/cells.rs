@@ -90,9 +90,9 @@ impl Link {
     }
 
     fn decode(self) -> Linked {
-        #[allow(clippy::cast_possible_truncation)]
+        #[expect(clippy::cast_possible_truncation, reason = "masked to the index bits")]
         let index = (self.0 >> TAG_BITS) as u32 & MAX_INDEX;
-        #[allow(clippy::cast_possible_truncation)]
+        #[expect(clippy::cast_possible_truncation, reason = "the high half is the generation")]
         let generation = (self.0 >> 32) as u32;
         let id = CellId { index, generation };
         match self.0 & TAG_MASK {

@@ -2,7 +2,6 @@
 //! boa_runtime [`RuntimeExtension`].
 
 use boa_engine::{js_string, property::PropertyDescriptor, realm::Realm, Context, JsResult};
-use boa_runtime::RuntimeExtension;
 
 use crate::builtin::{self, RegistryData};
 use crate::host::HostState;
@@ -93,20 +92,21 @@ pub fn create_realm(context: &mut Context) -> JsResult<Realm> {
     Ok(realm)
 }
 
-/// The extension as a boa_runtime [`RuntimeExtension`]: registers into the given realm, or the
+/// The extension as a boa_runtime [`RuntimeExtension`](boa_runtime::RuntimeExtension): registers into the given realm, or the
 /// current one.
 ///
 /// ```
 /// use boa_engine::Context;
-/// use boa_runtime::RuntimeExtension;
-///
+/// ///
 /// let mut context = Context::default();
 /// boa_finalization::FinalizationExtension.register(None, &mut context).unwrap();
 /// ```
+#[cfg(feature = "runtime")]
 #[derive(Debug, Clone, Copy, Default)]
 pub struct FinalizationExtension;
 
-impl RuntimeExtension for FinalizationExtension {
+#[cfg(feature = "runtime")]
+impl boa_runtime::RuntimeExtension for FinalizationExtension {
     fn register(self, realm: Option<Realm>, context: &mut Context) -> JsResult<()> {
         match realm {
             Some(realm) => install_in_realm(&realm, context),

@@ -28,7 +28,6 @@
 //! let closed = context.eval(Source::from_bytes("closed.join()")).unwrap();
 //! assert_eq!(closed.as_string().unwrap().to_std_string_escaped(), "3");
 //! ```
-#![deny(missing_docs)]
 
 mod builtin;
 mod cells;
@@ -42,6 +41,8 @@ mod stats;
 
 pub use executor::CleanupExecutor;
 pub use host::{has_pending_cleanup, run_cleanup_jobs, set_error_reporter, ErrorReporter};
-pub use install::{create_realm, install, install_in_realm, FinalizationExtension};
+pub use install::{create_realm, install, install_in_realm};
+#[cfg(feature = "runtime")]
+pub use install::FinalizationExtension;
 pub use native::{on_collected, NativeRegistration};
 pub use stats::{registry_stats, stats, RegistryStats, Stats};

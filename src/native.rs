@@ -51,7 +51,11 @@ impl NativeFinalizers {
 fn run_finalizer(_: &JsValue, args: &[JsValue], context: &mut Context) -> JsResult<JsValue> {
     let state = NativeFinalizers::of(context);
     let id = args.first().and_then(JsValue::as_number).unwrap_or(-1.0);
-    #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
+    #[expect(
+        clippy::cast_possible_truncation,
+        clippy::cast_sign_loss,
+        reason = "held values are the ids this module made, integers below 2^53"
+    )]
     let finalizer = state.pending.borrow_mut().remove(&(id as u64));
     if let Some(finalizer) = finalizer {
         state.run.set(state.run.get() + 1);
@@ -110,7 +114,7 @@ pub fn on_collected(
     let registry = state.registry(context)?;
     let id = state.next_id.get();
     state.next_id.set(id + 1);
-    #[allow(clippy::cast_precision_loss)]
+    #[expect(clippy::cast_precision_loss, reason = "ids stay below 2^53")]
     builtin::register_internal(&registry, object, JsValue::from(id as f64), context)?;
     state.pending.borrow_mut().insert(id, Box::new(finalizer));
     Ok(NativeRegistration { id })
