@@ -90,9 +90,7 @@ impl Link {
     }
 
     fn decode(self) -> Linked {
-        #[expect(clippy::cast_possible_truncation, reason = "masked to the index bits")]
         let index = (self.0 >> TAG_BITS) as u32 & MAX_INDEX;
-        #[expect(clippy::cast_possible_truncation, reason = "the high half is the generation")]
         let generation = (self.0 >> 32) as u32;
         let id = CellId { index, generation };
         match self.0 & TAG_MASK {
@@ -206,7 +204,19 @@ pub(crate) struct CellStore<H> {
     free_spills: Vec<u32>,
     /// The token index for symbol tokens, keyed by the symbol's never-reused hash. Object tokens keep
     /// their cells in their notification object's [`Link`] instead.
-    symbol_tokens: HashMap<u64, CellList>,
+    symbol_tokens: HashMap<u64, SymbolToken>,
+    /// The symbol token of each live cell that has one, so that an entry of `symbol_tokens` goes
+    /// with its last cell (symbols never die, so nothing else would ever release it).
+    cell_symbols: HashMap<CellId, u64>,
+    /// The most cells the slab may hold at once (the bits a [`Link`] leaves for an index).
+    max_cells: u32,
+}
+
+/// The cells of one symbol token: their ids, and how many of them are still live.
+#[derive(Debug, Default)]
+struct SymbolToken {
+    cells: CellList,
+    live: usize,
 }
 
 impl<H> Default for CellStore<H> {
@@ -220,6 +230,8 @@ impl<H> Default for CellStore<H> {
             spills: Vec::new(),
             free_spills: Vec::new(),
             symbol_tokens: HashMap::new(),
+            cell_symbols: HashMap::new(),
+            max_cells: MAX_INDEX + 1,
         }
     }
 }
@@ -238,31 +250,35 @@ unsafe impl<H: Trace> Trace for CellStore<H> {
 }
 
 impl<H: Default> CellStore<H> {
-    /// Stores a new cell with its held value (register, step 6 and 7).
-    pub(crate) fn insert(&mut self, held: H) -> CellId {
-        self.live += 1;
+    /// Stores a new cell with its held value (register, step 6 and 7), or gives `held` back if the
+    /// registry already holds as many cells as a [`CellId`] can name.
+    pub(crate) fn insert(&mut self, held: H) -> Result<CellId, H> {
         if self.free != NO_SLOT {
+            self.live += 1;
             let index = self.free;
             let slot = &mut self.slots[index as usize];
             self.free = slot.next_free;
             slot.generation += 1;
             slot.held = held;
-            return CellId {
+            return Ok(CellId {
                 index,
                 generation: slot.generation,
-            };
+            });
         }
-        let index = u32::try_from(self.slots.len())
+        let Some(index) = u32::try_from(self.slots.len())
             .ok()
-            .filter(|&index| index <= MAX_INDEX)
-            .expect("more than 2^29 cells in one registry");
+            .filter(|&index| index < self.max_cells)
+        else {
+            return Err(held);
+        };
+        self.live += 1;
         let generation = self.generation_floor + 1;
         self.slots.push(Slot {
             held,
             generation,
             next_free: NO_SLOT,
         });
-        CellId { index, generation }
+        Ok(CellId { index, generation })
     }
 
     /// Whether `id` names a cell that is still in `[[Cells]]`.
@@ -283,10 +299,26 @@ impl<H: Default> CellStore<H> {
             self.free = id.index;
         }
         self.live -= 1;
+        if !self.cell_symbols.is_empty() {
+            self.release_symbol_token(id);
+        }
         if self.live == 0 {
             self.shrink();
         }
         Some(held)
+    }
+
+    /// The cell `id` is gone: its symbol token's entry goes too if that was its last cell.
+    fn release_symbol_token(&mut self, id: CellId) {
+        let Some(symbol) = self.cell_symbols.remove(&id) else {
+            return;
+        };
+        if let Some(token) = self.symbol_tokens.get_mut(&symbol) {
+            token.live -= 1;
+            if token.live == 0 {
+                self.symbol_tokens.remove(&symbol);
+            }
+        }
     }
 
     /// Gives the memory of an empty slab back once everything was delivered or unregistered. Ids
@@ -294,9 +326,9 @@ impl<H: Default> CellStore<H> {
     /// used so far (a slab whose generations climbed past half their range is kept instead, its
     /// slots retiring one by one).
     fn shrink(&mut self) {
-        // With no cell left, every symbol-token entry lists only removed cells; symbols never die,
-        // so this is the moment their entries can go.
+        // The maps keep the capacity of their peak; with no cell left they hold nothing.
         self.symbol_tokens = HashMap::new();
+        self.cell_symbols = HashMap::new();
         if self.slots.len() > 64 {
             let next = self.slots.iter().map(|slot| slot.generation).max();
             let next = next.unwrap_or(0).max(self.generation_floor);
@@ -310,33 +342,33 @@ impl<H: Default> CellStore<H> {
         }
     }
 
-    /// The link of an object that was `link` and now also plays `role` in the new cell `id`.
-    pub(crate) fn link(&mut self, link: Link, id: CellId, role: Role) -> Link {
+    /// The link of an object that was `link` and now also plays `role` in the new cell `id`, or
+    /// `None` if the registry has as many objects with several cells as a link can name.
+    pub(crate) fn link(&mut self, link: Link, id: CellId, role: Role) -> Option<Link> {
         let new = Link::one(role, id);
         let index = match link.decode() {
-            Linked::Empty => return new,
-            Linked::One(_, old) if !self.contains(old) => return new,
-            Linked::One(..) => return Link::spill(self.new_spill([link, new])),
+            Linked::Empty => return Some(new),
+            Linked::One(_, old) if !self.contains(old) => return Some(new),
+            Linked::One(..) => return self.new_spill([link, new]).map(Link::spill),
             Linked::Spill(index) => index,
         };
         let slots = &self.slots;
         self.spills[index as usize].push(new, |id| slot_contains(slots, id));
-        link
+        Some(link)
     }
 
     /// A spill entry holding exactly `links`.
-    fn new_spill(&mut self, links: [Link; 2]) -> u32 {
+    fn new_spill(&mut self, links: [Link; 2]) -> Option<u32> {
         let spill = Spill(Vec::from(links));
         if let Some(index) = self.free_spills.pop() {
             self.spills[index as usize] = spill;
-            return index;
+            return Some(index);
         }
         let index = u32::try_from(self.spills.len())
             .ok()
-            .filter(|&index| index <= MAX_INDEX)
-            .expect("more than 2^29 objects with several cells in one registry");
+            .filter(|&index| index < self.max_cells)?;
         self.spills.push(spill);
-        index
+        Some(index)
     }
 
     /// Removes every cell whose token is named by `links` (from [`Link::take_token`] or
@@ -400,21 +432,23 @@ impl<H: Default> CellStore<H> {
         None
     }
 
-    /// Attaches `id` to the symbol token `symbol`.
+    /// Attaches the live cell `id` to the symbol token `symbol`.
     pub(crate) fn index_symbol_token(&mut self, symbol: u64, id: CellId) {
         let slots = &self.slots;
-        self.symbol_tokens
-            .entry(symbol)
-            .or_default()
-            .push(id, |id| slot_contains(slots, id));
+        let token = self.symbol_tokens.entry(symbol).or_default();
+        token.cells.push(id, |id| slot_contains(slots, id));
+        token.live += 1;
+        self.cell_symbols.insert(id, symbol);
     }
 
     /// Detaches every cell indexed under the symbol token `symbol`, for [`CellStore::remove_all`].
     pub(crate) fn take_symbol_token(&mut self, symbol: u64) -> Vec<Link> {
         self.symbol_tokens
             .remove(&symbol)
-            .map(|mut list| {
-                list.take()
+            .map(|mut token| {
+                token
+                    .cells
+                    .take()
                     .into_iter()
                     .map(|id| Link::one(Role::Token, id))
                     .collect()
@@ -440,6 +474,25 @@ impl<H> CellStore<H> {
             .count()
     }
 
+    /// The number of live cells that `links` name as target (the cells of objects that died).
+    pub(crate) fn count_target_cells(&self, links: &[Link]) -> usize {
+        let live_target = |link: &Link| match link.decode() {
+            Linked::One(Role::Target | Role::Both, id) => slot_contains(&self.slots, id),
+            Linked::One(Role::Token, _) | Linked::Spill(_) | Linked::Empty => false,
+        };
+        links
+            .iter()
+            .map(|link| match link.decode() {
+                Linked::Spill(index) => self.spills[index as usize]
+                    .0
+                    .iter()
+                    .filter(|l| live_target(l))
+                    .count(),
+                _ => usize::from(live_target(link)),
+            })
+            .sum()
+    }
+
     /// The number of cells in `[[Cells]]`.
     pub(crate) fn len(&self) -> usize {
         self.live
@@ -453,18 +506,62 @@ mod tests {
     #[test]
     fn symbol_token_entries_go_when_the_last_cell_does() {
         let mut store = CellStore::default();
-        let id = store.insert(1);
+        let id = store.insert(1).unwrap();
         store.index_symbol_token(9, id);
         store.remove(id);
         assert!(store.symbol_tokens.is_empty());
     }
 
     #[test]
+    fn a_delivered_cell_releases_its_symbol_token_while_other_cells_live() {
+        let mut store = CellStore::default();
+        let keep = store.insert(0).unwrap();
+        for round in 0..1000 {
+            let id = store.insert(round).unwrap();
+            store.index_symbol_token(round, id);
+            store.targets_died(vec![Link::one(Role::Target, id)]);
+            assert_eq!(store.next_pending(), Some(round));
+        }
+        assert!(store.contains(keep));
+        assert!(store.symbol_tokens.is_empty() && store.cell_symbols.is_empty());
+    }
+
+    #[test]
+    fn a_symbol_token_entry_stays_while_one_of_its_cells_lives() {
+        let mut store = CellStore::default();
+        let a = store.insert(1).unwrap();
+        let b = store.insert(2).unwrap();
+        store.index_symbol_token(5, a);
+        store.index_symbol_token(5, b);
+        store.remove(a);
+        let links = store.take_symbol_token(5);
+        assert!(
+            store.remove_all(links),
+            "b is still unregistered by its token"
+        );
+        assert_eq!(store.len(), 0);
+    }
+
+    #[test]
+    fn a_full_slab_refuses_new_cells_instead_of_panicking() {
+        let mut store = CellStore {
+            max_cells: 2,
+            ..CellStore::default()
+        };
+        let a = store.insert(1).unwrap();
+        store.insert(2).unwrap();
+        assert_eq!(store.insert(3), Err(3));
+        assert_eq!(store.len(), 2);
+        store.remove(a);
+        assert!(store.insert(4).is_ok(), "a freed slot is reused");
+    }
+
+    #[test]
     fn removed_ids_never_validate_again() {
         let mut store = CellStore::default();
-        let a = store.insert("a");
+        let a = store.insert("a").unwrap();
         assert_eq!(store.remove(a), Some("a"));
-        let b = store.insert("b");
+        let b = store.insert("b").unwrap();
         assert!(!store.contains(a));
         assert_eq!(store.remove(a), None);
         assert_eq!(store.remove(b), Some("b"));
@@ -473,11 +570,11 @@ mod tests {
     #[test]
     fn ids_stay_invalid_after_the_slab_is_released() {
         let mut store = CellStore::default();
-        let old: Vec<_> = (0..100).map(|i| store.insert(i)).collect();
+        let old: Vec<_> = (0..100).map(|i| store.insert(i).unwrap()).collect();
         for id in &old {
             store.remove(*id);
         }
-        let new: Vec<_> = (0..100).map(|i| store.insert(i)).collect();
+        let new: Vec<_> = (0..100).map(|i| store.insert(i).unwrap()).collect();
         assert!(old.iter().all(|id| !store.contains(*id)));
         assert!(new.iter().all(|id| store.contains(*id)));
     }
@@ -485,19 +582,19 @@ mod tests {
     #[test]
     fn a_slot_retires_instead_of_wrapping_its_generation() {
         let mut store = CellStore::default();
-        let keep = store.insert(0);
-        let first = store.insert(1);
+        let keep = store.insert(0).unwrap();
+        let first = store.insert(1).unwrap();
         store.slots[first.index as usize].generation = RETIRE_AT - 3;
         let old = CellId {
             index: first.index,
             generation: RETIRE_AT - 3,
         };
         assert_eq!(store.remove(old), Some(1));
-        let next = store.insert(2);
+        let next = store.insert(2).unwrap();
         assert_eq!(next.index, first.index);
         assert_eq!(next.generation, RETIRE_AT - 1);
         store.remove(next);
-        let after = store.insert(3);
+        let after = store.insert(3).unwrap();
         assert_ne!(after.index, first.index, "the slot retired");
         assert!(store.contains(keep) && !store.contains(old) && !store.contains(next));
     }
@@ -505,7 +602,7 @@ mod tests {
     #[test]
     fn pending_cells_are_delivered_once_in_order_and_skip_removed_ones() {
         let mut store = CellStore::default();
-        let ids: Vec<_> = (0..4).map(|i| store.insert(i)).collect();
+        let ids: Vec<_> = (0..4).map(|i| store.insert(i).unwrap()).collect();
         store.remove(ids[1]);
         store.targets_died(ids.iter().map(|&id| Link::one(Role::Target, id)).collect());
         store.targets_died(vec![Link::one(Role::Both, ids[0])]);
@@ -517,9 +614,9 @@ mod tests {
     #[test]
     fn symbol_token_index_removes_exactly_its_cells() {
         let mut store = CellStore::default();
-        let a = store.insert(1);
-        let b = store.insert(2);
-        let c = store.insert(3);
+        let a = store.insert(1).unwrap();
+        let b = store.insert(2).unwrap();
+        let c = store.insert(3).unwrap();
         store.index_symbol_token(7, a);
         store.index_symbol_token(7, c);
         store.index_symbol_token(8, b);
@@ -534,12 +631,12 @@ mod tests {
     #[test]
     fn links_stay_inline_for_one_cell_and_spill_for_more() {
         let mut store = CellStore::default();
-        let a = store.insert(1);
-        let link = store.link(Link::EMPTY, a, Role::Both);
+        let a = store.insert(1).unwrap();
+        let link = store.link(Link::EMPTY, a, Role::Both).unwrap();
         assert_eq!(link.decode(), Linked::One(Role::Both, a));
         // A second registration of the same object spills, keeping both roles of `a`.
-        let b = store.insert(2);
-        let link = store.link(link, b, Role::Target);
+        let b = store.insert(2).unwrap();
+        let link = store.link(link, b, Role::Target).unwrap();
         assert!(matches!(link.decode(), Linked::Spill(_)));
         // unregister(object) removes `a` only; the target side still has `b`.
         let (token, rest) = link.take_token();
@@ -554,11 +651,11 @@ mod tests {
     #[test]
     fn a_stale_inline_id_is_overwritten() {
         let mut store = CellStore::default();
-        let a = store.insert(1);
-        let link = store.link(Link::EMPTY, a, Role::Target);
+        let a = store.insert(1).unwrap();
+        let link = store.link(Link::EMPTY, a, Role::Target).unwrap();
         store.remove(a);
-        let b = store.insert(2);
-        let link = store.link(link, b, Role::Target);
+        let b = store.insert(2).unwrap();
+        let link = store.link(link, b, Role::Target).unwrap();
         assert_eq!(link.decode(), Linked::One(Role::Target, b));
         assert!(store.spills.is_empty());
     }
@@ -566,8 +663,8 @@ mod tests {
     #[test]
     fn token_links_give_up_their_cells_once() {
         let mut store = CellStore::default();
-        let a = store.insert(1);
-        let link = store.link(Link::EMPTY, a, Role::Token);
+        let a = store.insert(1).unwrap();
+        let link = store.link(Link::EMPTY, a, Role::Token).unwrap();
         assert!(
             !link.reports_death(),
             "a token's death needs no cleanup job"
@@ -582,13 +679,17 @@ mod tests {
     #[test]
     fn a_dead_object_delivers_the_cells_it_was_the_target_of_only() {
         let mut store = CellStore::default();
-        let (a, b, c) = (store.insert(1), store.insert(2), store.insert(3));
+        let (a, b, c) = (
+            store.insert(1).unwrap(),
+            store.insert(2).unwrap(),
+            store.insert(3).unwrap(),
+        );
         // The object is the target of `a`, the token of `b` and both for `c`.
-        let link = store.link(Link::EMPTY, a, Role::Target);
-        let link = store.link(link, b, Role::Token);
-        let link = store.link(link, c, Role::Both);
-        let other = store.insert(4);
-        let single = store.link(Link::EMPTY, other, Role::Target);
+        let link = store.link(Link::EMPTY, a, Role::Target).unwrap();
+        let link = store.link(link, b, Role::Token).unwrap();
+        let link = store.link(link, c, Role::Both).unwrap();
+        let other = store.insert(4).unwrap();
+        let single = store.link(Link::EMPTY, other, Role::Target).unwrap();
         store.targets_died(vec![single, link]);
         let delivered: Vec<_> = std::iter::from_fn(|| store.next_pending()).collect();
         assert_eq!(delivered, vec![4, 1, 3]);
@@ -598,11 +699,11 @@ mod tests {
     #[test]
     fn a_spill_compacts_instead_of_growing_with_removed_cells() {
         let mut store = CellStore::default();
-        let keep = store.insert(0);
-        let mut link = store.link(Link::EMPTY, keep, Role::Target);
+        let keep = store.insert(0).unwrap();
+        let mut link = store.link(Link::EMPTY, keep, Role::Target).unwrap();
         for i in 1..10_000 {
-            let id = store.insert(i);
-            link = store.link(link, id, Role::Both);
+            let id = store.insert(i).unwrap();
+            link = store.link(link, id, Role::Both).unwrap();
             let (token, rest) = link.take_token();
             assert!(store.remove_all(token));
             link = rest;
@@ -620,10 +721,10 @@ mod tests {
     fn lists_compact_instead_of_growing_with_stale_ids() {
         let mut store = CellStore::default();
         let mut list = CellList::default();
-        let keep = store.insert(0);
+        let keep = store.insert(0).unwrap();
         list.push(keep, |id| store.contains(id));
         for i in 0..10_000 {
-            let id = store.insert(i);
+            let id = store.insert(i).unwrap();
             list.push(id, |id| store.contains(id));
             store.remove(id);
         }

@@ -1,39 +1,47 @@
-//! Cleanup jobs and host hooks: the per-context state behind HostEnqueueFinalizationRegistryCleanupJob.
+//! Cleanup jobs: the per-context state behind HostEnqueueFinalizationRegistryCleanupJob.
 //!
 //! Each `Context` that has the extension holds one [`HostState`]: the queue of dirty registries that
-//! the GC notifications fill, a weak handle per live registry (so that pending cleanup work never
-//! keeps a registry alive), the captured intrinsic `Symbol.keyFor`, the error reporter and counters.
-//! [`run_cleanup_jobs`] is the job checkpoint; [`crate::CleanupExecutor`] calls it between tasks.
+//! the GC notifications fill, a weak handle to each live registry's state (so that pending cleanup
+//! work never keeps a registry alive), the error reporter and counters. [`run_cleanup_jobs`] is the
+//! job checkpoint; [`crate::CleanupExecutor`] calls it between tasks.
 
 use std::cell::{Cell, RefCell};
 use std::collections::HashMap;
 use std::fmt;
 use std::rc::Rc;
 
-use boa_engine::{
-    js_string, realm::Realm, Context, JsError, JsObject, JsResult, JsSymbol, JsValue,
-};
+use boa_engine::{Context, JsError};
+use boa_gc::WeakGc;
 
-use crate::builtin;
 use crate::events::event;
 use crate::notify::{CleanupQueue, RegistryId};
-use crate::stats::Counters;
-
-/// The host's "report an exception" hook, called with the error and the realm of the registry (or
-/// native finalizer) whose callback threw.
-pub type ErrorReporter = dyn Fn(&JsError, &Realm, &mut Context);
+use crate::registry::{self, SharedState};
+use crate::report::{default_reporter, ErrorReporter};
 
 /// The per-context state of the extension.
 pub(crate) struct HostState {
     queue: Rc<CleanupQueue>,
-    /// registry id -> a `WeakRef` to the registry, made in [`WeakHandles`]' own context.
-    registries: RefCell<HashMap<RegistryId, JsObject>>,
-    weak_handles: RefCell<Option<WeakHandles>>,
+    /// registry id -> the registry's state, weakly: only the registry object holds it strongly.
+    registries: RefCell<HashMap<RegistryId, WeakGc<boa_gc::GcRefCell<registry::RegistryState>>>>,
     next_registry_id: Cell<RegistryId>,
-    /// The intrinsic `Symbol.keyFor`, captured at install so scripts cannot change KeyForSymbol.
-    key_for: JsObject,
     reporter: RefCell<Rc<ErrorReporter>>,
     pub(crate) counters: Counters,
+}
+
+/// Running totals of one context, updated by cleanup jobs.
+#[derive(Debug, Default)]
+pub(crate) struct Counters {
+    pub(crate) cleanup_jobs: Cell<u64>,
+    pub(crate) checkpoints: Cell<u64>,
+    pub(crate) callbacks_delivered: Cell<u64>,
+    pub(crate) callback_errors: Cell<u64>,
+    pub(crate) job_errors: Cell<u64>,
+}
+
+impl Counters {
+    fn bump(counter: &Cell<u64>, by: usize) {
+        counter.set(counter.get() + by as u64);
+    }
 }
 
 impl fmt::Debug for HostState {
@@ -46,30 +54,23 @@ impl fmt::Debug for HostState {
 }
 
 impl HostState {
-    /// The state of `context`, created (capturing the intrinsics it needs) on first use.
-    pub(crate) fn of(context: &mut Context) -> JsResult<Rc<Self>> {
+    /// The state of `context`, created on first use.
+    pub(crate) fn of(context: &mut Context) -> Rc<Self> {
         if let Some(state) = Self::existing(context) {
-            return Ok(state);
+            return state;
         }
-        let symbol = context.intrinsics().constructors().symbol().constructor();
-        let key_for = symbol
-            .get(js_string!("keyFor"), context)?
-            .as_object()
-            .expect("the intrinsic Symbol.keyFor exists");
         let state = Rc::new(Self {
             queue: Rc::default(),
             registries: RefCell::default(),
-            weak_handles: RefCell::default(),
             next_registry_id: Cell::new(0),
-            key_for,
-            reporter: RefCell::new(Rc::new(report_to_stderr)),
+            reporter: RefCell::new(default_reporter()),
             counters: Counters::default(),
         });
         context.insert_data(Rc::clone(&state));
-        Ok(state)
+        state
     }
 
-    /// The state of `context`, if the extension was ever installed into it.
+    /// The state of `context`, if the extension was ever used there.
     pub(crate) fn existing(context: &Context) -> Option<Rc<Self>> {
         context.get_data::<Rc<Self>>().cloned()
     }
@@ -85,22 +86,12 @@ impl HostState {
     }
 
     /// Remembers a new registry weakly, so its cleanup jobs can find it while it lives.
-    pub(crate) fn track_registry(&self, id: RegistryId, registry: &JsObject) -> JsResult<()> {
-        let handle = self.weak_handles()?.downgrade(registry)?;
-        self.registries.borrow_mut().insert(id, handle);
-        Ok(())
-    }
-
-    /// KeyForSymbol ( sym ): the key of `symbol` in the global symbol registry, if it is there.
-    pub(crate) fn key_for_symbol(
+    pub(crate) fn track_registry(
         &self,
-        symbol: &JsSymbol,
-        context: &mut Context,
-    ) -> JsResult<Option<JsValue>> {
-        let key = self
-            .key_for
-            .call(&JsValue::undefined(), &[symbol.clone().into()], context)?;
-        Ok((!key.is_undefined()).then_some(key))
+        id: RegistryId,
+        state: WeakGc<boa_gc::GcRefCell<registry::RegistryState>>,
+    ) {
+        self.registries.borrow_mut().insert(id, state);
     }
 
     pub(crate) fn set_reporter(&self, reporter: Rc<ErrorReporter>) {
@@ -108,49 +99,37 @@ impl HostState {
     }
 
     /// Reports an error through the embedder's hook.
-    pub(crate) fn report(&self, error: &JsError, realm: &Realm, context: &mut Context) {
+    pub(crate) fn report(
+        &self,
+        error: &JsError,
+        realm: &boa_engine::realm::Realm,
+        context: &mut Context,
+    ) {
         let reporter = Rc::clone(&self.reporter.borrow());
         reporter(error, realm, context);
     }
 
-    /// The registries of this context that are still alive.
-    pub(crate) fn tracked_registries(&self) -> Vec<JsObject> {
-        let mut live = Vec::new();
-        let handles: Vec<JsObject> = self.registries.borrow().values().cloned().collect();
-        if let Some(weak) = self.weak_handles.borrow_mut().as_mut() {
-            live.extend(handles.iter().filter_map(|handle| weak.upgrade(handle)));
-        }
-        live
-    }
-
-    fn weak_handles(&self) -> JsResult<std::cell::RefMut<'_, WeakHandles>> {
-        let mut slot = self.weak_handles.borrow_mut();
-        if slot.is_none() {
-            *slot = Some(WeakHandles::new()?);
-        }
-        Ok(std::cell::RefMut::map(slot, |slot| {
-            slot.as_mut().expect("just filled")
-        }))
+    /// The states of this context's registries that are still alive.
+    pub(crate) fn live_registries(&self) -> Vec<SharedState> {
+        self.registries
+            .borrow()
+            .values()
+            .filter_map(WeakGc::upgrade)
+            .collect()
     }
 
     /// The next registry with cleanup work that is still alive. Entries of registries that died are
     /// released on the way: their callbacks are never made.
-    fn next_dirty_registry(&self) -> Option<JsObject> {
+    fn next_dirty_registry(&self) -> Option<SharedState> {
         while let Some(inbox) = self.queue.pop() {
             let id = inbox.registry();
-            let Some(handle) = self.registries.borrow().get(&id).cloned() else {
-                continue;
-            };
-            let registry = if inbox.registry_died() {
+            let state = if inbox.registry_died() {
                 None
             } else {
-                self.weak_handles
-                    .borrow_mut()
-                    .as_mut()
-                    .and_then(|weak| weak.upgrade(&handle))
+                self.registries.borrow().get(&id).and_then(WeakGc::upgrade)
             };
-            match registry {
-                Some(registry) => return Some(registry),
+            match state {
+                Some(state) => return Some(state),
                 None => {
                     self.registries.borrow_mut().remove(&id);
                 }
@@ -158,56 +137,6 @@ impl HostState {
         }
         None
     }
-}
-
-/// Weak references to registries without `WeakRef`'s kept-alive side effect.
-///
-/// `new WeakRef(x)` and `deref()` add `x` to the kept objects of the context that runs them, which
-/// would keep a new registry alive until the end of the current task. Running them in a private
-/// context, whose kept list is cleared right away, leaves the script's context untouched (boa_gc's heap
-/// is shared by every context of the thread, so the handles work across them).
-struct WeakHandles {
-    context: Context,
-    deref: JsObject,
-}
-
-impl WeakHandles {
-    fn new() -> JsResult<Self> {
-        let mut context = Context::default();
-        let prototype = context.intrinsics().constructors().weak_ref().prototype();
-        let deref = prototype
-            .get(js_string!("deref"), &mut context)?
-            .as_object()
-            .expect("the intrinsic WeakRef.prototype.deref exists");
-        Ok(Self { context, deref })
-    }
-
-    fn downgrade(&mut self, object: &JsObject) -> JsResult<JsObject> {
-        let constructor = self
-            .context
-            .intrinsics()
-            .constructors()
-            .weak_ref()
-            .constructor();
-        let handle = constructor.construct(&[object.clone().into()], None, &mut self.context)?;
-        self.context.clear_kept_objects();
-        Ok(handle)
-    }
-
-    fn upgrade(&mut self, handle: &JsObject) -> Option<JsObject> {
-        let target = self
-            .deref
-            .call(&handle.clone().into(), &[], &mut self.context)
-            .ok()?
-            .as_object();
-        self.context.clear_kept_objects();
-        target
-    }
-}
-
-/// The default error reporter: `Uncaught <error>` on stderr, as JS shells print it.
-fn report_to_stderr(error: &JsError, _realm: &Realm, _context: &mut Context) {
-    eprintln!("Uncaught {error}");
 }
 
 /// Runs one cleanup job for the next dirty registry; false when none is due.
@@ -218,26 +147,33 @@ pub(crate) fn run_next_cleanup_job(context: &mut Context) -> bool {
     let Some(host) = HostState::existing(context) else {
         return false;
     };
-    let Some(registry) = host.next_dirty_registry() else {
+    let counters = &host.counters;
+    let Some(state) = host.next_dirty_registry() else {
+        // The checkpoint is over: no registry is dirty.
+        Counters::bump(&counters.checkpoints, 1);
         return false;
     };
-    let mut delivered = 0;
-    let result = builtin::cleanup_finalization_registry(&registry, &mut delivered, context);
-    host.counters.add_delivered(delivered);
+    let (delivered, result) = registry::cleanup_finalization_registry(&state, context);
+    if !state.borrow().internal {
+        Counters::bump(&counters.callbacks_delivered, delivered);
+    }
+    Counters::bump(&counters.cleanup_jobs, 1);
     event!(
         debug,
         delivered,
         failed = result.is_err(),
         "cleanup job ran"
     );
-    host.counters.bump(&host.counters.cleanup_jobs);
     if let Err(error) = result {
-        let (realm, more) = builtin::realm_and_pending(&registry);
-        host.counters.bump(&host.counters.callback_errors);
+        Counters::bump(&counters.callback_errors, 1);
         event!(warn, %error, "cleanup callback threw");
+        let (realm, more) = {
+            let state = state.borrow();
+            (state.realm.clone(), state.cells.has_pending())
+        };
         host.report(&error, &realm, context);
         if more {
-            builtin::requeue(&registry);
+            state.borrow().inbox.requeue();
         }
     }
     true
@@ -245,14 +181,10 @@ pub(crate) fn run_next_cleanup_job(context: &mut Context) -> bool {
 
 /// Reports an error thrown by a task or a promise job run by [`crate::CleanupExecutor`].
 pub(crate) fn report_job_error(error: &JsError, context: &mut Context) {
-    match HostState::of(context) {
-        Ok(host) => {
-            host.counters.bump(&host.counters.job_errors);
-            let realm = context.realm().clone();
-            host.report(error, &realm, context);
-        }
-        Err(_) => report_to_stderr(error, &context.realm().clone(), context),
-    }
+    let host = HostState::of(context);
+    Counters::bump(&host.counters.job_errors, 1);
+    let realm = context.realm().clone();
+    host.report(error, &realm, context);
 }
 
 /// The cleanup checkpoint for embedders that run their own job loop.
@@ -318,13 +250,11 @@ pub fn has_pending_cleanup(context: &Context) -> bool {
 /// boa_finalization::install(&mut context).unwrap();
 /// boa_finalization::set_error_reporter(&mut context, |error, _realm, _context| {
 ///     eprintln!("cleanup callback failed: {error}");
-/// })
-/// .unwrap();
+/// });
 /// ```
 pub fn set_error_reporter(
     context: &mut Context,
-    reporter: impl Fn(&JsError, &Realm, &mut Context) + 'static,
-) -> JsResult<()> {
-    HostState::of(context)?.set_reporter(Rc::new(reporter));
-    Ok(())
+    reporter: impl Fn(&JsError, &boa_engine::realm::Realm, &mut Context) + 'static,
+) {
+    HostState::of(context).set_reporter(Rc::new(reporter));
 }

@@ -46,7 +46,7 @@ pub fn install(context: &mut Context) -> JsResult<()> {
 /// assert_eq!(accepted.as_boolean(), Some(true));
 /// ```
 pub fn install_in_realm(realm: &Realm, context: &mut Context) -> JsResult<()> {
-    HostState::of(context)?;
+    HostState::of(context);
     if realm.has_class::<RegistryData>() {
         return Ok(());
     }
@@ -92,12 +92,13 @@ pub fn create_realm(context: &mut Context) -> JsResult<Realm> {
     Ok(realm)
 }
 
-/// The extension as a boa_runtime [`RuntimeExtension`](boa_runtime::RuntimeExtension): registers into the given realm, or the
-/// current one.
+/// The extension as a boa_runtime [`RuntimeExtension`](boa_runtime::RuntimeExtension): registers
+/// into the given realm, or the current one. Needs the `runtime` feature.
 ///
 /// ```
 /// use boa_engine::Context;
-/// ///
+/// use boa_runtime::RuntimeExtension;
+///
 /// let mut context = Context::default();
 /// boa_finalization::FinalizationExtension.register(None, &mut context).unwrap();
 /// ```

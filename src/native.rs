@@ -11,7 +11,7 @@ use std::cell::{Cell, RefCell};
 use std::collections::HashMap;
 use std::rc::Rc;
 
-use boa_engine::{Context, JsObject, JsResult, JsValue, NativeFunction};
+use boa_engine::{Context, JsNativeError, JsObject, JsResult, JsSymbol, JsValue, NativeFunction};
 
 use crate::builtin;
 
@@ -51,11 +51,6 @@ impl NativeFinalizers {
 fn run_finalizer(_: &JsValue, args: &[JsValue], context: &mut Context) -> JsResult<JsValue> {
     let state = NativeFinalizers::of(context);
     let id = args.first().and_then(JsValue::as_number).unwrap_or(-1.0);
-    #[expect(
-        clippy::cast_possible_truncation,
-        clippy::cast_sign_loss,
-        reason = "held values are the ids this module made, integers below 2^53"
-    )]
     let finalizer = state.pending.borrow_mut().remove(&(id as u64));
     if let Some(finalizer) = finalizer {
         state.run.set(state.run.get() + 1);
@@ -69,17 +64,23 @@ fn run_finalizer(_: &JsValue, args: &[JsValue], context: &mut Context) -> JsResu
 #[must_use = "dropping a NativeRegistration does not cancel it; call `cancel` for that"]
 pub struct NativeRegistration {
     id: u64,
+    /// The cell's unregister token in the internal registry: a fresh symbol no script can see.
+    token: JsSymbol,
 }
 
 impl NativeRegistration {
     /// Cancels the finalizer, like `unregister`: it will not run. Returns `false` if it already ran
     /// or was cancelled.
     pub fn cancel(self, context: &mut Context) -> bool {
-        NativeFinalizers::of(context)
-            .pending
-            .borrow_mut()
-            .remove(&self.id)
-            .is_some()
+        let state = NativeFinalizers::of(context);
+        let cancelled = state.pending.borrow_mut().remove(&self.id).is_some();
+        // The cell goes too, so cancelling on a long-lived object leaves nothing behind.
+        let registry = state.registry.borrow().clone();
+        if let Some(registry) = registry {
+            // Cannot fail: the registry is one of ours and the token an unregistered symbol.
+            let _ = builtin::unregister_internal(&registry, self.token.into(), context);
+        }
+        cancelled
     }
 }
 
@@ -114,10 +115,12 @@ pub fn on_collected(
     let registry = state.registry(context)?;
     let id = state.next_id.get();
     state.next_id.set(id + 1);
-    #[expect(clippy::cast_precision_loss, reason = "ids stay below 2^53")]
-    builtin::register_internal(&registry, object, JsValue::from(id as f64), context)?;
+    let held = JsValue::from(id as f64);
+    let token = JsSymbol::new(None)
+        .ok_or_else(|| JsNativeError::range().with_message("on_collected: out of symbols"))?;
+    builtin::register_internal(&registry, object, held, token.clone().into(), context)?;
     state.pending.borrow_mut().insert(id, Box::new(finalizer));
-    Ok(NativeRegistration { id })
+    Ok(NativeRegistration { id, token })
 }
 
 /// Native finalizers of `context` still waiting, and the number that have run.

@@ -21,7 +21,7 @@ use std::rc::{Rc, Weak};
 use boa_engine::JsData;
 use boa_gc::{Finalize, Trace};
 
-use crate::cells::Link;
+use crate::cells::{CellStore, Link};
 use crate::events::event;
 
 /// Identifies a registry inside one context's host state.
@@ -95,10 +95,9 @@ impl Inbox {
         self.registry_died.get()
     }
 
-    /// The number of dead objects recorded since the last cleanup job: for objects with one cell,
-    /// the number of cells (some may have been unregistered meanwhile).
-    pub(crate) fn dead_len(&self) -> usize {
-        self.dead_cells.borrow().len()
+    /// The number of cells of `cells` whose targets died since the last cleanup job.
+    pub(crate) fn count_dead_cells<H>(&self, cells: &CellStore<H>) -> usize {
+        cells.count_target_cells(&self.dead_cells.borrow())
     }
 
     /// Takes the links of the objects that died since the last call (for `CellStore::targets_died`).

@@ -1,51 +1,40 @@
 //! Observability: counters kept by the host state and the [`Stats`] snapshot embedders read.
 
-use std::cell::Cell;
-
 use boa_engine::{Context, JsObject};
 
 use crate::builtin::RegistryData;
 use crate::host::HostState;
 
-/// Running totals of one context, updated by cleanup jobs.
-#[derive(Debug, Default)]
-pub(crate) struct Counters {
-    pub(crate) cleanup_jobs: Cell<u64>,
-    pub(crate) callbacks_delivered: Cell<u64>,
-    pub(crate) callback_errors: Cell<u64>,
-    pub(crate) job_errors: Cell<u64>,
-}
-
-impl Counters {
-    pub(crate) fn bump(&self, counter: &Cell<u64>) {
-        counter.set(counter.get() + 1);
-    }
-
-    pub(crate) fn add_delivered(&self, n: usize) {
-        self.callbacks_delivered
-            .set(self.callbacks_delivered.get() + n as u64);
-    }
-}
-
 /// A snapshot of the extension's activity in one context (see [`stats`]).
+///
+/// Figures about registries and callbacks count scripts' `FinalizationRegistry` objects only; native
+/// finalizers ([`crate::on_collected`]) have their own `native_*` figures.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct Stats {
-    /// Registries still alive (including the internal one behind native finalizers, once used).
+    /// Scripts' registries still alive.
     pub registries: usize,
     /// Cells of live registries whose target is not known to be dead.
     pub live_cells: usize,
     /// Cells of live registries whose target died and whose callback has not run yet.
     pub awaiting_cleanup: usize,
-    /// Cleanup jobs run so far.
+    /// Cleanup jobs run so far (for registries and native finalizers).
     pub cleanup_jobs: u64,
+    /// Checkpoints so far: times a job loop looked for cleanup work ([`crate::CleanupExecutor`] or
+    /// [`crate::run_cleanup_jobs`]). Zero while `awaiting_cleanup` grows means nothing will ever be
+    /// delivered: the context has neither.
+    pub checkpoints: u64,
     /// Cleanup callbacks called so far (including the ones that threw).
     pub callbacks_delivered: u64,
     /// Cleanup callbacks that threw, each reported to the error reporter.
     pub callback_errors: u64,
     /// Errors thrown by other jobs run by [`crate::CleanupExecutor`] (timers, promise jobs).
     pub job_errors: u64,
-    /// Native finalizers ([`crate::on_collected`]) still waiting for their object to be collected.
+    /// Native finalizers not yet run nor cancelled (their object alive, or collected and awaiting
+    /// cleanup).
     pub native_pending: usize,
+    /// Of `native_pending`, those whose object was collected and that wait for a checkpoint.
+    pub native_awaiting_cleanup: usize,
     /// Native finalizers that have run.
     pub native_run: u64,
 }
@@ -61,30 +50,33 @@ pub struct Stats {
 ///     .eval(Source::from_bytes("globalThis.r = new FinalizationRegistry(() => {}); r.register({}, 1);"))
 ///     .unwrap();
 /// let stats = boa_finalization::stats(&context);
-/// assert_eq!(stats.registries, 1);
+/// assert_eq!((stats.registries, stats.live_cells), (1, 1));
 /// ```
 #[must_use]
 pub fn stats(context: &Context) -> Stats {
     let Some(host) = HostState::existing(context) else {
         return Stats::default();
     };
-    let registries: Vec<RegistryStats> = host
-        .tracked_registries()
-        .iter()
-        .filter_map(registry_stats)
-        .collect();
-    let (native_pending, native_run) = crate::native::native_counts(context);
-    Stats {
-        registries: registries.len(),
-        live_cells: registries.iter().map(|r| r.live_cells).sum(),
-        awaiting_cleanup: registries.iter().map(|r| r.awaiting_cleanup).sum(),
-        cleanup_jobs: host.counters.cleanup_jobs.get(),
-        callbacks_delivered: host.counters.callbacks_delivered.get(),
-        callback_errors: host.counters.callback_errors.get(),
-        job_errors: host.counters.job_errors.get(),
-        native_pending,
-        native_run,
+    let mut stats = Stats::default();
+    for state in host.live_registries() {
+        let state = state.borrow();
+        let registry = state.stats();
+        if state.internal {
+            stats.native_awaiting_cleanup += registry.awaiting_cleanup;
+        } else {
+            stats.registries += 1;
+            stats.live_cells += registry.live_cells;
+            stats.awaiting_cleanup += registry.awaiting_cleanup;
+        }
     }
+    let counters = &host.counters;
+    stats.cleanup_jobs = counters.cleanup_jobs.get();
+    stats.checkpoints = counters.checkpoints.get();
+    stats.callbacks_delivered = counters.callbacks_delivered.get();
+    stats.callback_errors = counters.callback_errors.get();
+    stats.job_errors = counters.job_errors.get();
+    (stats.native_pending, stats.native_run) = crate::native::native_counts(context);
+    stats
 }
 
 /// The numbers of one `FinalizationRegistry` (see [`registry_stats`]).
@@ -92,8 +84,7 @@ pub fn stats(context: &Context) -> Stats {
 pub struct RegistryStats {
     /// Cells whose target is not known to be dead.
     pub live_cells: usize,
-    /// Cells whose target died and whose callback has not run yet (an upper bound until the next
-    /// cleanup job: some of them may have been unregistered since).
+    /// Cells whose target died and whose callback has not run yet.
     pub awaiting_cleanup: usize,
     /// Callbacks made so far.
     pub callbacks_delivered: u64,

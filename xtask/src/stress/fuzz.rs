@@ -394,7 +394,7 @@ fn batch(seed: u64, calls: usize) -> (u64, Vec<String>) {
     context
         .register_global_callable(js_string!("gc"), 0, NativeFunction::from_fn_ptr(gc))
         .expect("gc");
-    boa_finalization::set_error_reporter(&mut context, |_, _, _| {}).expect("reporter");
+    boa_finalization::set_error_reporter(&mut context, |_, _, _| {});
     let pool = pool(&mut rng);
     context
         .eval(Source::from_bytes(

@@ -166,8 +166,7 @@ fn new_context(exec: &Execution) -> Result<Context, String> {
         boa_finalization::install(&mut context)
             .map_err(|e| format!("installing boa_finalization: {e}"))?;
         context.insert_data(Reported::default());
-        boa_finalization::set_error_reporter(&mut context, record_reported)
-            .map_err(|e| format!("setting the error reporter: {e}"))?;
+        boa_finalization::set_error_reporter(&mut context, record_reported);
     }
     host::register(&mut context, exec.registry).map_err(|e| format!("defining $262: {e}"))?;
     Ok(context)

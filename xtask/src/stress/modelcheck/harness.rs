@@ -91,8 +91,7 @@ impl<'p> Runner<'p> {
                 None
             };
             sink.borrow_mut().push((which, error.to_string()));
-        })
-        .map_err(setup)?;
+        });
         context
             .eval(Source::from_bytes(render(program).as_bytes()))
             .map_err(setup)?;
