@@ -123,11 +123,9 @@ pub fn on_collected(
     Ok(NativeRegistration { id, token })
 }
 
-/// Native finalizers of `context` still waiting, and the number that have run.
-pub(crate) fn native_counts(context: &Context) -> (usize, u64) {
+/// The number of native finalizers of `context` that have run.
+pub(crate) fn native_run(context: &Context) -> u64 {
     context
         .get_data::<Rc<NativeFinalizers>>()
-        .map_or((0, 0), |state| {
-            (state.pending.borrow().len(), state.run.get())
-        })
+        .map_or(0, |state| state.run.get())
 }

@@ -62,6 +62,7 @@ pub fn stats(context: &Context) -> Stats {
         let state = state.borrow();
         let registry = state.stats();
         if state.internal {
+            stats.native_pending += registry.live_cells + registry.awaiting_cleanup;
             stats.native_awaiting_cleanup += registry.awaiting_cleanup;
         } else {
             stats.registries += 1;
@@ -75,7 +76,7 @@ pub fn stats(context: &Context) -> Stats {
     stats.callbacks_delivered = counters.callbacks_delivered.get();
     stats.callback_errors = counters.callback_errors.get();
     stats.job_errors = counters.job_errors.get();
-    (stats.native_pending, stats.native_run) = crate::native::native_counts(context);
+    stats.native_run = crate::native::native_run(context);
     stats
 }
 

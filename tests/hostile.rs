@@ -1,0 +1,250 @@
+//! Scripts nobody trusts: whatever a script does to the globals, before `install` or after, the crate
+//! never panics, never calls script code other than cleanup callbacks, and keeps spec results; and
+//! loops that would grow memory without bound leave nothing behind.
+
+mod common;
+
+use boa_engine::{js_string, Context, JsObject, JsValue, Source};
+use common::{context_with, eval, sorted, take_log, turn};
+
+/// Ways a script can tamper with one intrinsic it can reach through the globals. `{path}` is the
+/// holder expression and `{key}` the property; fakes record their calls in `__hostile_calls`.
+const TAMPERINGS: [&str; 3] = [
+    "delete {path}[{key}];",
+    "{path}[{key}] = function () { __hostile_calls.push({key}); return 'fake'; };",
+    "Object.defineProperty({path}, {key}, { configurable: true, get() { __hostile_calls.push({key}); throw new Error('hostile getter'); } });",
+];
+
+/// Every intrinsic the crate could be tempted to read through the globals.
+const TARGETS: [(&str, &str); 12] = [
+    ("Symbol", "'keyFor'"),
+    ("Symbol", "'for'"),
+    ("globalThis", "'Symbol'"),
+    ("globalThis", "'WeakMap'"),
+    ("WeakMap.prototype", "'get'"),
+    ("WeakMap.prototype", "'set'"),
+    ("WeakMap.prototype", "'has'"),
+    ("globalThis", "'WeakRef'"),
+    ("WeakRef.prototype", "'deref'"),
+    ("globalThis", "'Reflect'"),
+    ("Object", "'defineProperty'"),
+    ("Function.prototype", "'call'"),
+];
+
+/// A scenario that touches every path of the crate: construct, register with object and symbol
+/// targets and tokens, a registered symbol rejected, unregister, collection and delivery.
+const SCENARIO: &str = r"
+    const r = new FR(held => log('cleaned ' + held));
+    const keep = {};
+    r.register({}, 'a');
+    r.register({}, 'b', keep);
+    r.register(keep, 'kept');
+    const symbolToken = SymbolCtor('token');
+    r.register({}, 'c', symbolToken);
+    r.register(SymbolCtor('target'), 'symbol target');
+    let rejected = false;
+    try { r.register(registered, 'registered symbol'); } catch (e) { rejected = e instanceof TE; }
+    log('registered symbol rejected: ' + rejected);
+    log('unregister by object: ' + r.unregister(keep));
+    log('unregister by symbol: ' + r.unregister(symbolToken));
+    globalThis.__registry = r;
+    gc();
+";
+
+/// Evaluates the tampering, installs (or not yet), runs the scenario, and returns the log and the
+/// calls the fakes saw.
+fn run_tampered(tampering: &str, before_install: bool) -> (Vec<String>, Vec<String>) {
+    // What the scenario needs is saved first, as a careful script would.
+    let prelude = "globalThis.__hostile_calls = []; globalThis.SymbolCtor = Symbol; \
+                   globalThis.registered = Symbol.for('registered'); globalThis.TE = TypeError;";
+    let mut context = if before_install {
+        context_with(&format!("{prelude} {tampering}"))
+    } else {
+        let mut context = context_with(prelude);
+        eval(&mut context, tampering);
+        context
+    };
+    eval(&mut context, "globalThis.FR = FinalizationRegistry;");
+    eval(&mut context, SCENARIO);
+    turn(&mut context);
+    let calls = eval(&mut context, "__hostile_calls.join()");
+    let calls = calls.as_string().unwrap().to_std_string_escaped();
+    let calls = calls
+        .split(',')
+        .filter(|c| !c.is_empty())
+        .map(str::to_owned);
+    (sorted(take_log(&mut context)), calls.collect())
+}
+
+#[test]
+fn tampered_globals_change_nothing_the_crate_does() {
+    let (expected, calls) = run_tampered("", true);
+    assert!(calls.is_empty());
+    assert_eq!(
+        expected,
+        [
+            "cleaned a",
+            "registered symbol rejected: true",
+            "unregister by object: true",
+            "unregister by symbol: true",
+        ]
+    );
+    for (path, key) in TARGETS {
+        for tampering in TAMPERINGS {
+            let tampering = tampering.replace("{path}", path).replace("{key}", key);
+            for before_install in [true, false] {
+                let (log, calls) = run_tampered(&tampering, before_install);
+                let when = if before_install { "before" } else { "after" };
+                assert!(
+                    calls.is_empty(),
+                    "`{tampering}` {when} install: crate called {calls:?}"
+                );
+                assert_eq!(log, expected, "`{tampering}` {when} install");
+            }
+        }
+    }
+}
+
+#[test]
+fn deleting_symbol_key_for_before_install_is_no_panic() {
+    let mut context = Context::default();
+    eval(&mut context, "delete Symbol.keyFor; delete Symbol.for;");
+    boa_finalization::install(&mut context).unwrap();
+    let rejected = eval(
+        &mut context,
+        "let ok = false; try { new FinalizationRegistry(() => {}).register(Symbol.for ? 0 : 0, 1) } \
+         catch (e) { ok = e instanceof TypeError } ok",
+    );
+    assert_eq!(rejected.as_boolean(), Some(true));
+}
+
+#[test]
+fn on_collected_without_install_on_a_tampered_context_is_no_panic() {
+    let mut context = Context::default();
+    eval(&mut context, "delete Symbol.keyFor; globalThis.Symbol = 1;");
+    let object = JsObject::with_null_proto();
+    let registration = boa_finalization::on_collected(&object, |_| {}, &mut context).unwrap();
+    assert!(registration.cancel(&mut context));
+}
+
+#[test]
+fn a_replaced_key_for_is_never_called_and_registered_symbols_stay_rejected() {
+    let mut context = context_with(
+        "globalThis.calls = 0; const real = Symbol.for('x'); \
+         Symbol.keyFor = () => { calls++; return undefined; };",
+    );
+    let outcome = eval(
+        &mut context,
+        "const r = new FinalizationRegistry(() => {}); let error = 'none'; \
+         try { r.register(Symbol.for('x'), 1); } catch (e) { error = e.constructor.name; } \
+         r.register(Symbol('not registered'), 1); r.register({}, 1, Symbol()); \
+         error + ' ' + calls",
+    );
+    assert_eq!(
+        outcome.as_string().unwrap().to_std_string_escaped(),
+        "TypeError 0"
+    );
+}
+
+#[test]
+fn a_foreign_new_target_without_a_prototype_object_takes_its_realms_intrinsic_prototype() {
+    let mut context = Context::default();
+    boa_finalization::install(&mut context).unwrap();
+    // A realm without the extension: its intrinsic %FinalizationRegistry.prototype% is Boa's.
+    let other = context.create_realm().unwrap();
+    let previous = context.enter_realm(other);
+    let new_target = eval(
+        &mut context,
+        "const nt = function () {}; nt.prototype = null; nt",
+    );
+    let other_prototype = eval(&mut context, "FinalizationRegistry.prototype");
+    context.enter_realm(previous);
+    context
+        .global_object()
+        .set(js_string!("nt"), new_target, true, &mut context)
+        .unwrap();
+    let made = context
+        .eval(Source::from_bytes(
+            "Object.getPrototypeOf(Reflect.construct(FinalizationRegistry, [() => {}], nt))",
+        ))
+        .unwrap();
+    let (made, other_prototype) = (
+        made.as_object().unwrap(),
+        other_prototype.as_object().unwrap(),
+    );
+    assert!(JsObject::equals(&made, &other_prototype));
+    // With the extension in that realm, its prototype is this crate's.
+    let other = boa_finalization::create_realm(&mut context).unwrap();
+    let previous = context.enter_realm(other);
+    let new_target = eval(
+        &mut context,
+        "const nt = function () {}; nt.prototype = 1; nt",
+    );
+    let ours = eval(&mut context, "FinalizationRegistry.prototype");
+    context.enter_realm(previous);
+    context
+        .global_object()
+        .set(js_string!("nt2"), new_target, true, &mut context)
+        .unwrap();
+    let made = eval(
+        &mut context,
+        "Object.getPrototypeOf(Reflect.construct(FinalizationRegistry, [() => {}], nt2))",
+    );
+    assert!(JsObject::equals(
+        &made.as_object().unwrap(),
+        &ours.as_object().unwrap()
+    ));
+}
+
+#[test]
+fn cancelling_native_finalizers_on_a_long_lived_object_leaves_no_cell() {
+    let mut context = context_with("");
+    let object = JsObject::with_null_proto();
+    for _ in 0..1000 {
+        let registration = boa_finalization::on_collected(&object, |_| {}, &mut context).unwrap();
+        assert!(registration.cancel(&mut context));
+    }
+    assert_eq!(boa_finalization::stats(&context).native_pending, 0);
+    drop(object);
+}
+
+#[test]
+fn symbol_tokens_of_delivered_cells_leave_nothing_behind() {
+    let mut context = context_with("");
+    eval(
+        &mut context,
+        "globalThis.r = new FinalizationRegistry(() => {}); globalThis.keep = {}; \
+         r.register(keep, 'lives', Symbol('keep'));",
+    );
+    for _ in 0..20 {
+        eval(
+            &mut context,
+            "for (let i = 0; i < 500; i++) r.register({}, i, Symbol('t' + i)); gc();",
+        );
+        turn(&mut context);
+    }
+    let registry = eval(&mut context, "r").as_object().unwrap();
+    let stats = boa_finalization::registry_stats(&registry).unwrap();
+    assert_eq!((stats.live_cells, stats.awaiting_cleanup), (1, 0));
+    assert_eq!(stats.callbacks_delivered, 10_000);
+    // The token of the cell that lives still unregisters it: its index entry was kept.
+    let removed = eval(&mut context, "r.unregister(Symbol('keep'))");
+    assert_eq!(removed, JsValue::from(false), "a different symbol");
+}
+
+#[test]
+fn a_throwing_prototype_getter_on_new_target_is_a_js_error() {
+    let mut context = context_with("");
+    let caught = eval(
+        &mut context,
+        "const nt = new Proxy(function () {}, { get(target, key) { \
+           if (key === 'prototype') throw new RangeError('no'); return target[key]; } }); \
+         let caught = 'nothing'; \
+         try { Reflect.construct(FinalizationRegistry, [() => {}], nt) } \
+         catch (e) { caught = e.constructor.name + ' ' + e.message } caught",
+    );
+    assert_eq!(
+        caught.as_string().unwrap().to_std_string_escaped(),
+        "RangeError no"
+    );
+}
