@@ -14,7 +14,7 @@ use boa_gc::{Finalize, Trace, WeakGc};
 
 use crate::cells::Role;
 use crate::events::event;
-use crate::host::HostState;
+use crate::host::{self, HostState};
 use crate::notify::Inbox;
 use crate::registry::{self, RegistryState, SharedState};
 use crate::symbols;
@@ -71,6 +71,22 @@ impl RegistryData {
     pub(crate) fn stats(&self) -> crate::RegistryStats {
         self.state.borrow().stats()
     }
+}
+
+/// Whether this crate's `FinalizationRegistry` is installed in the current realm of `context`
+/// ([`crate::install`]); if not, scripts there get Boa's built-in one.
+///
+/// ```
+/// use boa_engine::Context;
+///
+/// let mut context = Context::default();
+/// assert!(!boa_finalization::is_installed(&context));
+/// boa_finalization::install(&mut context).unwrap();
+/// assert!(boa_finalization::is_installed(&context));
+/// ```
+#[must_use]
+pub fn is_installed(context: &Context) -> bool {
+    context.realm().has_class::<RegistryData>()
 }
 
 /// `Class` is implemented for the realm's class table, which holds each realm's
@@ -346,6 +362,9 @@ fn register(this: &JsValue, args: &[JsValue], context: &mut Context) -> JsResult
         registry = state.borrow().inbox.registry(),
         "cell registered"
     );
+    if state.borrow().inbox.dead_objects() >= host::UNDELIVERED_WARNING_AT {
+        host::warn_if_never_delivered(context);
+    }
     // 8. Return undefined.
     Ok(JsValue::undefined())
 }

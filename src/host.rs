@@ -16,7 +16,7 @@ use boa_gc::WeakGc;
 use crate::events::event;
 use crate::notify::{CleanupQueue, RegistryId};
 use crate::registry::{self, SharedState};
-use crate::report::{default_reporter, ErrorReporter};
+use crate::report::{default_reporter, ErrorOrigin, ErrorReporter};
 
 /// The per-context state of the extension.
 pub(crate) struct HostState {
@@ -26,6 +26,8 @@ pub(crate) struct HostState {
     next_registry_id: Cell<RegistryId>,
     reporter: RefCell<Rc<ErrorReporter>>,
     pub(crate) counters: Counters,
+    /// Whether [`warn_if_never_delivered`] has spoken for this context.
+    warned: Cell<bool>,
 }
 
 /// Running totals of one context, updated by cleanup jobs.
@@ -65,6 +67,7 @@ impl HostState {
             next_registry_id: Cell::new(0),
             reporter: RefCell::new(default_reporter()),
             counters: Counters::default(),
+            warned: Cell::new(false),
         });
         context.insert_data(Rc::clone(&state));
         state
@@ -99,14 +102,9 @@ impl HostState {
     }
 
     /// Reports an error through the embedder's hook.
-    pub(crate) fn report(
-        &self,
-        error: &JsError,
-        realm: &boa_engine::realm::Realm,
-        context: &mut Context,
-    ) {
+    pub(crate) fn report(&self, error: &JsError, origin: &ErrorOrigin, context: &mut Context) {
         let reporter = Rc::clone(&self.reporter.borrow());
-        reporter(error, realm, context);
+        reporter(error, origin, context);
     }
 
     /// The states of this context's registries that are still alive.
@@ -171,7 +169,7 @@ pub(crate) fn run_next_cleanup_job(context: &mut Context) -> bool {
             let state = state.borrow();
             (state.realm.clone(), state.cells.has_pending())
         };
-        host.report(&error, &realm, context);
+        host.report(&error, &ErrorOrigin::CleanupCallback { realm }, context);
         if more {
             state.borrow().inbox.requeue();
         }
@@ -179,12 +177,35 @@ pub(crate) fn run_next_cleanup_job(context: &mut Context) -> bool {
     true
 }
 
+/// How many collected targets a registry may have waiting, with no checkpoint ever run in its
+/// context, before [`warn_if_never_delivered`] speaks.
+pub(crate) const UNDELIVERED_WARNING_AT: usize = 1024;
+
+/// Says once per context, when collected targets pile up and no checkpoint ever ran, that nothing
+/// will be delivered: the context has neither [`crate::CleanupExecutor`] nor calls to
+/// [`run_cleanup_jobs`]. A `tracing` warning with the `tracing` feature, and on stderr in debug builds.
+pub(crate) fn warn_if_never_delivered(context: &Context) {
+    let Some(host) = HostState::existing(context) else {
+        return;
+    };
+    if host.counters.checkpoints.get() > 0 || host.warned.replace(true) {
+        return;
+    }
+    let message = "boa_finalization: collected targets are waiting for cleanup, but no checkpoint \
+                   has run in this context: without CleanupExecutor as the job executor, or calls \
+                   to run_cleanup_jobs, no cleanup callback and no native finalizer is ever delivered";
+    event!(warn, "{message}");
+    if cfg!(debug_assertions) {
+        eprintln!("{message}");
+    }
+}
+
 /// Reports an error thrown by a task or a promise job run by [`crate::CleanupExecutor`].
 pub(crate) fn report_job_error(error: &JsError, context: &mut Context) {
     let host = HostState::of(context);
     Counters::bump(&host.counters.job_errors, 1);
     let realm = context.realm().clone();
-    host.report(error, &realm, context);
+    host.report(error, &ErrorOrigin::Job { realm }, context);
 }
 
 /// The cleanup checkpoint for embedders that run their own job loop.
@@ -238,23 +259,29 @@ pub fn has_pending_cleanup(context: &Context) -> bool {
     HostState::existing(context).is_some_and(|host| !host.queue.is_empty())
 }
 
-/// Sets the hook that receives errors thrown by cleanup callbacks (and native finalizers).
+/// Sets the hook that receives the errors no script can catch: thrown by cleanup callbacks, and by
+/// tasks and promise jobs that [`crate::CleanupExecutor`] runs. The [`ErrorOrigin`] says which, and
+/// in which realm.
 ///
-/// The default prints `Uncaught <error>` to stderr. The job loop goes on after an error; the cells not
-/// yet delivered are delivered by a later cleanup job.
+/// The default prints `Uncaught (in FinalizationRegistry cleanup callback, realm 1) Error: boom` to
+/// stderr. The job loop goes on after an error; the cells not yet delivered are delivered by a later
+/// cleanup job.
 ///
 /// ```
 /// use boa_engine::Context;
+/// use boa_finalization::ErrorOrigin;
 ///
 /// let mut context = Context::default();
 /// boa_finalization::install(&mut context).unwrap();
-/// boa_finalization::set_error_reporter(&mut context, |error, _realm, _context| {
-///     eprintln!("cleanup callback failed: {error}");
+/// boa_finalization::set_error_reporter(&mut context, |error, origin, _context| {
+///     if let ErrorOrigin::CleanupCallback { .. } = origin {
+///         eprintln!("cleanup callback failed: {error}");
+///     }
 /// });
 /// ```
 pub fn set_error_reporter(
     context: &mut Context,
-    reporter: impl Fn(&JsError, &boa_engine::realm::Realm, &mut Context) + 'static,
+    reporter: impl Fn(&JsError, &ErrorOrigin, &mut Context) + 'static,
 ) {
     HostState::of(context).set_reporter(Rc::new(reporter));
 }

@@ -5,6 +5,7 @@ use boa_engine::{js_string, property::PropertyDescriptor, realm::Realm, Context,
 
 use crate::builtin::{self, RegistryData};
 use crate::host::HostState;
+use crate::report;
 
 /// Installs this crate's `FinalizationRegistry` into the current realm of `context`, replacing Boa's
 /// built-in global binding. Installing twice into one realm does nothing the second time.
@@ -50,6 +51,7 @@ pub fn install_in_realm(realm: &Realm, context: &mut Context) -> JsResult<()> {
     if realm.has_class::<RegistryData>() {
         return Ok(());
     }
+    report::number_realm(realm);
     let previous = context.enter_realm(realm.clone());
     let result = define_global(realm, context);
     context.enter_realm(previous);

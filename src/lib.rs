@@ -42,11 +42,12 @@ mod report;
 mod stats;
 mod symbols;
 
+pub use builtin::is_installed;
 pub use executor::CleanupExecutor;
 pub use host::{has_pending_cleanup, run_cleanup_jobs, set_error_reporter};
 #[cfg(feature = "runtime")]
 pub use install::FinalizationExtension;
 pub use install::{create_realm, install, install_in_realm};
-pub use native::{on_collected, NativeRegistration};
-pub use report::ErrorReporter;
+pub use native::{on_collected, shutdown, NativeRegistration};
+pub use report::{ErrorOrigin, ErrorReporter};
 pub use stats::{registry_stats, stats, RegistryStats, Stats};

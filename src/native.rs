@@ -8,20 +8,29 @@
 //! inside the collector, and may use the `Context`.
 
 use std::cell::{Cell, RefCell};
-use std::collections::HashMap;
+use std::collections::BTreeMap;
 use std::rc::Rc;
 
 use boa_engine::{Context, JsNativeError, JsObject, JsResult, JsSymbol, JsValue, NativeFunction};
 
 use crate::builtin;
+use crate::host::run_cleanup_jobs;
 
 type Finalizer = Box<dyn FnOnce(&mut Context)>;
+
+/// A finalizer waiting to run, with the unregister token of its cell.
+struct Pending {
+    /// A fresh symbol no script can see: `cancel` and [`shutdown`] unregister the cell with it.
+    token: JsSymbol,
+    finalizer: Finalizer,
+}
 
 /// The native finalizers of one context.
 #[derive(Default)]
 struct NativeFinalizers {
     registry: RefCell<Option<JsObject>>,
-    pending: RefCell<HashMap<u64, Finalizer>>,
+    /// By id, which is registration order: [`shutdown`] runs them in that order.
+    pending: RefCell<BTreeMap<u64, Pending>>,
     next_id: Cell<u64>,
     run: Cell<u64>,
 }
@@ -45,42 +54,55 @@ impl NativeFinalizers {
         *self.registry.borrow_mut() = Some(registry.clone());
         Ok(registry)
     }
+
+    /// Takes the finalizer `id` out and removes its cell; `None` if it already ran or was cancelled.
+    fn take(&self, id: u64, context: &mut Context) -> Option<Finalizer> {
+        let pending = self.pending.borrow_mut().remove(&id)?;
+        let registry = self.registry.borrow().clone();
+        if let Some(registry) = registry {
+            // Cannot fail: the registry is one of ours and the token an unregistered symbol.
+            let _ = builtin::unregister_internal(&registry, pending.token.into(), context);
+        }
+        Some(pending.finalizer)
+    }
+
+    fn run(&self, finalizer: Finalizer, context: &mut Context) {
+        self.run.set(self.run.get() + 1);
+        finalizer(context);
+    }
 }
 
 /// The cleanup callback of the internal registry: runs the closure registered under the held id.
 fn run_finalizer(_: &JsValue, args: &[JsValue], context: &mut Context) -> JsResult<JsValue> {
     let state = NativeFinalizers::of(context);
     let id = args.first().and_then(JsValue::as_number).unwrap_or(-1.0);
-    let finalizer = state.pending.borrow_mut().remove(&(id as u64));
-    if let Some(finalizer) = finalizer {
-        state.run.set(state.run.get() + 1);
-        finalizer(context);
+    // The cell was just delivered: only the closure is left to take.
+    let pending = state.pending.borrow_mut().remove(&(id as u64));
+    if let Some(pending) = pending {
+        state.run(pending.finalizer, context);
     }
     Ok(JsValue::undefined())
 }
 
 /// A native finalizer waiting for its object to be collected; see [`on_collected`].
+///
+/// Dropping a `NativeRegistration` does **not** cancel the finalizer (as a `FinalizationRegistry`
+/// cell stays registered when its token is forgotten): keep it only if you may need [`cancel`].
+///
+/// [`cancel`]: NativeRegistration::cancel
 #[derive(Debug)]
 #[must_use = "dropping a NativeRegistration does not cancel it; call `cancel` for that"]
 pub struct NativeRegistration {
     id: u64,
-    /// The cell's unregister token in the internal registry: a fresh symbol no script can see.
-    token: JsSymbol,
 }
 
 impl NativeRegistration {
-    /// Cancels the finalizer, like `unregister`: it will not run. Returns `false` if it already ran
-    /// or was cancelled.
+    /// Cancels the finalizer, like `unregister`: it will not run, and its bookkeeping is released
+    /// at once (even if the object lives on). Returns `false` if it already ran or was cancelled.
     pub fn cancel(self, context: &mut Context) -> bool {
-        let state = NativeFinalizers::of(context);
-        let cancelled = state.pending.borrow_mut().remove(&self.id).is_some();
-        // The cell goes too, so cancelling on a long-lived object leaves nothing behind.
-        let registry = state.registry.borrow().clone();
-        if let Some(registry) = registry {
-            // Cannot fail: the registry is one of ours and the token an unregistered symbol.
-            let _ = builtin::unregister_internal(&registry, self.token.into(), context);
-        }
-        cancelled
+        NativeFinalizers::of(context)
+            .take(self.id, context)
+            .is_some()
     }
 }
 
@@ -89,6 +111,18 @@ impl NativeRegistration {
 /// The closure runs as a host job at the same checkpoints as JS cleanup callbacks (with
 /// [`crate::CleanupExecutor`] or [`crate::run_cleanup_jobs`]), never inside the collector, so it may
 /// use the `Context`. It must not hold `object` itself (that would keep it alive forever).
+///
+/// What happens at the end of the context: call [`shutdown`] before dropping it to run every
+/// finalizer not yet run, whether its object was collected or is still alive. A context dropped
+/// without `shutdown` drops those closures unrun (and with them whatever they captured, so a
+/// captured `File` or socket is still closed by its own `Drop`).
+///
+/// Dropping the returned [`NativeRegistration`] does not cancel the finalizer.
+///
+/// # Errors
+///
+/// Only when the context's internal registry is full: 2^29 native finalizers pending at once
+/// (a `RangeError`).
 ///
 /// ```
 /// use std::{cell::Cell, rc::Rc};
@@ -119,8 +153,51 @@ pub fn on_collected(
     let token = JsSymbol::new(None)
         .ok_or_else(|| JsNativeError::range().with_message("on_collected: out of symbols"))?;
     builtin::register_internal(&registry, object, held, token.clone().into(), context)?;
-    state.pending.borrow_mut().insert(id, Box::new(finalizer));
-    Ok(NativeRegistration { id, token })
+    let finalizer = Box::new(finalizer);
+    state
+        .pending
+        .borrow_mut()
+        .insert(id, Pending { token, finalizer });
+    Ok(NativeRegistration { id })
+}
+
+/// Ends the native finalizers of `context`, for a host about to drop it: runs the cleanup jobs that
+/// are due (so finalizers of collected objects run as usual, and JS callbacks with them), then every
+/// native finalizer still waiting, in registration order, whether its object was collected or is
+/// still alive. Returns how many native finalizers ran.
+///
+/// JS cleanup callbacks of live targets are not called: no engine calls them at exit, and scripts
+/// cannot rely on them. Finalizers registered during or after `shutdown` are handled as usual.
+///
+/// ```
+/// use std::{cell::Cell, rc::Rc};
+/// use boa_engine::{Context, JsObject};
+///
+/// let mut context = Context::default();
+/// let released = Rc::new(Cell::new(0));
+/// let handles: Vec<JsObject> = (0..3).map(|_| JsObject::with_null_proto()).collect();
+/// for handle in &handles {
+///     let released = released.clone();
+///     let _ = boa_finalization::on_collected(handle, move |_| released.set(released.get() + 1), &mut context)
+///         .unwrap();
+/// }
+/// // The handles are still alive, but the host is shutting down.
+/// assert_eq!(boa_finalization::shutdown(&mut context), 3);
+/// assert_eq!(released.get(), 3);
+/// ```
+pub fn shutdown(context: &mut Context) -> usize {
+    let before = native_run(context);
+    run_cleanup_jobs(context);
+    let state = NativeFinalizers::of(context);
+    // The ones waiting now; one may cancel another (then it is skipped) or register more (those
+    // stay, so a finalizer that re-registers cannot keep shutdown from returning).
+    let waiting: Vec<u64> = state.pending.borrow().keys().copied().collect();
+    for id in waiting {
+        if let Some(finalizer) = state.take(id, context) {
+            state.run(finalizer, context);
+        }
+    }
+    usize::try_from(native_run(context) - before).unwrap_or(usize::MAX)
 }
 
 /// The number of native finalizers of `context` that have run.

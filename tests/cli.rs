@@ -55,7 +55,8 @@ fn a_throwing_cleanup_callback_is_reported_does_not_stop_the_run_and_exits_1() {
     ]);
     assert_eq!(output.status.code(), Some(1));
     assert!(
-        stderr(&output).contains("Uncaught Error: cb 1"),
+        stderr(&output)
+            .contains("Uncaught (in FinalizationRegistry cleanup callback, realm 1) Error: cb 1"),
         "{}",
         stderr(&output)
     );

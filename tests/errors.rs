@@ -356,8 +356,9 @@ fn headline(error: &JsError) -> String {
 fn record_reports(context: &mut Context) -> Reports {
     let reports: Reports = Rc::default();
     let sink = Rc::clone(&reports);
-    boa_finalization::set_error_reporter(context, move |error, realm, _| {
-        sink.borrow_mut().push((realm.clone(), headline(error)));
+    boa_finalization::set_error_reporter(context, move |error, origin, _| {
+        sink.borrow_mut()
+            .push((origin.realm().clone(), headline(error)));
     });
     reports
 }

@@ -13,10 +13,10 @@ use std::{
 };
 
 use boa_engine::{
-    builtins::promise::PromiseState, js_string, module::SimpleModuleLoader, realm::Realm, Context,
-    JsError, JsValue, Module, Script, Source,
+    builtins::promise::PromiseState, js_string, module::SimpleModuleLoader, Context, JsError,
+    JsValue, Module, Script, Source,
 };
-use boa_finalization::CleanupExecutor;
+use boa_finalization::{CleanupExecutor, ErrorOrigin};
 use test262_harness::Negative;
 
 use super::{
@@ -132,7 +132,7 @@ fn complete(exec: &Execution) -> (Completion, Vec<String>) {
 struct Reported(Vec<Thrown>);
 
 /// The extension's error reporter: records the error for the verdict.
-fn record_reported(error: &JsError, _realm: &Realm, context: &mut Context) {
+fn record_reported(error: &JsError, _origin: &ErrorOrigin, context: &mut Context) {
     let thrown = thrown(error.clone(), ErrorPhase::Runtime, context);
     if let Some(reported) = context.host_defined_mut().get_mut::<Reported>() {
         reported.0.push(thrown);

@@ -4,8 +4,7 @@ use std::cell::RefCell;
 use std::rc::Rc;
 
 use boa_engine::{
-    context::ContextBuilder, js_string, realm::Realm, Context, JsResult, JsValue, NativeFunction,
-    Source,
+    context::ContextBuilder, js_string, Context, JsResult, JsValue, NativeFunction, Source,
 };
 use boa_finalization::CleanupExecutor;
 
@@ -82,7 +81,8 @@ impl<'p> Runner<'p> {
             .map_err(setup)?;
         let reports: Reports = Rc::default();
         let sink = Rc::clone(&reports);
-        boa_finalization::set_error_reporter(&mut context, move |error, realm: &Realm, _| {
+        boa_finalization::set_error_reporter(&mut context, move |error, origin, _| {
+            let realm = origin.realm();
             let which = if *realm == other {
                 Some(true)
             } else if *realm == main {
