@@ -75,22 +75,31 @@ pub(crate) fn diagnose(code: &str, goal: Goal) -> Option<Diagnostic> {
         Goal::Script => parser.parse_script(&scope, &mut interner).err()?,
         Goal::Module => parser.parse_module(&scope, &mut interner).err()?,
     };
-    let message = error.to_string();
+    let at_end = |message: String, incomplete: bool| {
+        let (line, column) = end_of(code);
+        Some(Diagnostic {
+            line,
+            column,
+            message,
+            incomplete,
+        })
+    };
     let position = match &error {
         Error::Expected { span, .. } | Error::Unexpected { span, .. } => span.start(),
         Error::General { position, .. } => *position,
         Error::Lex {
             err: lexer::Error::Syntax(_, position),
         } => *position,
-        // The input stopped mid-construct: the error is at its end.
-        Error::AbruptEnd => {
-            let (line, column) = end_of(code);
-            return Some(Diagnostic {
-                line,
-                column,
-                message: "unexpected end of input".to_owned(),
-                incomplete: true,
-            });
+        // The input stopped mid-construct: the error is at its end, and more lines may finish it.
+        Error::AbruptEnd => return at_end("unexpected end of input".to_owned(), true),
+        // The lexer reports an unterminated string or template as reading past the end. A
+        // template may span lines; a string literal may not.
+        Error::Lex {
+            err: lexer::Error::IO(io),
+        } if io.kind() == std::io::ErrorKind::UnexpectedEof => {
+            let message = io.to_string();
+            let incomplete = message.contains("template");
+            return at_end(message, incomplete);
         }
         _ => return None,
     };
@@ -98,27 +107,18 @@ pub(crate) fn diagnose(code: &str, goal: Goal) -> Option<Diagnostic> {
         line: position.line_number(),
         column: position.column_number(),
         incomplete: is_incomplete(&error),
-        message: strip_position(message, position),
+        message: strip_position(error.to_string(), position),
     })
 }
 
-/// Boa reports some truncated inputs (an unclosed block or call) as "expected X, got 'end of
-/// file'" rather than `AbruptEnd`; both mean "more input could complete this".
+/// Besides `AbruptEnd` and an unterminated template, an unclosed comment is the one located
+/// error that more input could complete.
 fn is_incomplete(error: &Error) -> bool {
-    match error {
-        Error::Expected { found, .. } | Error::Unexpected { found, .. } => {
-            &**found == "end of file" || &**found == "EOF"
-        }
-        // An unterminated template or comment runs to the end of the input; an unterminated string
-        // literal cannot continue on the next line.
-        Error::Lex {
-            err: lexer::Error::Syntax(message, _),
-        } => {
-            message.contains("unterminated")
-                && (message.contains("template") || message.contains("comment"))
-        }
-        _ => false,
-    }
+    matches!(
+        error,
+        Error::Lex { err: lexer::Error::Syntax(message, _) }
+            if message.contains("unterminated") && message.contains("comment")
+    )
 }
 
 /// Removes the parser's own " at line L, col C" from its message: the shell prints the position
@@ -167,10 +167,20 @@ mod tests {
 
     #[test]
     fn truncated_input_is_incomplete() {
-        for code in ["function f() {", "f(1,", "[1, 2", "`abc"] {
+        for code in [
+            "function f() {",
+            "f(1,",
+            "[1, 2",
+            "`abc",
+            "/* note",
+            "if (x) {\n",
+        ] {
             let diagnostic = diagnose(code, Goal::Script).unwrap();
             assert!(diagnostic.incomplete, "{code}: {diagnostic:?}");
         }
+        let unterminated = diagnose("'abc", Goal::Script).unwrap();
+        assert!(!unterminated.incomplete, "{unterminated:?}");
+        assert_eq!((unterminated.line, unterminated.column), (1, 5));
     }
 
     #[test]

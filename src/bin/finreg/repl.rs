@@ -132,3 +132,117 @@ pub(crate) fn run(context: &mut Context) -> Result<(), String> {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use std::rc::Rc;
+
+    use clap::Parser;
+
+    use super::*;
+    use crate::loader::FileLoader;
+
+    /// The shell's context with `--expose-gc`, as `finreg --expose-gc` builds it.
+    fn shell() -> Context {
+        let cli = crate::Cli::parse_from(["finreg", "--expose-gc"]);
+        let loader = Rc::new(FileLoader::new(std::env::current_dir().unwrap()));
+        crate::build_context(&cli, loader).unwrap()
+    }
+
+    /// Feeds one line; returns the step, what went to stdout and what went to stderr.
+    fn feed(session: &mut Session, context: &mut Context, line: &str) -> (Step, String, String) {
+        let (mut out, mut err) = (Vec::new(), Vec::new());
+        let step = session.feed(line, context, &mut out, &mut err);
+        let text = |bytes: Vec<u8>| String::from_utf8(bytes).unwrap();
+        (step, text(out), text(err))
+    }
+
+    #[test]
+    fn each_entry_prints_its_value() {
+        let (mut session, mut context) = (Session::default(), shell());
+        let values: Vec<_> = ["1 + 2", "'text'", "let a = 5", "a * 2", "undefined"]
+            .into_iter()
+            .map(|line| feed(&mut session, &mut context, line).1)
+            .collect();
+        assert_eq!(
+            values,
+            ["3\n", "\"text\"\n", "undefined\n", "10\n", "undefined\n"]
+        );
+    }
+
+    #[test]
+    fn cleanup_made_due_by_an_entry_runs_before_the_next_entry() {
+        let (mut session, mut context) = (Session::default(), shell());
+        feed(
+            &mut session,
+            &mut context,
+            "globalThis.log = []; globalThis.fr = new FinalizationRegistry(v => log.push(v))",
+        );
+        feed(
+            &mut session,
+            &mut context,
+            "fr.register({}, 'x'); gc(); log.length",
+        );
+        // Evaluated before any job of its own could run: only the previous entry's task has ended.
+        let (_, out, _) = feed(&mut session, &mut context, "log.join()");
+        assert_eq!(out, "\"x\"\n");
+    }
+
+    #[test]
+    fn promise_jobs_of_an_entry_run_before_the_next_entry() {
+        let (mut session, mut context) = (Session::default(), shell());
+        feed(
+            &mut session,
+            &mut context,
+            "globalThis.order = []; Promise.resolve().then(() => order.push('job'))",
+        );
+        let (_, out, _) = feed(
+            &mut session,
+            &mut context,
+            "order.push('next'); order.join()",
+        );
+        assert_eq!(out, "\"job,next\"\n");
+    }
+
+    #[test]
+    fn an_unfinished_entry_continues_on_the_next_line() {
+        let (mut session, mut context) = (Session::default(), shell());
+        assert_eq!(session.prompt(), PROMPT);
+        let (step, out, _) = feed(&mut session, &mut context, "function f(a,");
+        assert_eq!((step, out.as_str()), (Step::More, ""));
+        assert_eq!(session.prompt(), CONTINUATION);
+        // `.exit` inside an entry is code, not a command: here it ends a parameter list badly.
+        assert_eq!(feed(&mut session, &mut context, "b) {").0, Step::More);
+        assert_eq!(
+            feed(&mut session, &mut context, "return a + b }").0,
+            Step::Next
+        );
+        assert_eq!(session.prompt(), PROMPT);
+        assert_eq!(feed(&mut session, &mut context, "f(2, 3)").1, "5\n");
+    }
+
+    #[test]
+    fn errors_are_reported_and_the_prompt_goes_on() {
+        let (mut session, mut context) = (Session::default(), shell());
+        let (step, out, err) = feed(&mut session, &mut context, "let x = ;");
+        assert_eq!((step, out.as_str()), (Step::Next, ""));
+        assert!(err.starts_with("<prompt>:1:9: SyntaxError: "), "{err}");
+        let (_, _, err) = feed(&mut session, &mut context, "null.p");
+        assert!(err.starts_with("Uncaught TypeError"), "{err}");
+        assert_eq!(
+            feed(&mut session, &mut context, "'still here'").1,
+            "\"still here\"\n"
+        );
+    }
+
+    #[test]
+    fn exit_leaves_and_an_abandoned_entry_is_dropped() {
+        let (mut session, mut context) = (Session::default(), shell());
+        assert_eq!(feed(&mut session, &mut context, "[1,").0, Step::More);
+        session.abandon();
+        assert_eq!(feed(&mut session, &mut context, "  .exit  ").0, Step::Exit);
+        assert!(feed(&mut session, &mut context, ".help")
+            .1
+            .contains(".exit"));
+    }
+}
