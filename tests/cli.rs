@@ -445,7 +445,7 @@ fn strip_escapes(bytes: &[u8]) -> String {
             '\u{1b}' => {
                 // CSI: ESC [ parameters final-byte.
                 if chars.next_if_eq(&'[').is_some() {
-                    while let Some(c) = chars.next() {
+                    for c in chars.by_ref() {
                         if c.is_ascii_alphabetic() || c == '~' {
                             break;
                         }
