@@ -48,6 +48,7 @@ impl Diagnostic {
     }
 }
 
+/// [`Diagnostic::display`]'s result: a diagnostic with the name of its file.
 struct DisplayDiagnostic<'a> {
     diagnostic: &'a Diagnostic,
     file: &'a str,

@@ -8,6 +8,7 @@
 
 use std::cell::RefCell;
 use std::collections::HashMap;
+use std::future::Future;
 use std::path::{Path, PathBuf};
 use std::rc::Rc;
 
@@ -92,6 +93,7 @@ impl FileLoader {
         })
     }
 
+    /// " imported from FILE" for messages, or nothing when the importer has no file.
     fn imported_from(&self, referrer: Option<&Path>) -> String {
         referrer.map_or_else(String::new, |path| {
             format!(" imported from {}", self.shown(path))
@@ -162,17 +164,19 @@ impl FileLoader {
 }
 
 impl ModuleLoader for FileLoader {
+    /// HostLoadImportedModule: resolves, then loads from the cache or the disk.
     fn load_imported_module(
         self: Rc<Self>,
         referrer: Referrer,
         request: ModuleRequest,
-        context: &std::cell::RefCell<&mut Context>,
-    ) -> impl std::future::Future<Output = JsResult<Module>> {
+        context: &RefCell<&mut Context>,
+    ) -> impl Future<Output = JsResult<Module>> {
         // Files are read synchronously: the shell has nothing else to do meanwhile.
         let result = self.load(referrer.path(), &request, &mut context.borrow_mut());
         std::future::ready(result)
     }
 
+    /// HostGetImportMetaProperties: `import.meta.url` for modules from files.
     fn init_import_meta(
         self: Rc<Self>,
         import_meta: &JsObject,

@@ -76,6 +76,7 @@ enum Failure {
 }
 
 impl Failure {
+    /// 1 for the code's own failures, 2 for the shell's (the usage-error status).
     fn exit_code(&self) -> ExitCode {
         match self {
             Self::Uncaught(_) => ExitCode::FAILURE,
@@ -83,6 +84,7 @@ impl Failure {
         }
     }
 
+    /// What to print on stderr.
     fn message(&self) -> &str {
         match self {
             Self::Uncaught(message) | Self::Io(message) => message,
@@ -90,6 +92,8 @@ impl Failure {
     }
 }
 
+/// Runs the files and `--eval` code, then the prompt if asked for (or if nothing was given and a
+/// terminal is on standard input), and turns the outcome into the exit status.
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let nothing_given = cli.files.is_empty() && cli.eval.is_empty();
@@ -97,7 +101,9 @@ fn main() -> ExitCode {
     if nothing_given && !prompt {
         // Standard input is a pipe or a file: reading it as a script silently would surprise
         // whoever forgot the file name, so this stays a usage error (`-` reads it on purpose).
-        eprintln!("finreg: nothing to run: give a FILE, `-` for standard input, or --eval CODE");
+        eprintln!(
+            "finreg: nothing to run: give a FILE, `-` for standard input, --eval CODE, or -i for the prompt"
+        );
         return ExitCode::from(2);
     }
     let cwd = match std::env::current_dir() {
@@ -135,6 +141,8 @@ fn main() -> ExitCode {
     }
 }
 
+/// One realm with the chosen registry and job executor, the console and timers, the module
+/// loader, and the optional test-shell globals.
 fn build_context(cli: &Cli, loader: Rc<FileLoader>) -> JsResult<Context> {
     let builder = ContextBuilder::new().module_loader(loader);
     let executor = Rc::new(CleanupExecutor::default());
