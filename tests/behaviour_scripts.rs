@@ -1,12 +1,25 @@
-//! The GC behaviour checks of `tests/behaviour/*.js`, run through the `finreg` shell as a user would.
-//! Each script prints `PASS` or `FAIL: <why>` as its last line (they also pass under
-//! `node --expose-gc`; `cargo xtask behaviour` compares with Boa's built-in registry and node).
+//! The GC behaviour checks of `tests/behaviour/*.js`, run through the `finreg` shell as a user would,
+//! once as scripts and once as ES modules (`--module`): the job loop, cleanup order and exit status
+//! must not depend on how the code was loaded. Each script prints `PASS` or `FAIL: <why>` as its
+//! last line (they also pass under `node --expose-gc`; `cargo xtask behaviour` compares with Boa's
+//! built-in registry and node). They are written to be valid in both goals: strict-mode clean, no
+//! top-level `this`, no `with`.
 
 use std::path::Path;
 use std::process::Command;
 
 #[test]
 fn every_behaviour_script_passes_under_finreg() {
+    check_every_script(&[]);
+}
+
+#[test]
+fn every_behaviour_script_passes_as_a_module() {
+    check_every_script(&["--module"]);
+}
+
+/// Runs each script with `--expose-gc` and `extra` arguments; panics listing the failures.
+fn check_every_script(extra: &[&str]) {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/behaviour");
     let mut scripts: Vec<_> = std::fs::read_dir(&dir)
         .unwrap()
@@ -20,6 +33,7 @@ fn every_behaviour_script_passes_under_finreg() {
         .filter_map(|script| {
             let output = Command::new(env!("CARGO_BIN_EXE_finreg"))
                 .arg("--expose-gc")
+                .args(extra)
                 .arg(script)
                 .output()
                 .unwrap();
@@ -28,7 +42,7 @@ fn every_behaviour_script_passes_under_finreg() {
             let expected_status = !script.ends_with("throwing-callback.js");
             (last != "PASS" || output.status.success() != expected_status).then(|| {
                 format!(
-                    "{}: {last} (status {:?}; stderr: {})",
+                    "{} {extra:?}: {last} (status {:?}; stderr: {})",
                     script.display(),
                     output.status.code(),
                     String::from_utf8_lossy(&output.stderr)

@@ -1,7 +1,10 @@
-//! The `finreg` shell as users run it: arguments, exit status, errors.
+//! The `finreg` shell as users run it: arguments, exit status, errors, modules, the prompt.
 
-use std::io::Write;
+use std::io::{Read, Write};
+use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
+use std::sync::mpsc;
+use std::time::{Duration, Instant};
 
 fn finreg(args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_finreg"))
@@ -74,9 +77,9 @@ fn usage_errors_exit_2() {
 }
 
 #[test]
-fn a_missing_file_is_a_one_line_error() {
+fn a_missing_file_is_a_one_line_error_and_exits_2() {
     let output = finreg(&["/no/such/file.js"]);
-    assert_eq!(output.status.code(), Some(1));
+    assert_eq!(output.status.code(), Some(2));
     let message = stderr(&output);
     assert_eq!(message.lines().count(), 1, "{message}");
     assert!(
@@ -141,4 +144,373 @@ fn shell_functions_drain_jobs_and_clear_kept_objects() {
         "const log = []; const r = new FinalizationRegistry(v => log.push(v)); (() => r.register({}, 'a'))(); gc(); drainJobQueue(); console.log(log.join()); const w = (() => new WeakRef({}))(); clearKeptObjects(); gc(); console.log(String(w.deref()))",
     ]);
     assert_eq!(stdout(&output), "a\nundefined\n");
+}
+
+/// A fresh directory for one test's files.
+fn scratch(test: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("finreg-cli-{}-{test}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+fn write(dir: &Path, name: &str, code: &str) -> PathBuf {
+    let path = dir.join(name);
+    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+    std::fs::write(&path, code).unwrap();
+    path
+}
+
+/// Runs finreg from `cwd` (not the scripts' directory: imports must resolve from the importing
+/// file, not from where the shell was started).
+fn finreg_in(cwd: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_finreg"))
+        .current_dir(cwd)
+        .args(args)
+        .output()
+        .expect("finreg runs")
+}
+
+#[test]
+fn a_module_imports_relative_files_awaits_at_top_level_and_knows_its_url() {
+    let dir = scratch("modules");
+    write(
+        &dir,
+        "app/lib/util.mjs",
+        "import { base } from '../config.mjs';\nexport const add = (n) => base + n;",
+    );
+    write(&dir, "app/config.mjs", "export const base = 40;");
+    let main = write(
+        &dir,
+        "app/main.mjs",
+        "import { add } from './lib/util.mjs';
+         const fr = new FinalizationRegistry(v => console.log('cleaned', v));
+         (() => fr.register({}, 'target'))();
+         gc();
+         console.log('sum', add(2));
+         await new Promise(resolve => setTimeout(resolve, 1));
+         console.log('after await');
+         const { base } = await import('./config.mjs');
+         console.log('dynamic', base, import.meta.url.startsWith('file://'), import.meta.url.endsWith('/app/main.mjs'));
+         console.log('this is', typeof this);",
+    );
+    let output = finreg_in(Path::new("/"), &["--expose-gc", main.to_str().unwrap()]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    assert_eq!(
+        stdout(&output),
+        "sum 42\ncleaned target\nafter await\ndynamic 40 true true\nthis is undefined\n"
+    );
+}
+
+#[test]
+fn module_flag_loads_any_file_as_a_module_and_the_builtin_registry_still_works() {
+    let dir = scratch("module-flag");
+    write(&dir, "dep.js", "export default 'dep';");
+    write(
+        &dir,
+        "main.js",
+        "import dep from './dep.js'; await null; console.log(dep, typeof FinalizationRegistry);",
+    );
+    let as_script = finreg_in(&dir, &["main.js"]);
+    assert_eq!(
+        as_script.status.code(),
+        Some(1),
+        "an import is not a script"
+    );
+    let output = finreg_in(&dir, &["--module", "main.js"]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    assert_eq!(stdout(&output), "dep function\n");
+    let output = finreg_in(&dir, &["-m", "--registry", "builtin", "main.js"]);
+    assert_eq!(stdout(&output), "dep function\n");
+}
+
+#[test]
+fn a_module_runs_the_job_loop_cleanup_and_stats_like_a_script() {
+    let dir = scratch("module-stats");
+    write(
+        &dir,
+        "main.mjs",
+        "globalThis.r = new FinalizationRegistry(v => console.log('cleaned', v));
+         (() => r.register({}, 1))(); gc();
+         setTimeout(() => console.log('timer'), 0);
+         console.log('module done');",
+    );
+    let output = finreg_in(&dir, &["--stats", "--expose-gc", "main.mjs"]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    assert_eq!(stdout(&output), "module done\ncleaned 1\ntimer\n");
+    assert!(
+        stderr(&output).contains("callbacks_delivered: 1"),
+        "{}",
+        stderr(&output)
+    );
+}
+
+#[test]
+fn a_module_that_throws_or_rejects_exits_1_with_the_error() {
+    let dir = scratch("module-reject");
+    write(&dir, "sync.mjs", "throw new RangeError('at once');");
+    write(
+        &dir,
+        "async.mjs",
+        "await new Promise(resolve => setTimeout(resolve, 1));\nthrow new TypeError('after await');",
+    );
+    write(
+        &dir,
+        "rejects.mjs",
+        "await Promise.reject(new Error('rejected'));",
+    );
+    write(
+        &dir,
+        "imports-missing.mjs",
+        "import { x } from './no-such-file.mjs';",
+    );
+    write(&dir, "never.mjs", "await new Promise(() => {});");
+    for (file, expected) in [
+        ("sync.mjs", "Uncaught RangeError: at once"),
+        ("async.mjs", "Uncaught TypeError: after await"),
+        ("rejects.mjs", "Uncaught Error: rejected"),
+        (
+            "imports-missing.mjs",
+            "cannot find module './no-such-file.mjs' imported from",
+        ),
+        ("never.mjs", "top-level await never finished"),
+    ] {
+        let output = finreg_in(&dir, &[file]);
+        assert_eq!(output.status.code(), Some(1), "{file}: {}", stderr(&output));
+        assert!(
+            stderr(&output).contains(expected),
+            "{file}: {}",
+            stderr(&output)
+        );
+        assert!(
+            !stderr(&output).contains("(native)"),
+            "{file}: {}",
+            stderr(&output)
+        );
+    }
+}
+
+#[test]
+fn syntax_errors_start_with_file_line_and_column() {
+    let dir = scratch("syntax");
+    write(&dir, "bad.js", "let a = 1;\nlet b = ;\n");
+    write(&dir, "bad.mjs", "export const a = 1;\n\n  let = ;\n");
+    write(&dir, "imports-bad.mjs", "import { a } from './bad.mjs';\n");
+    write(
+        &dir,
+        "import-in-script.js",
+        "import { a } from './bad.mjs';\n",
+    );
+    for (args, expected) in [
+        (vec!["bad.js"], "bad.js:2:9: SyntaxError: "),
+        (vec!["bad.mjs"], "bad.mjs:3:"),
+        // An imported file is named relative to the working directory.
+        (vec!["imports-bad.mjs"], "bad.mjs:3:"),
+        (vec!["import-in-script.js"], "import-in-script.js:1:"),
+        (vec!["-e", "1 +* 2"], "<eval>:1:"),
+    ] {
+        let output = finreg_in(&dir, &args);
+        let message = stderr(&output);
+        assert_eq!(output.status.code(), Some(1), "{args:?}: {message}");
+        assert!(message.starts_with(expected), "{args:?}: {message}");
+        assert!(message.contains("SyntaxError"), "{args:?}: {message}");
+        assert!(!message.contains("(native)"), "{args:?}: {message}");
+        assert!(!message.contains(" at line "), "{args:?}: {message}");
+    }
+}
+
+#[test]
+fn a_script_from_stdin_can_be_a_module() {
+    let dir = scratch("stdin-module");
+    write(&dir, "dep.mjs", "export const x = 'from dep';");
+    let mut child = Command::new(env!("CARGO_BIN_EXE_finreg"))
+        .current_dir(&dir)
+        .args(["--module", "-"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(b"import { x } from './dep.mjs'; await null; console.log(x, import.meta.url);")
+        .unwrap();
+    let output = child.wait_with_output().unwrap();
+    assert_eq!(stdout(&output), "from dep undefined\n");
+}
+
+/// `-i` opens the prompt on a pipe: entries are read line by line, each value is printed, and an
+/// entry's cleanup callbacks run before the next entry.
+#[test]
+fn the_prompt_prints_values_and_runs_each_entrys_jobs_before_the_next() {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_finreg"))
+        .args(["--expose-gc", "-i"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(
+            b"const fr = new FinalizationRegistry(v => console.log('cleaned', v))\n\
+              fr.register({}, 'x'); gc()\n\
+              Promise.resolve(1).then(v => console.log('then', v)); 'entry'\n\
+              function f() {\n  return 7\n}\n\
+              f()\n\
+              let broken = ;\n\
+              throw new Error('at the prompt')\n\
+              .exit\n\
+              console.log('not reached')\n",
+        )
+        .unwrap();
+    let output = child.wait_with_output().unwrap();
+    assert!(output.status.success(), "{}", stderr(&output));
+    assert_eq!(
+        stdout(&output),
+        "undefined\nundefined\ncleaned x\n\"entry\"\nthen 1\nundefined\n7\n"
+    );
+    let errors = stderr(&output);
+    assert!(
+        errors.starts_with("<prompt>:1:14: SyntaxError: "),
+        "{errors}"
+    );
+    assert!(errors.contains("Uncaught Error: at the prompt"), "{errors}");
+}
+
+#[test]
+fn end_of_input_leaves_the_prompt() {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_finreg"))
+        .args(["-i", "-e", "globalThis.seen = 'from eval'"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child.stdin.take().unwrap().write_all(b"seen\n").unwrap();
+    let output = child.wait_with_output().unwrap();
+    assert!(output.status.success());
+    assert_eq!(stdout(&output), "\"from eval\"\n");
+}
+
+/// Output of a child on a pseudo-terminal, read on a thread so that waits can time out.
+struct Terminal {
+    input: std::process::ChildStdin,
+    chunks: mpsc::Receiver<Vec<u8>>,
+    seen: String,
+    child: std::process::Child,
+}
+
+impl Terminal {
+    /// Reads until `text` appears after what earlier waits consumed; returns what came before it.
+    fn wait_for(&mut self, text: &str) -> String {
+        let deadline = Instant::now() + Duration::from_secs(20);
+        loop {
+            if let Some(at) = self.seen.find(text) {
+                let before = self.seen[..at].to_owned();
+                self.seen.drain(..at + text.len());
+                return before;
+            }
+            let left = deadline.saturating_duration_since(Instant::now());
+            match self.chunks.recv_timeout(left) {
+                Ok(chunk) => self.seen.push_str(&strip_escapes(&chunk)),
+                Err(_) => panic!("no {text:?} on the terminal; got {:?}", self.seen),
+            }
+        }
+    }
+
+    fn type_line(&mut self, line: &str) {
+        self.input.write_all(line.as_bytes()).unwrap();
+        self.input.write_all(b"\r").unwrap();
+        self.input.flush().unwrap();
+    }
+}
+
+impl Drop for Terminal {
+    /// A failed wait must not leave the shell running.
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// Terminal output without control sequences and carriage returns.
+fn strip_escapes(bytes: &[u8]) -> String {
+    let text = String::from_utf8_lossy(bytes);
+    let mut plain = String::new();
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '\u{1b}' => {
+                // CSI: ESC [ parameters final-byte.
+                if chars.next_if_eq(&'[').is_some() {
+                    for c in chars.by_ref() {
+                        if c.is_ascii_alphabetic() || c == '~' {
+                            break;
+                        }
+                    }
+                }
+            }
+            '\r' => {}
+            c => plain.push(c),
+        }
+    }
+    plain
+}
+
+/// The prompt on a real pseudo-terminal (util-linux `script` provides it), as a user gets it:
+/// with no file and a terminal on stdin, finreg prompts, echoes, continues unfinished entries and
+/// prints an entry's cleanup output before the next prompt.
+#[test]
+fn with_a_terminal_and_no_file_finreg_opens_the_prompt() {
+    if Command::new("script").arg("--version").output().is_err() {
+        eprintln!("skipped: no `script` command to make a pseudo-terminal");
+        return;
+    }
+    let command = format!("'{}' --expose-gc", env!("CARGO_BIN_EXE_finreg"));
+    let mut child = Command::new("script")
+        .args(["-q", "-f", "-e", "-c", &command, "/dev/null"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stdout = child.stdout.take().unwrap();
+    let (send, chunks) = mpsc::channel();
+    std::thread::spawn(move || {
+        let mut buffer = [0; 4096];
+        while let Ok(read @ 1..) = stdout.read(&mut buffer) {
+            if send.send(buffer[..read].to_vec()).is_err() {
+                break;
+            }
+        }
+    });
+    let mut terminal = Terminal {
+        input: child.stdin.take().unwrap(),
+        chunks,
+        seen: String::new(),
+        child,
+    };
+    // The terminal discards what is typed before the prompt is ready: wait for each prompt.
+    terminal.wait_for(".exit or Ctrl-D to leave.");
+    terminal.wait_for("\n> ");
+    // No `>` in what is typed: the echo would look like a prompt.
+    terminal.type_line(
+        "const fr = new FinalizationRegistry(function (v) { console.log('cleaned', v) })",
+    );
+    terminal.wait_for("\n> ");
+    terminal.type_line("fr.register({}, 'x'); gc()");
+    let shown = terminal.wait_for("\n> ");
+    assert!(shown.ends_with("undefined\ncleaned x"), "{shown:?}");
+    terminal.type_line("function f() {");
+    terminal.wait_for("\n... ");
+    terminal.type_line("return 6 * 7 }");
+    terminal.wait_for("\n> ");
+    terminal.type_line("f()");
+    let shown = terminal.wait_for("\n> ");
+    assert!(shown.ends_with("f()\n42"), "{shown:?}");
+    terminal.type_line(".exit");
+    let status = terminal.child.wait().unwrap();
+    assert!(status.success(), "{status:?}");
 }
