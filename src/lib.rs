@@ -6,6 +6,9 @@
 //! ([`install`]), turns boa_gc's weak-map notifications into cleanup jobs, and runs those jobs at
 //! every checkpoint of the job loop ([`CleanupExecutor`], or [`run_cleanup_jobs`] for your own loop).
 //!
+//! **Without [`CleanupExecutor`] or calls to [`run_cleanup_jobs`], nothing is ever delivered**:
+//! [`stats`]`().checkpoints` stays 0, and debug builds say so on stderr once targets pile up.
+//!
 //! ```
 //! use std::rc::Rc;
 //! use boa_engine::{context::ContextBuilder, Source};
@@ -28,6 +31,14 @@
 //! let closed = context.eval(Source::from_bytes("closed.join()")).unwrap();
 //! assert_eq!(closed.as_string().unwrap().to_std_string_escaped(), "3");
 //! ```
+//!
+//! # Features
+//!
+//! - `cli` (default): the `finreg` shell; implies `runtime`. Embedders turn it off with
+//!   `default-features = false`, leaving `boa_engine` and `boa_gc` (no default features) as the
+//!   only dependencies.
+//! - `runtime`: `FinalizationExtension`, a boa_runtime `RuntimeExtension`.
+//! - `tracing`: `tracing` events for registrations, collections noticed, cleanup jobs and errors.
 
 mod builtin;
 mod cells;
@@ -51,3 +62,8 @@ pub use install::{create_realm, install, install_in_realm};
 pub use native::{on_collected, shutdown, NativeRegistration};
 pub use report::{ErrorOrigin, ErrorReporter};
 pub use stats::{registry_stats, stats, RegistryStats, Stats};
+
+/// The README's Rust examples, run as doc tests so that the quick start stays correct.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+struct ReadmeDoctests;
