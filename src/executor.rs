@@ -1,14 +1,15 @@
-//! [`CleanupExecutor`]: a `JobExecutor` wrapper that gives every task the order the issue and the HTML
-//! event loop prescribe: task -> its promise jobs -> ClearKeptObjects -> cleanup jobs -> next task.
+//! [`CleanupExecutor`]: a `JobExecutor` wrapper that gives FinalizationRegistry cleanup the place the
+//! HTML event loop gives it: a task of its own, queued behind the tasks that were already due.
 
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
 use std::collections::VecDeque;
 use std::rc::{Rc, Weak};
 
 use boa_engine::{
+    context::time::JsInstant,
     job::{
-        GenericJob, IntervalJob, Job, JobExecutor, NativeJob, NativeJobFn, PromiseJob,
-        SimpleJobExecutor, TimeoutJob,
+        CancellationToken, GenericJob, IntervalJob, Job, JobExecutor, NativeAsyncJob, NativeJob,
+        NativeJobFn, PromiseJob, SimpleJobExecutor, TimeoutJob,
     },
     Context, JsResult, JsValue,
 };
@@ -16,14 +17,40 @@ use boa_engine::{
 use crate::host::{has_pending_cleanup, report_job_error, run_next_cleanup_job};
 
 /// Adds FinalizationRegistry cleanup jobs to any inner [`JobExecutor`] (Boa's [`SimpleJobExecutor`]
-/// by default, timers included).
+/// by default, timers included), in the order of the HTML event loop.
 ///
 /// The wrapper keeps the promise-job queue itself and hands every other job to the inner executor,
-/// with timer, interval and generic jobs wrapped so that, when one has run, its promise jobs run,
-/// kept objects are cleared and a cleanup job runs for every registry a collection made dirty. So a
-/// pending timer never starves cleanup, every dirty registry is cleaned, and this holds across any
-/// number of `run_jobs` calls. Errors from jobs are reported to the error reporter
+/// with timer, interval, generic and async jobs wrapped so that each one is a *task*: when it has run
+/// (for an async job: when its future completes), its promise jobs run and kept objects are cleared.
+///
+/// # When cleanup callbacks run
+///
+/// HTML's HostEnqueueFinalizationRegistryCleanupJob queues a task, so a collection during task `T`
+/// makes cleanup due the way a timer falls due:
+///
+/// 1. `T` runs to its end; then its promise jobs run and ClearKeptObjects happens.
+/// 2. The tasks that were already due when the cleanup was queued (the second of two
+///    `setTimeout(f, 0)` scheduled together) run first, each followed by its own promise jobs.
+/// 3. The *cleanup task* runs one cleanup job per registry a collection made dirty, each followed by
+///    its promise jobs and ClearKeptObjects.
+/// 4. Tasks that fall due later (a timer that expires after the collection, one scheduled after
+///    `gc()`) run after it.
+///
+/// The cleanup task is a 0 ms [`TimeoutJob`] given to the inner executor, queued once per batch of
+/// dirty registries: when a task that caused the collection ends, or earlier, when that task
+/// schedules another task (so that `gc(); setTimeout(f, 0)` runs the cleanup first, as browsers do).
+/// With [`SimpleJobExecutor`] that puts it behind every timer that is already due and ahead of every
+/// later one. The script's own evaluation counts as the first task: it ends when `run_jobs` starts.
+///
+/// So `gc()` never calls back synchronously, a pending timer, an interval or a chain of 0 ms timers
+/// never starves cleanup, every dirty registry is cleaned, and this holds across any number of
+/// `run_jobs` calls: cleanup made due after `run_jobs` returned runs in the next one. An inner
+/// executor that does not run timers (or drops the cleanup task) still gets its cleanup: whatever is
+/// due when its loop returns runs before `run_jobs` does. Errors from jobs go to the error reporter
 /// ([`crate::set_error_reporter`]) and the loop goes on: no queue is ever dropped.
+///
+/// [`run_jobs_async`](JobExecutor::run_jobs_async) awaits the inner executor's `run_jobs_async`, so an
+/// embedder's async loop stays async; the wrapper's own work happens inside the tasks it wrapped.
 ///
 /// ```
 /// use std::rc::Rc;
@@ -50,7 +77,31 @@ use crate::host::{has_pending_cleanup, report_job_error, run_next_cleanup_job};
 pub struct CleanupExecutor<E: JobExecutor = SimpleJobExecutor> {
     inner: Rc<E>,
     promise_jobs: RefCell<VecDeque<PromiseJob>>,
+    /// The cleanup task, while one is queued.
+    queued_cleanup: RefCell<Option<QueuedCleanup>>,
+    /// Numbers tasks in the order they were queued, to order tasks that fell due at the same instant.
+    next_sequence: Cell<u64>,
+    /// Set while cleanup jobs run, so that the tasks their callbacks schedule do not queue another
+    /// cleanup task for registries that this one is about to clean.
+    cleaning: Cell<bool>,
 }
+
+/// Where a task stands in the HTML task queue: the instant it fell due, then the order it was queued
+/// in. A task runs after every task with a smaller key.
+type QueueKey = (JsInstant, u64);
+
+/// The queued cleanup task: its place in the queue, and its carrier, the 0 ms timeout given to the
+/// inner executor so that the cleanup runs even when no later task comes.
+#[derive(Debug)]
+struct QueuedCleanup {
+    key: QueueKey,
+    carrier: Weak<CleanupTicket>,
+}
+
+/// Owned by the carrier job: a carrier whose ticket is no longer the queued one is stale (its cleanup
+/// already ran before a later task) and does nothing.
+#[derive(Debug)]
+struct CleanupTicket;
 
 impl Default for CleanupExecutor {
     fn default() -> Self {
@@ -65,6 +116,9 @@ impl<E: JobExecutor> CleanupExecutor<E> {
         Self {
             inner: Rc::new(inner),
             promise_jobs: RefCell::default(),
+            queued_cleanup: RefCell::default(),
+            next_sequence: Cell::new(0),
+            cleaning: Cell::new(false),
         }
     }
 
@@ -72,6 +126,18 @@ impl<E: JobExecutor> CleanupExecutor<E> {
     #[must_use]
     pub fn inner(&self) -> &Rc<E> {
         &self.inner
+    }
+
+    /// Runs the pending promise jobs, clears kept objects and runs every due cleanup job *now*, nested
+    /// in the current task, each cleanup job followed by its promise jobs and ClearKeptObjects.
+    ///
+    /// The loop never needs this: it ends tasks itself and gives cleanup a task of its own. It is for
+    /// test shells' `drainJobQueue()`, which drains the job queue from inside a task; the cleanup task
+    /// queued for these registries, if any, is then dropped from the queue.
+    pub fn end_of_task(&self, context: &mut Context) {
+        self.run_promise_jobs(context);
+        context.clear_kept_objects();
+        self.run_cleanup_task(context);
     }
 
     /// Runs every queued promise job, including the ones they enqueue (the microtask checkpoint).
@@ -85,18 +151,89 @@ impl<E: JobExecutor> CleanupExecutor<E> {
         }
     }
 
-    /// Everything that follows a task: its promise jobs, ClearKeptObjects, then one cleanup job per
-    /// dirty registry, each followed by its own promise jobs and ClearKeptObjects.
-    ///
-    /// The loop calls this itself; call it directly only to drain jobs from inside a task, as test
-    /// shells' `drainJobQueue()` does (the jobs then run nested in the current task).
-    pub fn end_of_task(&self, context: &mut Context) {
-        self.run_promise_jobs(context);
-        context.clear_kept_objects();
+    /// The cleanup task: one cleanup job per dirty registry (including registries that its own
+    /// callbacks' collections make dirty), each followed by its promise jobs and ClearKeptObjects, as
+    /// if each were a task of its own.
+    fn run_cleanup_task(&self, context: &mut Context) {
+        self.queued_cleanup.borrow_mut().take();
+        let was_cleaning = self.cleaning.replace(true);
         while run_next_cleanup_job(context) {
             self.run_promise_jobs(context);
             context.clear_kept_objects();
         }
+        self.cleaning.set(was_cleaning);
+    }
+
+    /// The key of a task that falls due at `due`, queued now.
+    fn key_at(&self, due: JsInstant) -> QueueKey {
+        let sequence = self.next_sequence.get();
+        self.next_sequence.set(sequence + 1);
+        (due, sequence)
+    }
+
+    /// What precedes a task: the cleanup task, if it was queued before this task fell due. The inner
+    /// executor may order the two otherwise (`SimpleJobExecutor` reschedules an interval from the start
+    /// of its tick, ahead of a cleanup queued during the tick).
+    fn begin_task(&self, key: QueueKey, context: &mut Context) {
+        let cleanup_first = self
+            .queued_cleanup
+            .borrow()
+            .as_ref()
+            .is_some_and(|queued| queued.key < key);
+        if cleanup_first {
+            self.run_cleanup_task(context);
+        }
+    }
+
+    /// After the inner loop returned: runs the cleanup it left due (an inner executor without timers,
+    /// or one that dropped the carrier; it is idle, so no task is ahead of the cleanup), and says
+    /// whether nothing is left.
+    fn idle_after_inner_loop(&self, context: &mut Context) -> bool {
+        if self.queued_cleanup.borrow().is_some() || has_pending_cleanup(context) {
+            self.run_cleanup_task(context);
+        }
+        self.promise_jobs.borrow().is_empty() && !has_pending_cleanup(context)
+    }
+}
+
+impl<E: JobExecutor> CleanupExecutor<E> {
+    /// What follows every task: its promise jobs, ClearKeptObjects, and the cleanup task queued if the
+    /// task (or its promise jobs) made a registry dirty.
+    fn end_task(self: &Rc<Self>, context: &mut Context) {
+        self.run_promise_jobs(context);
+        context.clear_kept_objects();
+        self.queue_cleanup_task(context);
+    }
+
+    /// HostEnqueueFinalizationRegistryCleanupJob, as HTML does it: queue a task, behind the tasks due
+    /// so far. One at a time is enough, since it cleans every dirty registry.
+    fn queue_cleanup_task(self: &Rc<Self>, context: &mut Context) {
+        if self.cleaning.get()
+            || self.queued_cleanup.borrow().is_some()
+            || !has_pending_cleanup(context)
+        {
+            return;
+        }
+        let ticket = Rc::new(CleanupTicket);
+        *self.queued_cleanup.borrow_mut() = Some(QueuedCleanup {
+            key: self.key_at(context.clock().now()),
+            carrier: Rc::downgrade(&ticket),
+        });
+        let executor = Rc::downgrade(self);
+        let carrier = NativeJob::new(move |context| {
+            if let Some(executor) = executor.upgrade() {
+                let current = executor
+                    .queued_cleanup
+                    .borrow()
+                    .as_ref()
+                    .is_some_and(|queued| Weak::ptr_eq(&queued.carrier, &Rc::downgrade(&ticket)));
+                if current {
+                    executor.run_cleanup_task(context);
+                }
+            }
+            Ok(JsValue::undefined())
+        });
+        Rc::clone(&self.inner).enqueue_job(Job::TimeoutJob(TimeoutJob::new(carrier, 0)), context);
     }
 }
 
@@ -110,16 +247,31 @@ fn finish_task<E: JobExecutor>(
         report_job_error(&error, context);
     }
     if let Some(executor) = executor.upgrade() {
-        executor.end_of_task(context);
+        executor.end_task(context);
     }
     Ok(JsValue::undefined())
 }
 
-fn wrap_timeout<E: JobExecutor>(job: TimeoutJob, executor: Weak<CleanupExecutor<E>>) -> TimeoutJob {
+fn begin_task<E: JobExecutor>(
+    executor: &Weak<CleanupExecutor<E>>,
+    key: QueueKey,
+    context: &mut Context,
+) {
+    if let Some(executor) = executor.upgrade() {
+        executor.begin_task(key, context);
+    }
+}
+
+fn wrap_timeout<E: JobExecutor>(
+    job: TimeoutJob,
+    executor: Weak<CleanupExecutor<E>>,
+    key: QueueKey,
+) -> TimeoutJob {
     let timeout = job.timeout().as_millis();
     let original = job.cancellation_token().clone();
     let wrapped = TimeoutJob::new(
         NativeJob::new(move |context| {
+            begin_task(&executor, key, context);
             let result = job.call(context);
             finish_task(&executor, result, context)
         }),
@@ -132,50 +284,83 @@ fn wrap_timeout<E: JobExecutor>(job: TimeoutJob, executor: Weak<CleanupExecutor<
 fn wrap_interval<E: JobExecutor>(
     job: IntervalJob,
     executor: Weak<CleanupExecutor<E>>,
+    first: QueueKey,
 ) -> IntervalJob {
-    let interval = job.interval().as_millis();
+    let interval = job.interval();
     let original = job.cancellation_token().clone();
+    let next = Cell::new(first);
     let wrapped = IntervalJob::new(
         NativeJobFn::new(move |context| {
+            begin_task(&executor, next.get(), context);
             let result = job.call(context);
-            finish_task(&executor, result, context)
+            let result = finish_task(&executor, result, context);
+            // HTML reschedules a repeating timer once its callback has run: the next tick falls due
+            // after any cleanup task this tick queued.
+            if let Some(executor) = executor.upgrade() {
+                next.set(executor.key_at(context.clock().now() + interval));
+            }
+            result
         }),
-        interval,
+        interval.as_millis(),
     );
     forward_cancellation(&original, wrapped.cancellation_token());
     wrapped
 }
 
+/// An async job is a task that ends when its future completes: only then do its promise jobs,
+/// ClearKeptObjects and cleanup follow (the future's realm handling stays in `job.call`).
+fn wrap_async<E: JobExecutor>(
+    job: NativeAsyncJob,
+    executor: Weak<CleanupExecutor<E>>,
+) -> NativeAsyncJob {
+    NativeAsyncJob::new(async move |context: &RefCell<&mut Context>| {
+        let result = job.call(context).await;
+        finish_task(&executor, result, &mut context.borrow_mut())
+    })
+}
+
 /// `clearTimeout`/`clearInterval` cancel the token of the job they created: pass that on to the
 /// wrapper the inner executor sees.
-fn forward_cancellation(
-    original: &boa_engine::job::CancellationToken,
-    wrapped: &boa_engine::job::CancellationToken,
-) {
+fn forward_cancellation(original: &CancellationToken, wrapped: &CancellationToken) {
     let wrapped = wrapped.clone();
     original.push_callback(move |context| wrapped.cancel(context));
 }
 
 impl<E: JobExecutor> JobExecutor for CleanupExecutor<E> {
     fn enqueue_job(self: Rc<Self>, job: Job, context: &mut Context) {
+        // HTML queues the cleanup task during the collection; the collector's finalizers cannot reach
+        // the executor, so the first moment is now, before the task this job is queued ahead of.
+        if !matches!(job, Job::PromiseJob(_)) {
+            self.queue_cleanup_task(context);
+        }
         let this = Rc::downgrade(&self);
+        let now = context.clock().now();
         let job = match job {
             Job::PromiseJob(job) => {
                 self.promise_jobs.borrow_mut().push_back(job);
                 return;
             }
-            Job::TimeoutJob(job) => Job::TimeoutJob(wrap_timeout(job, this)),
-            Job::IntervalJob(job) => Job::IntervalJob(wrap_interval(job, this)),
+            Job::TimeoutJob(job) => {
+                let key = self.key_at(now + job.timeout());
+                Job::TimeoutJob(wrap_timeout(job, this, key))
+            }
+            Job::IntervalJob(job) => {
+                let key = self.key_at(now + job.interval());
+                Job::IntervalJob(wrap_interval(job, this, key))
+            }
             Job::GenericJob(job) => {
+                let key = self.key_at(now);
                 let realm = job.realm().clone();
                 Job::GenericJob(GenericJob::new(
                     move |context| {
+                        begin_task(&this, key, context);
                         let result = job.call(context);
                         finish_task(&this, result, context)
                     },
                     realm,
                 ))
             }
+            Job::AsyncJob(job) => Job::AsyncJob(wrap_async(job, this)),
             other => other,
         };
         Rc::clone(&self.inner).enqueue_job(job, context);
@@ -184,11 +369,25 @@ impl<E: JobExecutor> JobExecutor for CleanupExecutor<E> {
     fn run_jobs(self: Rc<Self>, context: &mut Context) -> JsResult<()> {
         loop {
             // The task that ran before this call (a script evaluation, a module...) ends here.
-            self.end_of_task(context);
+            self.end_task(context);
             if let Err(error) = Rc::clone(&self.inner).run_jobs(context) {
                 report_job_error(&error, context);
             }
-            if self.promise_jobs.borrow().is_empty() && !has_pending_cleanup(context) {
+            if self.idle_after_inner_loop(context) {
+                return Ok(());
+            }
+        }
+    }
+
+    async fn run_jobs_async(self: Rc<Self>, context: &RefCell<&mut Context>) -> JsResult<()> {
+        loop {
+            self.end_task(&mut context.borrow_mut());
+            let result = Rc::clone(&self.inner).run_jobs_async(context).await;
+            let context = &mut context.borrow_mut();
+            if let Err(error) = result {
+                report_job_error(&error, context);
+            }
+            if self.idle_after_inner_loop(context) {
                 return Ok(());
             }
         }
