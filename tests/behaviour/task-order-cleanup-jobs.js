@@ -3,10 +3,11 @@
 const report = (ok, detail) => console.log(ok ? "PASS" : `FAIL: ${detail}`);
 
 const order = [];
+let timers = 0;
 const callback = name => v => {
   order.push(`${name} ${v}`);
   Promise.resolve().then(() => order.push(`${name} promise`));
-  setTimeout(() => order.push(`${name} timer`), 0);
+  setTimeout(() => { order.push(`${name} timer`); if (++timers === 2) check(); }, 0);
 };
 const a = new FinalizationRegistry(callback("a"));
 const b = new FinalizationRegistry(callback("b"));
@@ -14,9 +15,9 @@ setTimeout(() => {
   (() => { a.register({}, 1); b.register({}, 2); })();
   gc();
 }, 0);
-setTimeout(() => {
+const check = () => {
   const got = order.join();
   const ok = got === "a 1,a promise,b 2,b promise,a timer,b timer" ||
     got === "b 2,b promise,a 1,a promise,b timer,a timer";
   report(ok, `order [${order}]`);
-}, 50);
+};

@@ -9,16 +9,16 @@ setTimeout(() => {
   order.push("t1");
   (() => fr.register({}, "x"))();
   gc();
+  setTimeout(() => {
+    order.push("t3");
+    const expected = "t1,t1 promise,t2,t2 promise,cleanup x,t3";
+    report(order.join() === expected, `order [${order}], expected [${expected}]`);
+  }, 5);
   Promise.resolve().then(() => order.push("t1 promise"));
 }, 0);
 setTimeout(() => {
   order.push("t2");
   Promise.resolve().then(() => order.push("t2 promise"));
 }, 3);
-setTimeout(() => order.push("t3"), 40);
-setTimeout(() => {
-  const expected = "t1,t1 promise,t2,t2 promise,cleanup x,t3";
-  report(order.join() === expected, `order [${order}], expected [${expected}]`);
-}, 80);
 // Both t1 and t2 are due before the first of them runs.
 spin(10);

@@ -8,10 +8,10 @@ setTimeout(() => {
   order.push("t1");
   (() => fr.register({}, "x"))();
   gc();
-  setTimeout(() => order.push("after gc"), 0);
+  setTimeout(() => {
+    order.push("after gc");
+    const expected = "t1,t1 promise,cleanup x,after gc";
+    report(order.join() === expected, `order [${order}], expected [${expected}]`);
+  }, 0);
   Promise.resolve().then(() => order.push("t1 promise"));
 }, 0);
-setTimeout(() => {
-  const expected = "t1,t1 promise,cleanup x,after gc";
-  report(order.join() === expected, `order [${order}], expected [${expected}]`);
-}, 50);
