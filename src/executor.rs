@@ -36,21 +36,27 @@ use crate::host::{has_pending_cleanup, report_job_error, run_next_cleanup_job};
 /// 4. Tasks that fall due later (a timer that expires after the collection, one scheduled after
 ///    `gc()`) run after it.
 ///
-/// The cleanup task is a 0 ms [`TimeoutJob`] given to the inner executor, queued once per batch of
-/// dirty registries: when a task that caused the collection ends, or earlier, when that task
-/// schedules another task (so that `gc(); setTimeout(f, 0)` runs the cleanup first, as browsers do).
-/// With [`SimpleJobExecutor`] that puts it behind every timer that is already due and ahead of every
-/// later one. The script's own evaluation counts as the first task: it ends when `run_jobs` starts.
+/// The cleanup task is queued once per batch of dirty registries: when the task that caused the
+/// collection ends, or earlier, when that task schedules another task (so `gc(); setTimeout(f, 0)`
+/// runs the cleanup first, as browsers do). The script's own evaluation counts as the first task: it
+/// ends when `run_jobs` starts. The wrapper enforces the order itself, whatever order the inner
+/// executor picks: every wrapped task knows when it fell due (a timeout when it expired, an interval's
+/// tick `interval` after the previous tick *ended*, a generic job when it was enqueued), and runs a
+/// cleanup task that was queued before that first. A 0 ms [`TimeoutJob`] given to the inner executor
+/// carries the cleanup task when no later task comes; with [`SimpleJobExecutor`] it lands behind the
+/// timers already due.
 ///
 /// So `gc()` never calls back synchronously, a pending timer, an interval or a chain of 0 ms timers
 /// never starves cleanup, every dirty registry is cleaned, and this holds across any number of
 /// `run_jobs` calls: cleanup made due after `run_jobs` returned runs in the next one. An inner
-/// executor that does not run timers (or drops the cleanup task) still gets its cleanup: whatever is
-/// due when its loop returns runs before `run_jobs` does. Errors from jobs go to the error reporter
+/// executor that does not run timers (or drops the carrier) still gets its cleanup: before the next
+/// task that fell due after it, or when the inner loop returns, before `run_jobs` does. Errors from jobs go to the error reporter
 /// ([`crate::set_error_reporter`]) and the loop goes on: no queue is ever dropped.
 ///
 /// [`run_jobs_async`](JobExecutor::run_jobs_async) awaits the inner executor's `run_jobs_async`, so an
-/// embedder's async loop stays async; the wrapper's own work happens inside the tasks it wrapped.
+/// embedder's async loop stays async; the wrapper's own work happens inside the tasks it wrapped, and
+/// before and after the inner loop. An async job ([`Job::AsyncJob`]) is a task that ends when its
+/// future completes. `examples/async_event_loop.rs` runs one on tokio.
 ///
 /// ```
 /// use std::rc::Rc;
