@@ -2,7 +2,7 @@
 //! HTML event loop gives it: a task of its own, queued behind the tasks that were already due.
 
 use std::cell::{Cell, RefCell};
-use std::collections::VecDeque;
+use std::collections::{BTreeSet, VecDeque};
 use std::rc::{Rc, Weak};
 
 use boa_engine::{
@@ -39,18 +39,17 @@ use crate::host::{has_pending_cleanup, report_job_error, run_next_cleanup_job};
 /// The cleanup task is queued once per batch of dirty registries: when the task that caused the
 /// collection ends, or earlier, when that task schedules another task (so `gc(); setTimeout(f, 0)`
 /// runs the cleanup first, as browsers do). The script's own evaluation counts as the first task: it
-/// ends when `run_jobs` starts. The wrapper enforces the order itself, whatever order the inner
-/// executor picks: every wrapped task knows when it fell due (a timeout when it expired, an interval's
-/// tick `interval` after the previous tick *ended*, a generic job when it was enqueued), and runs a
-/// cleanup task that was queued before that first. A 0 ms [`TimeoutJob`] given to the inner executor
-/// carries the cleanup task when no later task comes; with [`SimpleJobExecutor`] it lands behind the
-/// timers already due.
+/// ends when `run_jobs` starts. The wrapper keeps the order itself, whatever order the inner executor
+/// picks and whatever its clock: every wrapped task knows when it fell due (a timeout when it
+/// expires, an interval's tick `interval` after the previous tick *ended*, a generic job when it was
+/// enqueued), and the cleanup task runs at the first task boundary where no task that fell due
+/// before it is still waiting, or before a task that fell due after it, whichever comes first.
 ///
 /// So `gc()` never calls back synchronously, a pending timer, an interval or a chain of 0 ms timers
 /// never starves cleanup, every dirty registry is cleaned, and this holds across any number of
 /// `run_jobs` calls: cleanup made due after `run_jobs` returned runs in the next one. An inner
-/// executor that does not run timers (or drops the carrier) still gets its cleanup: before the next
-/// task that fell due after it, or when the inner loop returns, before `run_jobs` does. Errors from jobs go to the error reporter
+/// executor that drops a task, or never runs it, does not hold the cleanup back beyond the end of
+/// its loop: what is still queued then runs before `run_jobs` returns. Errors from jobs go to the error reporter
 /// ([`crate::set_error_reporter`]) and the loop goes on: no queue is ever dropped.
 ///
 /// [`run_jobs_async`](JobExecutor::run_jobs_async) awaits the inner executor's `run_jobs_async`, so an
@@ -83,8 +82,11 @@ use crate::host::{has_pending_cleanup, report_job_error, run_next_cleanup_job};
 pub struct CleanupExecutor<E: JobExecutor = SimpleJobExecutor> {
     inner: Rc<E>,
     promise_jobs: RefCell<VecDeque<PromiseJob>>,
-    /// The cleanup task, while one is queued.
-    queued_cleanup: RefCell<Option<QueuedCleanup>>,
+    /// The cleanup task's place in the queue, while one is queued.
+    queued_cleanup: Cell<Option<QueueKey>>,
+    /// The places of the wrapped tasks that wait in the inner executor: the cleanup task runs once
+    /// none of them is ahead of it.
+    waiting: RefCell<BTreeSet<QueueKey>>,
     /// Numbers tasks in the order they were queued, to order tasks that fell due at the same instant.
     next_sequence: Cell<u64>,
     /// Set while cleanup jobs run, so that the tasks their callbacks schedule do not queue another
@@ -95,19 +97,6 @@ pub struct CleanupExecutor<E: JobExecutor = SimpleJobExecutor> {
 /// Where a task stands in the HTML task queue: the instant it fell due, then the order it was queued
 /// in. A task runs after every task with a smaller key.
 type QueueKey = (JsInstant, u64);
-
-/// The queued cleanup task: its place in the queue, and its carrier, the 0 ms timeout given to the
-/// inner executor so that the cleanup runs even when no later task comes.
-#[derive(Debug)]
-struct QueuedCleanup {
-    key: QueueKey,
-    carrier: Weak<CleanupTicket>,
-}
-
-/// Owned by the carrier job: a carrier whose ticket is no longer the queued one is stale (its cleanup
-/// already ran before a later task) and does nothing.
-#[derive(Debug)]
-struct CleanupTicket;
 
 impl Default for CleanupExecutor {
     fn default() -> Self {
@@ -122,7 +111,8 @@ impl<E: JobExecutor> CleanupExecutor<E> {
         Self {
             inner: Rc::new(inner),
             promise_jobs: RefCell::default(),
-            queued_cleanup: RefCell::default(),
+            queued_cleanup: Cell::new(None),
+            waiting: RefCell::default(),
             next_sequence: Cell::new(0),
             cleaning: Cell::new(false),
         }
@@ -139,7 +129,7 @@ impl<E: JobExecutor> CleanupExecutor<E> {
     ///
     /// The loop never needs this: it ends tasks itself and gives cleanup a task of its own. It is for
     /// test shells' `drainJobQueue()`, which drains the job queue from inside a task; the cleanup task
-    /// queued for these registries, if any, is then dropped from the queue.
+    /// queued for these registries, if any, leaves the queue.
     pub fn end_of_task(&self, context: &mut Context) {
         self.run_promise_jobs(context);
         context.clear_kept_objects();
@@ -161,7 +151,7 @@ impl<E: JobExecutor> CleanupExecutor<E> {
     /// callbacks' collections make dirty), each followed by its promise jobs and ClearKeptObjects, as
     /// if each were a task of its own.
     fn run_cleanup_task(&self, context: &mut Context) {
-        self.queued_cleanup.borrow_mut().take();
+        self.queued_cleanup.set(None);
         let was_cleaning = self.cleaning.replace(true);
         while run_next_cleanup_job(context) {
             self.run_promise_jobs(context);
@@ -177,69 +167,100 @@ impl<E: JobExecutor> CleanupExecutor<E> {
         (due, sequence)
     }
 
-    /// What precedes a task: the cleanup task, if it was queued before this task fell due. The inner
-    /// executor may order the two otherwise (`SimpleJobExecutor` reschedules an interval from the start
-    /// of its tick, ahead of a cleanup queued during the tick).
+    /// HostEnqueueFinalizationRegistryCleanupJob, as HTML does it: queue a task, behind the tasks due
+    /// so far. One at a time is enough, since it cleans every dirty registry.
+    fn queue_cleanup_task(&self, context: &Context) {
+        if !self.cleaning.get()
+            && self.queued_cleanup.get().is_none()
+            && has_pending_cleanup(context)
+        {
+            self.queued_cleanup
+                .set(Some(self.key_at(context.clock().now())));
+        }
+    }
+
+    /// What precedes a task: the cleanup task, if it was queued before this task fell due (the inner
+    /// executor may run a later task first: `SimpleJobExecutor` reschedules an interval from the
+    /// start of its tick, and an executor without timers ignores due times).
     fn begin_task(&self, key: QueueKey, context: &mut Context) {
-        let cleanup_first = self
+        if self
             .queued_cleanup
-            .borrow()
-            .as_ref()
-            .is_some_and(|queued| queued.key < key);
-        if cleanup_first {
+            .get()
+            .is_some_and(|cleanup| cleanup < key)
+        {
             self.run_cleanup_task(context);
         }
     }
 
-    /// After the inner loop returned: runs the cleanup it left due (an inner executor without timers,
-    /// or one that dropped the carrier; it is idle, so no task is ahead of the cleanup), and says
-    /// whether nothing is left.
+    /// What follows every task: its promise jobs, ClearKeptObjects, and the cleanup task if it is
+    /// next in the queue, that is, no task that fell due before it was queued is still waiting.
+    fn end_task(&self, context: &mut Context) {
+        self.run_promise_jobs(context);
+        context.clear_kept_objects();
+        self.queue_cleanup_task(context);
+        let cleanup_is_next = self.queued_cleanup.get().is_some_and(|cleanup| {
+            self.waiting
+                .borrow()
+                .first()
+                .is_none_or(|first| *first > cleanup)
+        });
+        if cleanup_is_next {
+            self.run_cleanup_task(context);
+        }
+    }
+
+    /// After the inner loop returned: runs the cleanup it left queued (the inner executor dropped or
+    /// never ran a task ahead of it; it is idle, so nothing else will run first), and says whether
+    /// nothing is left.
     fn idle_after_inner_loop(&self, context: &mut Context) -> bool {
-        if self.queued_cleanup.borrow().is_some() || has_pending_cleanup(context) {
+        if self.queued_cleanup.get().is_some() || has_pending_cleanup(context) {
             self.run_cleanup_task(context);
         }
         self.promise_jobs.borrow().is_empty() && !has_pending_cleanup(context)
     }
 }
 
-impl<E: JobExecutor> CleanupExecutor<E> {
-    /// What follows every task: its promise jobs, ClearKeptObjects, and the cleanup task queued if the
-    /// task (or its promise jobs) made a registry dirty.
-    fn end_task(self: &Rc<Self>, context: &mut Context) {
-        self.run_promise_jobs(context);
-        context.clear_kept_objects();
-        self.queue_cleanup_task(context);
+/// A wrapped task's place in the queue while it waits in the inner executor. It leaves the queue
+/// when the task starts, and when the inner executor drops the task unrun (cancelled, cleared).
+struct Place<E: JobExecutor> {
+    executor: Weak<CleanupExecutor<E>>,
+    key: Cell<Option<QueueKey>>,
+}
+
+impl<E: JobExecutor> Place<E> {
+    fn new(executor: &Rc<CleanupExecutor<E>>, due: JsInstant) -> Self {
+        let place = Self {
+            executor: Rc::downgrade(executor),
+            key: Cell::new(None),
+        };
+        place.wait(executor, due);
+        place
     }
 
-    /// HostEnqueueFinalizationRegistryCleanupJob, as HTML does it: queue a task, behind the tasks due
-    /// so far. One at a time is enough, since it cleans every dirty registry.
-    fn queue_cleanup_task(self: &Rc<Self>, context: &mut Context) {
-        if self.cleaning.get()
-            || self.queued_cleanup.borrow().is_some()
-            || !has_pending_cleanup(context)
-        {
-            return;
+    fn wait(&self, executor: &CleanupExecutor<E>, due: JsInstant) {
+        let key = executor.key_at(due);
+        executor.waiting.borrow_mut().insert(key);
+        self.key.set(Some(key));
+    }
+
+    fn leave(&self) -> Option<(Rc<CleanupExecutor<E>>, QueueKey)> {
+        let key = self.key.take()?;
+        let executor = self.executor.upgrade()?;
+        executor.waiting.borrow_mut().remove(&key);
+        Some((executor, key))
+    }
+
+    /// The task starts: it leaves the queue, after the cleanup task if that was ahead of it.
+    fn start(&self, context: &mut Context) {
+        if let Some((executor, key)) = self.leave() {
+            executor.begin_task(key, context);
         }
-        let ticket = Rc::new(CleanupTicket);
-        *self.queued_cleanup.borrow_mut() = Some(QueuedCleanup {
-            key: self.key_at(context.clock().now()),
-            carrier: Rc::downgrade(&ticket),
-        });
-        let executor = Rc::downgrade(self);
-        let carrier = NativeJob::new(move |context| {
-            if let Some(executor) = executor.upgrade() {
-                let current = executor
-                    .queued_cleanup
-                    .borrow()
-                    .as_ref()
-                    .is_some_and(|queued| Weak::ptr_eq(&queued.carrier, &Rc::downgrade(&ticket)));
-                if current {
-                    executor.run_cleanup_task(context);
-                }
-            }
-            Ok(JsValue::undefined())
-        });
-        Rc::clone(&self.inner).enqueue_job(Job::TimeoutJob(TimeoutJob::new(carrier, 0)), context);
+    }
+}
+
+impl<E: JobExecutor> Drop for Place<E> {
+    fn drop(&mut self) {
+        self.leave();
     }
 }
 
@@ -258,26 +279,19 @@ fn finish_task<E: JobExecutor>(
     Ok(JsValue::undefined())
 }
 
-fn begin_task<E: JobExecutor>(
-    executor: &Weak<CleanupExecutor<E>>,
-    key: QueueKey,
-    context: &mut Context,
-) {
-    if let Some(executor) = executor.upgrade() {
-        executor.begin_task(key, context);
-    }
-}
-
 fn wrap_timeout<E: JobExecutor>(
     job: TimeoutJob,
-    executor: Weak<CleanupExecutor<E>>,
-    key: QueueKey,
+    executor: &Rc<CleanupExecutor<E>>,
+    now: JsInstant,
 ) -> TimeoutJob {
+    let place = Rc::new(Place::new(executor, now + job.timeout()));
+    let executor = Rc::downgrade(executor);
     let timeout = job.timeout().as_millis();
     let original = job.cancellation_token().clone();
+    leave_on_cancel(&original, &place);
     let wrapped = TimeoutJob::new(
         NativeJob::new(move |context| {
-            begin_task(&executor, key, context);
+            place.start(context);
             let result = job.call(context);
             finish_task(&executor, result, context)
         }),
@@ -289,21 +303,25 @@ fn wrap_timeout<E: JobExecutor>(
 
 fn wrap_interval<E: JobExecutor>(
     job: IntervalJob,
-    executor: Weak<CleanupExecutor<E>>,
-    first: QueueKey,
+    executor: &Rc<CleanupExecutor<E>>,
+    now: JsInstant,
 ) -> IntervalJob {
     let interval = job.interval();
+    let place = Rc::new(Place::new(executor, now + interval));
+    let executor = Rc::downgrade(executor);
     let original = job.cancellation_token().clone();
-    let next = Cell::new(first);
+    leave_on_cancel(&original, &place);
     let wrapped = IntervalJob::new(
         NativeJobFn::new(move |context| {
-            begin_task(&executor, next.get(), context);
+            place.start(context);
             let result = job.call(context);
             let result = finish_task(&executor, result, context);
             // HTML reschedules a repeating timer once its callback has run: the next tick falls due
             // after any cleanup task this tick queued.
-            if let Some(executor) = executor.upgrade() {
-                next.set(executor.key_at(context.clock().now() + interval));
+            if !job.cancelled() {
+                if let Some(executor) = executor.upgrade() {
+                    place.wait(&executor, context.clock().now() + interval);
+                }
             }
             result
         }),
@@ -313,8 +331,27 @@ fn wrap_interval<E: JobExecutor>(
     wrapped
 }
 
+fn wrap_generic<E: JobExecutor>(
+    job: GenericJob,
+    executor: &Rc<CleanupExecutor<E>>,
+    now: JsInstant,
+) -> GenericJob {
+    let place = Place::new(executor, now);
+    let executor = Rc::downgrade(executor);
+    let realm = job.realm().clone();
+    GenericJob::new(
+        move |context| {
+            place.start(context);
+            let result = job.call(context);
+            finish_task(&executor, result, context)
+        },
+        realm,
+    )
+}
+
 /// An async job is a task that ends when its future completes: only then do its promise jobs,
-/// ClearKeptObjects and cleanup follow (the future's realm handling stays in `job.call`).
+/// ClearKeptObjects and cleanup follow (the future's realm handling stays in `job.call`). It takes
+/// no place in the queue: nothing can tell when it will complete.
 fn wrap_async<E: JobExecutor>(
     job: NativeAsyncJob,
     executor: Weak<CleanupExecutor<E>>,
@@ -323,6 +360,17 @@ fn wrap_async<E: JobExecutor>(
         let result = job.call(context).await;
         finish_task(&executor, result, &mut context.borrow_mut())
     })
+}
+
+/// A cancelled timer leaves the queue at once, so that it does not hold the cleanup task back until
+/// the inner executor gets round to dropping it.
+fn leave_on_cancel<E: JobExecutor>(token: &CancellationToken, place: &Rc<Place<E>>) {
+    let place = Rc::downgrade(place);
+    token.push_callback(move |_| {
+        if let Some(place) = place.upgrade() {
+            place.leave();
+        }
+    });
 }
 
 /// `clearTimeout`/`clearInterval` cancel the token of the job they created: pass that on to the
@@ -334,39 +382,19 @@ fn forward_cancellation(original: &CancellationToken, wrapped: &CancellationToke
 
 impl<E: JobExecutor> JobExecutor for CleanupExecutor<E> {
     fn enqueue_job(self: Rc<Self>, job: Job, context: &mut Context) {
-        // HTML queues the cleanup task during the collection; the collector's finalizers cannot reach
-        // the executor, so the first moment is now, before the task this job is queued ahead of.
-        if !matches!(job, Job::PromiseJob(_)) {
-            self.queue_cleanup_task(context);
+        if let Job::PromiseJob(job) = job {
+            self.promise_jobs.borrow_mut().push_back(job);
+            return;
         }
-        let this = Rc::downgrade(&self);
+        // HTML queues the cleanup task during the collection; the collector's finalizers cannot reach
+        // the executor, so the first moment is now, ahead of the task being queued.
+        self.queue_cleanup_task(context);
         let now = context.clock().now();
         let job = match job {
-            Job::PromiseJob(job) => {
-                self.promise_jobs.borrow_mut().push_back(job);
-                return;
-            }
-            Job::TimeoutJob(job) => {
-                let key = self.key_at(now + job.timeout());
-                Job::TimeoutJob(wrap_timeout(job, this, key))
-            }
-            Job::IntervalJob(job) => {
-                let key = self.key_at(now + job.interval());
-                Job::IntervalJob(wrap_interval(job, this, key))
-            }
-            Job::GenericJob(job) => {
-                let key = self.key_at(now);
-                let realm = job.realm().clone();
-                Job::GenericJob(GenericJob::new(
-                    move |context| {
-                        begin_task(&this, key, context);
-                        let result = job.call(context);
-                        finish_task(&this, result, context)
-                    },
-                    realm,
-                ))
-            }
-            Job::AsyncJob(job) => Job::AsyncJob(wrap_async(job, this)),
+            Job::TimeoutJob(job) => Job::TimeoutJob(wrap_timeout(job, &self, now)),
+            Job::IntervalJob(job) => Job::IntervalJob(wrap_interval(job, &self, now)),
+            Job::GenericJob(job) => Job::GenericJob(wrap_generic(job, &self, now)),
+            Job::AsyncJob(job) => Job::AsyncJob(wrap_async(job, Rc::downgrade(&self))),
             other => other,
         };
         Rc::clone(&self.inner).enqueue_job(job, context);

@@ -298,3 +298,50 @@ fn an_inner_executor_that_runs_nothing_still_gets_cleanup_at_the_end_of_run_jobs
     turn(&mut context);
     assert_eq!(take_log(&mut context), ["cleanup y"]);
 }
+
+#[test]
+fn a_cancelled_timer_does_not_hold_the_cleanup_back() {
+    let log = run(r"
+        const fr = new FinalizationRegistry(v => log('cleanup ' + v));
+        let second;
+        setTimeout(() => {
+            log('t1');
+            (() => fr.register({}, 'x'))();
+            gc();
+            clearTimeout(second);
+        }, 0);
+        second = setTimeout(() => log('cancelled timer ran'), 0);
+        setTimeout(() => log('due later'), 20);
+    ");
+    assert_eq!(log, ["t1", "cleanup x", "due later"]);
+}
+
+#[test]
+fn a_clock_that_stands_still_does_not_hang_the_loop() {
+    // A FixedClock never reaches a timer's due time on its own; the cleanup must not wait for one.
+    let (done, finished) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let mut context = ContextBuilder::new()
+            .clock(Rc::new(boa_engine::context::time::FixedClock::from_millis(
+                1_000,
+            )))
+            .job_executor(Rc::new(CleanupExecutor::default()))
+            .build()
+            .expect("context");
+        boa_finalization::install(&mut context).expect("install");
+        eval(
+            &mut context,
+            "globalThis.seen = []; globalThis.fr = new FinalizationRegistry(v => seen.push(v));
+             (() => fr.register({}, 'x'))();",
+        );
+        boa_gc::force_collect();
+        context.run_jobs().expect("run_jobs");
+        let seen = eval(&mut context, "seen.join()");
+        done.send(seen.as_string().expect("string").to_std_string_escaped())
+            .expect("send");
+    });
+    let seen = finished
+        .recv_timeout(std::time::Duration::from_secs(30))
+        .expect("run_jobs returned");
+    assert_eq!(seen, "x");
+}
