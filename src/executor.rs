@@ -49,8 +49,8 @@ use crate::host::{has_pending_cleanup, report_job_error, run_next_cleanup_job};
 /// never starves cleanup, every dirty registry is cleaned, and this holds across any number of
 /// `run_jobs` calls: cleanup made due after `run_jobs` returned runs in the next one. An inner
 /// executor that drops a task, or never runs it, does not hold the cleanup back beyond the end of
-/// its loop: what is still queued then runs before `run_jobs` returns. Errors from jobs go to the error reporter
-/// ([`crate::set_error_reporter`]) and the loop goes on: no queue is ever dropped.
+/// its loop: what is still queued then runs before `run_jobs` returns. Errors from jobs go to the
+/// error reporter ([`crate::set_error_reporter`]) and the loop goes on: no queue is ever dropped.
 ///
 /// [`run_jobs_async`](JobExecutor::run_jobs_async) awaits the inner executor's `run_jobs_async`, so an
 /// embedder's async loop stays async; the wrapper's own work happens inside the tasks it wrapped, and
