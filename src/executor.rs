@@ -1,14 +1,15 @@
-//! [`CleanupExecutor`]: a `JobExecutor` wrapper that gives every task the order the issue and the HTML
-//! event loop prescribe: task -> its promise jobs -> ClearKeptObjects -> cleanup jobs -> next task.
+//! [`CleanupExecutor`]: a `JobExecutor` wrapper that gives FinalizationRegistry cleanup the place the
+//! HTML event loop gives it: a task of its own, queued behind the tasks that were already due.
 
-use std::cell::RefCell;
-use std::collections::VecDeque;
+use std::cell::{Cell, RefCell};
+use std::collections::{BTreeSet, VecDeque};
 use std::rc::{Rc, Weak};
 
 use boa_engine::{
+    context::time::JsInstant,
     job::{
-        GenericJob, IntervalJob, Job, JobExecutor, NativeJob, NativeJobFn, PromiseJob,
-        SimpleJobExecutor, TimeoutJob,
+        CancellationToken, GenericJob, IntervalJob, Job, JobExecutor, NativeAsyncJob, NativeJob,
+        NativeJobFn, PromiseJob, SimpleJobExecutor, TimeoutJob,
     },
     Context, JsResult, JsValue,
 };
@@ -16,14 +17,45 @@ use boa_engine::{
 use crate::host::{has_pending_cleanup, report_job_error, run_next_cleanup_job};
 
 /// Adds FinalizationRegistry cleanup jobs to any inner [`JobExecutor`] (Boa's [`SimpleJobExecutor`]
-/// by default, timers included).
+/// by default, timers included), in the order of the HTML event loop.
 ///
 /// The wrapper keeps the promise-job queue itself and hands every other job to the inner executor,
-/// with timer, interval and generic jobs wrapped so that, when one has run, its promise jobs run,
-/// kept objects are cleared and a cleanup job runs for every registry a collection made dirty. So a
-/// pending timer never starves cleanup, every dirty registry is cleaned, and this holds across any
-/// number of `run_jobs` calls. Errors from jobs are reported to the error reporter
-/// ([`crate::set_error_reporter`]) and the loop goes on: no queue is ever dropped.
+/// with timer, interval, generic and async jobs wrapped so that each one is a *task*: when it has run
+/// (for an async job: when its future completes), its promise jobs run and kept objects are cleared.
+///
+/// # When cleanup callbacks run
+///
+/// HTML's HostEnqueueFinalizationRegistryCleanupJob queues a task, so a collection during task `T`
+/// makes cleanup due the way a timer falls due:
+///
+/// 1. `T` runs to its end; then its promise jobs run and ClearKeptObjects happens.
+/// 2. The tasks that were already due when the cleanup was queued (the second of two
+///    `setTimeout(f, 0)` scheduled together) run first, each followed by its own promise jobs.
+/// 3. The *cleanup task* runs one cleanup job per registry a collection made dirty, each followed by
+///    its promise jobs and ClearKeptObjects.
+/// 4. Tasks that fall due later (a timer that expires after the collection, one scheduled after
+///    `gc()`) run after it.
+///
+/// The cleanup task is queued once per batch of dirty registries: when the task that caused the
+/// collection ends, or earlier, when that task schedules another task (so `gc(); setTimeout(f, 0)`
+/// runs the cleanup first, as browsers do). The script's own evaluation counts as the first task: it
+/// ends when `run_jobs` starts. The wrapper keeps the order itself, whatever order the inner executor
+/// picks and whatever its clock: every wrapped task knows when it fell due (a timeout when it
+/// expires, an interval's tick `interval` after the previous tick *ended*, a generic job when it was
+/// enqueued), and the cleanup task runs at the first task boundary where no task that fell due
+/// before it is still waiting, or before a task that fell due after it, whichever comes first.
+///
+/// So `gc()` never calls back synchronously, a pending timer, an interval or a chain of 0 ms timers
+/// never starves cleanup, every dirty registry is cleaned, and this holds across any number of
+/// `run_jobs` calls: cleanup made due after `run_jobs` returned runs in the next one. An inner
+/// executor that drops a task, or never runs it, does not hold the cleanup back beyond the end of
+/// its loop: what is still queued then runs before `run_jobs` returns. Errors from jobs go to the
+/// error reporter ([`crate::set_error_reporter`]) and the loop goes on: no queue is ever dropped.
+///
+/// [`run_jobs_async`](JobExecutor::run_jobs_async) awaits the inner executor's `run_jobs_async`, so an
+/// embedder's async loop stays async; the wrapper's own work happens inside the tasks it wrapped, and
+/// before and after the inner loop. An async job ([`Job::AsyncJob`]) is a task that ends when its
+/// future completes. `examples/async_event_loop.rs` runs one on tokio.
 ///
 /// ```
 /// use std::rc::Rc;
@@ -50,7 +82,21 @@ use crate::host::{has_pending_cleanup, report_job_error, run_next_cleanup_job};
 pub struct CleanupExecutor<E: JobExecutor = SimpleJobExecutor> {
     inner: Rc<E>,
     promise_jobs: RefCell<VecDeque<PromiseJob>>,
+    /// The cleanup task's place in the queue, while one is queued.
+    queued_cleanup: Cell<Option<QueueKey>>,
+    /// The places of the wrapped tasks that wait in the inner executor: the cleanup task runs once
+    /// none of them is ahead of it.
+    waiting: RefCell<BTreeSet<QueueKey>>,
+    /// Numbers tasks in the order they were queued, to order tasks that fell due at the same instant.
+    next_sequence: Cell<u64>,
+    /// Set while cleanup jobs run, so that the tasks their callbacks schedule do not queue another
+    /// cleanup task for registries that this one is about to clean.
+    cleaning: Cell<bool>,
 }
+
+/// Where a task stands in the HTML task queue: the instant it fell due, then the order it was queued
+/// in. A task runs after every task with a smaller key.
+type QueueKey = (JsInstant, u64);
 
 impl Default for CleanupExecutor {
     fn default() -> Self {
@@ -65,6 +111,10 @@ impl<E: JobExecutor> CleanupExecutor<E> {
         Self {
             inner: Rc::new(inner),
             promise_jobs: RefCell::default(),
+            queued_cleanup: Cell::new(None),
+            waiting: RefCell::default(),
+            next_sequence: Cell::new(0),
+            cleaning: Cell::new(false),
         }
     }
 
@@ -72,6 +122,18 @@ impl<E: JobExecutor> CleanupExecutor<E> {
     #[must_use]
     pub fn inner(&self) -> &Rc<E> {
         &self.inner
+    }
+
+    /// Runs the pending promise jobs, clears kept objects and runs every due cleanup job *now*, nested
+    /// in the current task, each cleanup job followed by its promise jobs and ClearKeptObjects.
+    ///
+    /// The loop never needs this: it ends tasks itself and gives cleanup a task of its own. It is for
+    /// test shells' `drainJobQueue()`, which drains the job queue from inside a task; the cleanup task
+    /// queued for these registries, if any, leaves the queue.
+    pub fn end_of_task(&self, context: &mut Context) {
+        self.run_promise_jobs(context);
+        context.clear_kept_objects();
+        self.run_cleanup_task(context);
     }
 
     /// Runs every queued promise job, including the ones they enqueue (the microtask checkpoint).
@@ -85,18 +147,120 @@ impl<E: JobExecutor> CleanupExecutor<E> {
         }
     }
 
-    /// Everything that follows a task: its promise jobs, ClearKeptObjects, then one cleanup job per
-    /// dirty registry, each followed by its own promise jobs and ClearKeptObjects.
-    ///
-    /// The loop calls this itself; call it directly only to drain jobs from inside a task, as test
-    /// shells' `drainJobQueue()` does (the jobs then run nested in the current task).
-    pub fn end_of_task(&self, context: &mut Context) {
-        self.run_promise_jobs(context);
-        context.clear_kept_objects();
+    /// The cleanup task: one cleanup job per dirty registry (including registries that its own
+    /// callbacks' collections make dirty), each followed by its promise jobs and ClearKeptObjects, as
+    /// if each were a task of its own.
+    fn run_cleanup_task(&self, context: &mut Context) {
+        self.queued_cleanup.set(None);
+        let was_cleaning = self.cleaning.replace(true);
         while run_next_cleanup_job(context) {
             self.run_promise_jobs(context);
             context.clear_kept_objects();
         }
+        self.cleaning.set(was_cleaning);
+    }
+
+    /// The key of a task that falls due at `due`, queued now.
+    fn key_at(&self, due: JsInstant) -> QueueKey {
+        let sequence = self.next_sequence.get();
+        self.next_sequence.set(sequence + 1);
+        (due, sequence)
+    }
+
+    /// HostEnqueueFinalizationRegistryCleanupJob, as HTML does it: queue a task, behind the tasks due
+    /// so far. One at a time is enough, since it cleans every dirty registry.
+    fn queue_cleanup_task(&self, context: &Context) {
+        if !self.cleaning.get()
+            && self.queued_cleanup.get().is_none()
+            && has_pending_cleanup(context)
+        {
+            self.queued_cleanup
+                .set(Some(self.key_at(context.clock().now())));
+        }
+    }
+
+    /// What precedes a task: the cleanup task, if it was queued before this task fell due (the inner
+    /// executor may run a later task first: `SimpleJobExecutor` reschedules an interval from the
+    /// start of its tick, and an executor without timers ignores due times).
+    fn begin_task(&self, key: QueueKey, context: &mut Context) {
+        if self
+            .queued_cleanup
+            .get()
+            .is_some_and(|cleanup| cleanup < key)
+        {
+            self.run_cleanup_task(context);
+        }
+    }
+
+    /// What follows every task: its promise jobs, ClearKeptObjects, and the cleanup task if it is
+    /// next in the queue, that is, no task that fell due before it was queued is still waiting.
+    fn end_task(&self, context: &mut Context) {
+        self.run_promise_jobs(context);
+        context.clear_kept_objects();
+        self.queue_cleanup_task(context);
+        let cleanup_is_next = self.queued_cleanup.get().is_some_and(|cleanup| {
+            self.waiting
+                .borrow()
+                .first()
+                .is_none_or(|first| *first > cleanup)
+        });
+        if cleanup_is_next {
+            self.run_cleanup_task(context);
+        }
+    }
+
+    /// After the inner loop returned: runs the cleanup it left queued (the inner executor dropped or
+    /// never ran a task ahead of it; it is idle, so nothing else will run first), and says whether
+    /// nothing is left.
+    fn idle_after_inner_loop(&self, context: &mut Context) -> bool {
+        if self.queued_cleanup.get().is_some() || has_pending_cleanup(context) {
+            self.run_cleanup_task(context);
+        }
+        self.promise_jobs.borrow().is_empty() && !has_pending_cleanup(context)
+    }
+}
+
+/// A wrapped task's place in the queue while it waits in the inner executor. It leaves the queue
+/// when the task starts, and when the inner executor drops the task unrun (cancelled, cleared).
+struct Place<E: JobExecutor> {
+    executor: Weak<CleanupExecutor<E>>,
+    key: Cell<Option<QueueKey>>,
+}
+
+impl<E: JobExecutor> Place<E> {
+    fn new(executor: &Rc<CleanupExecutor<E>>, due: JsInstant) -> Self {
+        let place = Self {
+            executor: Rc::downgrade(executor),
+            key: Cell::new(None),
+        };
+        place.wait(executor, due);
+        place
+    }
+
+    fn wait(&self, executor: &CleanupExecutor<E>, due: JsInstant) {
+        let key = executor.key_at(due);
+        executor.waiting.borrow_mut().insert(key);
+        self.key.set(Some(key));
+    }
+
+    fn leave(&self) -> Option<(Rc<CleanupExecutor<E>>, QueueKey)> {
+        let key = self.key.take()?;
+        let executor = self.executor.upgrade()?;
+        executor.waiting.borrow_mut().remove(&key);
+        Some((executor, key))
+    }
+
+    /// The task starts: it leaves the queue, after the cleanup task if that was ahead of it.
+    fn start(&self, context: &mut Context) {
+        if let Some((executor, key)) = self.leave() {
+            executor.begin_task(key, context);
+        }
+    }
+}
+
+impl<E: JobExecutor> Drop for Place<E> {
+    fn drop(&mut self) {
+        self.leave();
     }
 }
 
@@ -110,16 +274,24 @@ fn finish_task<E: JobExecutor>(
         report_job_error(&error, context);
     }
     if let Some(executor) = executor.upgrade() {
-        executor.end_of_task(context);
+        executor.end_task(context);
     }
     Ok(JsValue::undefined())
 }
 
-fn wrap_timeout<E: JobExecutor>(job: TimeoutJob, executor: Weak<CleanupExecutor<E>>) -> TimeoutJob {
+fn wrap_timeout<E: JobExecutor>(
+    job: TimeoutJob,
+    executor: &Rc<CleanupExecutor<E>>,
+    now: JsInstant,
+) -> TimeoutJob {
+    let place = Rc::new(Place::new(executor, now + job.timeout()));
+    let executor = Rc::downgrade(executor);
     let timeout = job.timeout().as_millis();
     let original = job.cancellation_token().clone();
+    leave_on_cancel(&original, &place);
     let wrapped = TimeoutJob::new(
         NativeJob::new(move |context| {
+            place.start(context);
             let result = job.call(context);
             finish_task(&executor, result, context)
         }),
@@ -131,51 +303,98 @@ fn wrap_timeout<E: JobExecutor>(job: TimeoutJob, executor: Weak<CleanupExecutor<
 
 fn wrap_interval<E: JobExecutor>(
     job: IntervalJob,
-    executor: Weak<CleanupExecutor<E>>,
+    executor: &Rc<CleanupExecutor<E>>,
+    now: JsInstant,
 ) -> IntervalJob {
-    let interval = job.interval().as_millis();
+    let interval = job.interval();
+    let place = Rc::new(Place::new(executor, now + interval));
+    let executor = Rc::downgrade(executor);
     let original = job.cancellation_token().clone();
+    leave_on_cancel(&original, &place);
     let wrapped = IntervalJob::new(
         NativeJobFn::new(move |context| {
+            place.start(context);
             let result = job.call(context);
-            finish_task(&executor, result, context)
+            let result = finish_task(&executor, result, context);
+            // HTML reschedules a repeating timer once its callback has run: the next tick falls due
+            // after any cleanup task this tick queued.
+            if !job.cancelled() {
+                if let Some(executor) = executor.upgrade() {
+                    place.wait(&executor, context.clock().now() + interval);
+                }
+            }
+            result
         }),
-        interval,
+        interval.as_millis(),
     );
     forward_cancellation(&original, wrapped.cancellation_token());
     wrapped
 }
 
+fn wrap_generic<E: JobExecutor>(
+    job: GenericJob,
+    executor: &Rc<CleanupExecutor<E>>,
+    now: JsInstant,
+) -> GenericJob {
+    let place = Place::new(executor, now);
+    let executor = Rc::downgrade(executor);
+    let realm = job.realm().clone();
+    GenericJob::new(
+        move |context| {
+            place.start(context);
+            let result = job.call(context);
+            finish_task(&executor, result, context)
+        },
+        realm,
+    )
+}
+
+/// An async job is a task that ends when its future completes: only then do its promise jobs,
+/// ClearKeptObjects and cleanup follow (the future's realm handling stays in `job.call`). It takes
+/// no place in the queue: nothing can tell when it will complete.
+fn wrap_async<E: JobExecutor>(
+    job: NativeAsyncJob,
+    executor: Weak<CleanupExecutor<E>>,
+) -> NativeAsyncJob {
+    NativeAsyncJob::new(async move |context: &RefCell<&mut Context>| {
+        let result = job.call(context).await;
+        finish_task(&executor, result, &mut context.borrow_mut())
+    })
+}
+
+/// A cancelled timer leaves the queue at once, so that it does not hold the cleanup task back until
+/// the inner executor gets round to dropping it.
+fn leave_on_cancel<E: JobExecutor>(token: &CancellationToken, place: &Rc<Place<E>>) {
+    let place = Rc::downgrade(place);
+    token.push_callback(move |_| {
+        if let Some(place) = place.upgrade() {
+            place.leave();
+        }
+    });
+}
+
 /// `clearTimeout`/`clearInterval` cancel the token of the job they created: pass that on to the
 /// wrapper the inner executor sees.
-fn forward_cancellation(
-    original: &boa_engine::job::CancellationToken,
-    wrapped: &boa_engine::job::CancellationToken,
-) {
+fn forward_cancellation(original: &CancellationToken, wrapped: &CancellationToken) {
     let wrapped = wrapped.clone();
     original.push_callback(move |context| wrapped.cancel(context));
 }
 
 impl<E: JobExecutor> JobExecutor for CleanupExecutor<E> {
     fn enqueue_job(self: Rc<Self>, job: Job, context: &mut Context) {
-        let this = Rc::downgrade(&self);
+        if let Job::PromiseJob(job) = job {
+            self.promise_jobs.borrow_mut().push_back(job);
+            return;
+        }
+        // HTML queues the cleanup task during the collection; the collector's finalizers cannot reach
+        // the executor, so the first moment is now, ahead of the task being queued.
+        self.queue_cleanup_task(context);
+        let now = context.clock().now();
         let job = match job {
-            Job::PromiseJob(job) => {
-                self.promise_jobs.borrow_mut().push_back(job);
-                return;
-            }
-            Job::TimeoutJob(job) => Job::TimeoutJob(wrap_timeout(job, this)),
-            Job::IntervalJob(job) => Job::IntervalJob(wrap_interval(job, this)),
-            Job::GenericJob(job) => {
-                let realm = job.realm().clone();
-                Job::GenericJob(GenericJob::new(
-                    move |context| {
-                        let result = job.call(context);
-                        finish_task(&this, result, context)
-                    },
-                    realm,
-                ))
-            }
+            Job::TimeoutJob(job) => Job::TimeoutJob(wrap_timeout(job, &self, now)),
+            Job::IntervalJob(job) => Job::IntervalJob(wrap_interval(job, &self, now)),
+            Job::GenericJob(job) => Job::GenericJob(wrap_generic(job, &self, now)),
+            Job::AsyncJob(job) => Job::AsyncJob(wrap_async(job, Rc::downgrade(&self))),
             other => other,
         };
         Rc::clone(&self.inner).enqueue_job(job, context);
@@ -184,11 +403,25 @@ impl<E: JobExecutor> JobExecutor for CleanupExecutor<E> {
     fn run_jobs(self: Rc<Self>, context: &mut Context) -> JsResult<()> {
         loop {
             // The task that ran before this call (a script evaluation, a module...) ends here.
-            self.end_of_task(context);
+            self.end_task(context);
             if let Err(error) = Rc::clone(&self.inner).run_jobs(context) {
                 report_job_error(&error, context);
             }
-            if self.promise_jobs.borrow().is_empty() && !has_pending_cleanup(context) {
+            if self.idle_after_inner_loop(context) {
+                return Ok(());
+            }
+        }
+    }
+
+    async fn run_jobs_async(self: Rc<Self>, context: &RefCell<&mut Context>) -> JsResult<()> {
+        loop {
+            self.end_task(&mut context.borrow_mut());
+            let result = Rc::clone(&self.inner).run_jobs_async(context).await;
+            let context = &mut context.borrow_mut();
+            if let Err(error) = result {
+                report_job_error(&error, context);
+            }
+            if self.idle_after_inner_loop(context) {
                 return Ok(());
             }
         }

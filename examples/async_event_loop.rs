@@ -1,0 +1,263 @@
+//! An async event loop on tokio with cleanup callbacks: `CleanupExecutor` wraps an executor whose
+//! `run_jobs_async` sleeps on tokio's timers and polls Boa's async jobs, so the engine's loop yields to
+//! other work on the same thread while it waits, and cleanup callbacks still come as tasks of their
+//! own, in the HTML event loop's order.
+//!
+//! Run it with `cargo run --example async_event_loop`. The host's heartbeat lines interleave with the
+//! script's lines: the engine's loop never blocks the thread while it waits.
+
+use std::cell::{Cell, RefCell};
+use std::collections::{BTreeMap, VecDeque};
+use std::future::{poll_fn, Future};
+use std::pin::Pin;
+use std::rc::Rc;
+use std::task::Poll;
+use std::time::Duration;
+
+use boa_engine::{
+    context::ContextBuilder,
+    job::{GenericJob, IntervalJob, Job, JobExecutor, NativeAsyncJob, PromiseJob, TimeoutJob},
+    js_string, Context, JsArgs, JsResult, JsValue, NativeFunction, Source,
+};
+use boa_finalization::{CleanupExecutor, FinalizationExtension};
+use boa_runtime::extensions::ConsoleExtension;
+use tokio::time::Instant;
+
+/// A job loop on tokio's clock: timers in due order, generic jobs, and async jobs polled while the
+/// loop waits. It runs promise jobs after each task, which is all a loop needs when it runs alone;
+/// under `CleanupExecutor` it never sees promise jobs (the wrapper keeps them).
+#[derive(Default)]
+struct TokioLoop {
+    promise_jobs: RefCell<VecDeque<PromiseJob>>,
+    generic_jobs: RefCell<VecDeque<GenericJob>>,
+    async_jobs: RefCell<Vec<NativeAsyncJob>>,
+    /// Keyed by due time, then by the order of scheduling, so timers due together run FIFO.
+    timers: RefCell<BTreeMap<(Instant, u64), Timer>>,
+    scheduled: Cell<u64>,
+}
+
+enum Timer {
+    Once(TimeoutJob),
+    Every(IntervalJob),
+}
+
+/// A running async job; it borrows the context (through the `RefCell`) only while it is polled.
+type Running<'a> = Pin<Box<dyn Future<Output = JsResult<JsValue>> + 'a>>;
+
+impl TokioLoop {
+    fn schedule(&self, delay: Duration, timer: Timer) {
+        let order = self.scheduled.get();
+        self.scheduled.set(order + 1);
+        self.timers
+            .borrow_mut()
+            .insert((Instant::now() + delay, order), timer);
+    }
+
+    fn run_promise_jobs(&self, context: &mut Context) {
+        loop {
+            let job = self.promise_jobs.borrow_mut().pop_front();
+            let Some(job) = job else { break };
+            report(job.call(context));
+        }
+    }
+
+    /// Runs one task that is due (the earliest timer, else the oldest generic job) and its promise
+    /// jobs; false if none is due.
+    fn run_one_task(&self, context: &mut Context) -> bool {
+        let due_timer = {
+            let mut timers = self.timers.borrow_mut();
+            match timers.first_key_value() {
+                Some((&(at, _), _)) if at <= Instant::now() => timers.pop_first(),
+                _ => None,
+            }
+        };
+        if let Some((_, timer)) = due_timer {
+            match timer {
+                Timer::Once(job) if !job.cancelled() => report(job.call(context)),
+                Timer::Every(job) if !job.cancelled() => {
+                    report(job.call(context));
+                    if !job.cancelled() {
+                        self.schedule(job.interval().into(), Timer::Every(job));
+                    }
+                }
+                Timer::Once(_) | Timer::Every(_) => {}
+            }
+        } else {
+            let job = self.generic_jobs.borrow_mut().pop_front();
+            let Some(job) = job else { return false };
+            report(job.call(context));
+        }
+        self.run_promise_jobs(context);
+        true
+    }
+
+    fn is_idle(&self) -> bool {
+        self.promise_jobs.borrow().is_empty()
+            && self.generic_jobs.borrow().is_empty()
+            && self.async_jobs.borrow().is_empty()
+            && self.timers.borrow().is_empty()
+    }
+}
+
+fn report(result: JsResult<JsValue>) {
+    if let Err(error) = result {
+        eprintln!("Uncaught {error}");
+    }
+}
+
+impl JobExecutor for TokioLoop {
+    fn enqueue_job(self: Rc<Self>, job: Job, _context: &mut Context) {
+        match job {
+            Job::PromiseJob(job) => self.promise_jobs.borrow_mut().push_back(job),
+            Job::GenericJob(job) => self.generic_jobs.borrow_mut().push_back(job),
+            Job::AsyncJob(job) => self.async_jobs.borrow_mut().push(job),
+            Job::TimeoutJob(job) => self.schedule(job.timeout().into(), Timer::Once(job)),
+            Job::IntervalJob(job) => self.schedule(job.interval().into(), Timer::Every(job)),
+            other => eprintln!("this loop does not run {other:?}"),
+        }
+    }
+
+    /// The blocking flavour: a current-thread runtime of its own, driving the async loop.
+    fn run_jobs(self: Rc<Self>, context: &mut Context) -> JsResult<()> {
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_time()
+            .build()
+            .expect("a current-thread runtime");
+        tokio::task::LocalSet::new().block_on(&runtime, self.run_jobs_async(&RefCell::new(context)))
+    }
+
+    async fn run_jobs_async(self: Rc<Self>, context: &RefCell<&mut Context>) -> JsResult<()> {
+        let mut running: Vec<Running<'_>> = Vec::new();
+        loop {
+            let started = std::mem::take(&mut *self.async_jobs.borrow_mut());
+            running.extend(
+                started
+                    .into_iter()
+                    .map(|job| Box::pin(job.call(context)) as Running<'_>),
+            );
+            let ran_a_task = {
+                let context = &mut context.borrow_mut();
+                // Promise jobs queued outside any task (by the script's evaluation) come first.
+                self.run_promise_jobs(context);
+                self.run_one_task(context)
+            };
+            if ran_a_task {
+                // One task per turn, then let the other tasks of the thread run.
+                tokio::task::yield_now().await;
+                continue;
+            }
+            if running.is_empty() && self.is_idle() {
+                return Ok(());
+            }
+            // Nothing is due: wait for the next timer, for an async job to finish, or for one to
+            // queue new work.
+            let next_timer = self
+                .timers
+                .borrow()
+                .first_key_value()
+                .map(|(&(at, _), _)| at);
+            let mut sleep = next_timer.map(|at| Box::pin(tokio::time::sleep_until(at)));
+            let scheduled = self.scheduled.get();
+            poll_fn(|cx| {
+                let before = running.len();
+                running.retain_mut(|job| match job.as_mut().poll(cx) {
+                    Poll::Ready(result) => {
+                        report(result);
+                        false
+                    }
+                    Poll::Pending => true,
+                });
+                let woke = running.len() < before
+                    || self.scheduled.get() != scheduled
+                    || !self.promise_jobs.borrow().is_empty()
+                    || !self.generic_jobs.borrow().is_empty()
+                    || !self.async_jobs.borrow().is_empty()
+                    || sleep
+                        .as_mut()
+                        .is_some_and(|sleep| sleep.as_mut().poll(cx).is_ready());
+                if woke {
+                    Poll::Ready(())
+                } else {
+                    Poll::Pending
+                }
+            })
+            .await;
+        }
+    }
+}
+
+/// `sleep(ms)`: a promise that tokio resolves after `ms` milliseconds (an async job in Boa's terms).
+fn sleep(
+    _: &JsValue,
+    args: &[JsValue],
+    context: &RefCell<&mut Context>,
+) -> impl Future<Output = JsResult<JsValue>> {
+    let millis = args.get_or_undefined(0).to_u32(&mut context.borrow_mut());
+    async move {
+        tokio::time::sleep(Duration::from_millis(u64::from(millis?))).await;
+        Ok(JsValue::undefined())
+    }
+}
+
+const SCRIPT: &str = r"
+    const files = new FinalizationRegistry(name => console.log(`cleanup: closing ${name}`));
+    async function work() {
+        for (const name of ['a.txt', 'b.txt', 'c.txt']) {
+            (() => files.register({ name }, name))();
+            await sleep(15);
+            gc();
+            console.log(`script: ${name} is garbage; its cleanup comes after this task`);
+        }
+    }
+    work().then(() => console.log('script: done'));
+    setTimeout(() => console.log('script: a timer due later than the last cleanup'), 80);
+";
+
+async fn run() -> JsResult<()> {
+    let executor = Rc::new(CleanupExecutor::new(TokioLoop::default()));
+    let mut context = ContextBuilder::new()
+        .job_executor(Rc::clone(&executor))
+        .build()?;
+    boa_runtime::register(
+        (ConsoleExtension::default(), FinalizationExtension),
+        None,
+        &mut context,
+    )?;
+    context.register_global_builtin_callable(
+        js_string!("sleep"),
+        1,
+        NativeFunction::from_async_fn(sleep),
+    )?;
+    context.register_global_callable(
+        js_string!("gc"),
+        0,
+        NativeFunction::from_fn_ptr(|_, _, _| {
+            boa_gc::force_collect();
+            Ok(JsValue::undefined())
+        }),
+    )?;
+
+    // Other work of the host, on the same thread: it runs while the engine's loop waits.
+    let heartbeat = tokio::task::spawn_local(async {
+        for beat in 1..=4 {
+            tokio::time::sleep(Duration::from_millis(20)).await;
+            println!("host: heartbeat {beat}");
+        }
+    });
+
+    context.eval(Source::from_bytes(SCRIPT))?;
+    // The async flavour: `CleanupExecutor` awaits `TokioLoop::run_jobs_async`.
+    Rc::clone(&executor)
+        .run_jobs_async(&RefCell::new(&mut context))
+        .await?;
+    heartbeat.await.expect("the heartbeat task");
+    Ok(())
+}
+
+fn main() -> JsResult<()> {
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_time()
+        .build()
+        .expect("a current-thread runtime");
+    tokio::task::LocalSet::new().block_on(&runtime, run())
+}
