@@ -4,7 +4,7 @@
 
 mod common;
 
-use boa_engine::{js_string, Context, JsObject, JsValue, Source};
+use boa_engine::{js_string, Context, JsObject, JsValue};
 use common::{context_with, eval, sorted, take_log, turn};
 
 /// Ways a script can tamper with one intrinsic it can reach through the globals. `{path}` is the
@@ -146,54 +146,46 @@ fn a_replaced_key_for_is_never_called_and_registered_symbols_stay_rejected() {
     );
 }
 
+/// Evaluates `code` (which defines a constructor `nt`) in `realm`, makes `nt` a global of the
+/// current realm, and returns the prototype a registry made with that NewTarget gets, and `realm`'s
+/// `FinalizationRegistry.prototype`.
+fn prototype_from_foreign_new_target(
+    context: &mut Context,
+    realm: boa_engine::realm::Realm,
+    code: &str,
+) -> (JsObject, JsObject) {
+    let previous = context.enter_realm(realm);
+    let new_target = eval(context, code);
+    let realm_prototype = eval(context, "FinalizationRegistry.prototype");
+    context.enter_realm(previous);
+    context
+        .global_object()
+        .set(js_string!("nt"), new_target, true, context)
+        .unwrap();
+    let made = eval(
+        context,
+        "Object.getPrototypeOf(Reflect.construct(FinalizationRegistry, [() => {}], nt))",
+    );
+    (
+        made.as_object().unwrap(),
+        realm_prototype.as_object().unwrap(),
+    )
+}
+
 #[test]
 fn a_foreign_new_target_without_a_prototype_object_takes_its_realms_intrinsic_prototype() {
     let mut context = Context::default();
     boa_finalization::install(&mut context).unwrap();
     // A realm without the extension: its intrinsic %FinalizationRegistry.prototype% is Boa's.
-    let other = context.create_realm().unwrap();
-    let previous = context.enter_realm(other);
-    let new_target = eval(
-        &mut context,
-        "const nt = function () {}; nt.prototype = null; nt",
-    );
-    let other_prototype = eval(&mut context, "FinalizationRegistry.prototype");
-    context.enter_realm(previous);
-    context
-        .global_object()
-        .set(js_string!("nt"), new_target, true, &mut context)
-        .unwrap();
-    let made = context
-        .eval(Source::from_bytes(
-            "Object.getPrototypeOf(Reflect.construct(FinalizationRegistry, [() => {}], nt))",
-        ))
-        .unwrap();
-    let (made, other_prototype) = (
-        made.as_object().unwrap(),
-        other_prototype.as_object().unwrap(),
-    );
-    assert!(JsObject::equals(&made, &other_prototype));
+    let plain = context.create_realm().unwrap();
+    let code = "const nt = function () {}; nt.prototype = null; nt";
+    let (made, boas) = prototype_from_foreign_new_target(&mut context, plain, code);
+    assert!(JsObject::equals(&made, &boas));
     // With the extension in that realm, its prototype is this crate's.
-    let other = boa_finalization::create_realm(&mut context).unwrap();
-    let previous = context.enter_realm(other);
-    let new_target = eval(
-        &mut context,
-        "const nt = function () {}; nt.prototype = 1; nt",
-    );
-    let ours = eval(&mut context, "FinalizationRegistry.prototype");
-    context.enter_realm(previous);
-    context
-        .global_object()
-        .set(js_string!("nt2"), new_target, true, &mut context)
-        .unwrap();
-    let made = eval(
-        &mut context,
-        "Object.getPrototypeOf(Reflect.construct(FinalizationRegistry, [() => {}], nt2))",
-    );
-    assert!(JsObject::equals(
-        &made.as_object().unwrap(),
-        &ours.as_object().unwrap()
-    ));
+    let installed = boa_finalization::create_realm(&mut context).unwrap();
+    let code = "const nt = function () {}; nt.prototype = 1; nt";
+    let (made, ours) = prototype_from_foreign_new_target(&mut context, installed, code);
+    assert!(JsObject::equals(&made, &ours));
 }
 
 #[test]
