@@ -68,7 +68,7 @@ impl RegistryData {
     }
 
     /// This registry's numbers.
-    pub(crate) fn stats(&self) -> crate::RegistryStats {
+    pub(crate) fn stats(&self) -> registry::RegistryStats {
         self.state.borrow().stats()
     }
 }

@@ -64,9 +64,9 @@ impl RegistryState {
     }
 
     /// This registry's numbers.
-    pub(crate) fn stats(&self) -> crate::RegistryStats {
+    pub(crate) fn stats(&self) -> RegistryStats {
         let awaiting_cleanup = self.cells.pending_len() + self.inbox.count_dead_cells(&self.cells);
-        crate::RegistryStats {
+        RegistryStats {
             live_cells: self.cells.len().saturating_sub(awaiting_cleanup),
             awaiting_cleanup,
             callbacks_delivered: self.delivered,
@@ -83,6 +83,19 @@ pub(crate) fn too_many_cells() -> JsError {
             "FinalizationRegistry.prototype.register: this registry holds the most cells it can",
         )
         .into()
+}
+
+/// The numbers of one `FinalizationRegistry` (see [`crate::registry_stats`]).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct RegistryStats {
+    /// Cells whose target is not known to be dead.
+    pub live_cells: usize,
+    /// Cells whose target died and whose callback has not run yet.
+    pub awaiting_cleanup: usize,
+    /// Callbacks made so far.
+    pub callbacks_delivered: u64,
+    /// Callbacks that threw.
+    pub callback_errors: u64,
 }
 
 /// The note of `object` in the registry's notes map, if the registry has seen the object before.

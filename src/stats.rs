@@ -4,6 +4,7 @@ use boa_engine::{Context, JsObject};
 
 use crate::builtin::RegistryData;
 use crate::host::HostState;
+pub use crate::registry::RegistryStats;
 
 /// A snapshot of the extension's activity in one context (see [`stats`]).
 ///
@@ -78,19 +79,6 @@ pub fn stats(context: &Context) -> Stats {
     stats.job_errors = counters.job_errors.get();
     stats.native_run = crate::native::native_run(context);
     stats
-}
-
-/// The numbers of one `FinalizationRegistry` (see [`registry_stats`]).
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub struct RegistryStats {
-    /// Cells whose target is not known to be dead.
-    pub live_cells: usize,
-    /// Cells whose target died and whose callback has not run yet.
-    pub awaiting_cleanup: usize,
-    /// Callbacks made so far.
-    pub callbacks_delivered: u64,
-    /// Callbacks that threw.
-    pub callback_errors: u64,
 }
 
 /// The numbers of `registry`, or `None` if it is not a registry of this crate.
