@@ -55,7 +55,7 @@ use crate::host::{has_pending_cleanup, report_job_error, run_next_cleanup_job};
 /// [`run_jobs_async`](JobExecutor::run_jobs_async) awaits the inner executor's `run_jobs_async`, so an
 /// embedder's async loop stays async; the wrapper's own work happens inside the tasks it wrapped, and
 /// before and after the inner loop. An async job ([`Job::AsyncJob`]) is a task that ends when its
-/// future completes. `examples/async_event_loop.rs` runs one on tokio.
+/// future completes. `examples/async_event_loop/` runs one on tokio.
 ///
 /// ```
 /// use std::rc::Rc;

@@ -1,159 +1,27 @@
 //! `CleanupExecutor` under an async inner executor: `run_jobs_async` awaits the inner executor's
-//! `run_jobs_async` (the inner one here panics if its synchronous `run_jobs` is called), and the
-//! completion of an async job is a task: its promise jobs, ClearKeptObjects and cleanup follow.
+//! `run_jobs_async` (the inner one, the example's tokio loop, panics if its synchronous `run_jobs` is
+//! called), and the completion of an async job is a task: its promise jobs, ClearKeptObjects and
+//! cleanup follow.
 
 mod common;
+// The example's executor, not a copy: its synchronous `run_jobs` panics (it is async-only), which is
+// what the last test relies on.
+#[path = "../examples/async_event_loop/tokio_executor.rs"]
+mod tokio_executor;
 
 use std::cell::{Cell, RefCell};
-use std::collections::{BTreeMap, VecDeque};
-use std::future::{poll_fn, Future};
-use std::pin::Pin;
+use std::future::Future;
 use std::rc::Rc;
-use std::task::Poll;
 use std::time::Duration;
 
-use boa_engine::{
-    context::ContextBuilder,
-    job::{GenericJob, Job, JobExecutor, NativeAsyncJob, TimeoutJob},
-    js_string, Context, JsArgs, JsResult, JsValue, NativeFunction,
-};
+use boa_engine::{job::JobExecutor, js_string, Context, NativeFunction};
 use boa_finalization::CleanupExecutor;
-use common::{eval, take_log};
-use tokio::time::Instant;
+use common::{context_on, eval, take_log};
+use tokio_executor::{sleep, TokioLoop};
 
-/// An async-only job loop: timers on tokio's clock, generic jobs, async jobs polled while it waits.
-/// Its synchronous `run_jobs` panics, so a wrapper that takes the sync path fails the test.
-#[derive(Default)]
-struct AsyncOnly {
-    generic_jobs: RefCell<VecDeque<GenericJob>>,
-    async_jobs: RefCell<Vec<NativeAsyncJob>>,
-    timers: RefCell<BTreeMap<(Instant, u64), TimeoutJob>>,
-    scheduled: Cell<u64>,
-}
-
-type Running<'a> = Pin<Box<dyn Future<Output = JsResult<JsValue>> + 'a>>;
-
-impl AsyncOnly {
-    /// Runs the earliest due timer, else the oldest generic job; false if none is due.
-    fn run_one_task(&self, context: &mut Context) -> bool {
-        let due_timer = {
-            let mut timers = self.timers.borrow_mut();
-            match timers.first_key_value() {
-                Some((&(at, _), _)) if at <= Instant::now() => timers.pop_first(),
-                _ => None,
-            }
-        };
-        let result = if let Some((_, job)) = due_timer {
-            if job.cancelled() {
-                return true;
-            }
-            job.call(context)
-        } else {
-            let job = self.generic_jobs.borrow_mut().pop_front();
-            let Some(job) = job else { return false };
-            job.call(context)
-        };
-        result.expect("CleanupExecutor's tasks report their own errors");
-        true
-    }
-
-    fn has_work(&self) -> bool {
-        !self.generic_jobs.borrow().is_empty()
-            || !self.async_jobs.borrow().is_empty()
-            || !self.timers.borrow().is_empty()
-    }
-}
-
-impl JobExecutor for AsyncOnly {
-    fn enqueue_job(self: Rc<Self>, job: Job, _: &mut Context) {
-        match job {
-            Job::GenericJob(job) => self.generic_jobs.borrow_mut().push_back(job),
-            Job::AsyncJob(job) => self.async_jobs.borrow_mut().push(job),
-            Job::TimeoutJob(job) => {
-                let order = self.scheduled.get();
-                self.scheduled.set(order + 1);
-                let due = Instant::now() + Duration::from(job.timeout());
-                self.timers.borrow_mut().insert((due, order), job);
-            }
-            other => panic!("this loop does not expect {other:?}"),
-        }
-    }
-
-    fn run_jobs(self: Rc<Self>, _: &mut Context) -> JsResult<()> {
-        panic!("the synchronous run_jobs was called: the async loop was bypassed");
-    }
-
-    async fn run_jobs_async(self: Rc<Self>, context: &RefCell<&mut Context>) -> JsResult<()> {
-        let mut running: Vec<Running<'_>> = Vec::new();
-        loop {
-            let started = std::mem::take(&mut *self.async_jobs.borrow_mut());
-            running.extend(
-                started
-                    .into_iter()
-                    .map(|job| Box::pin(job.call(context)) as Running<'_>),
-            );
-            if self.run_one_task(&mut context.borrow_mut()) {
-                tokio::task::yield_now().await;
-                continue;
-            }
-            if running.is_empty() && !self.has_work() {
-                return Ok(());
-            }
-            let next_timer = self
-                .timers
-                .borrow()
-                .first_key_value()
-                .map(|(&(at, _), _)| at);
-            let mut sleep = next_timer.map(|at| Box::pin(tokio::time::sleep_until(at)));
-            let scheduled = self.scheduled.get();
-            poll_fn(|cx| {
-                let before = running.len();
-                running.retain_mut(|job| match job.as_mut().poll(cx) {
-                    Poll::Ready(result) => {
-                        result.expect("CleanupExecutor's async tasks report their own errors");
-                        false
-                    }
-                    Poll::Pending => true,
-                });
-                let woke = running.len() < before
-                    || self.scheduled.get() != scheduled
-                    || !self.generic_jobs.borrow().is_empty()
-                    || !self.async_jobs.borrow().is_empty()
-                    || sleep
-                        .as_mut()
-                        .is_some_and(|sleep| sleep.as_mut().poll(cx).is_ready());
-                if woke {
-                    Poll::Ready(())
-                } else {
-                    Poll::Pending
-                }
-            })
-            .await;
-        }
-    }
-}
-
-/// `sleep(ms)`: an async job that tokio completes after `ms` milliseconds.
-fn sleep(
-    _: &JsValue,
-    args: &[JsValue],
-    context: &RefCell<&mut Context>,
-) -> impl Future<Output = JsResult<JsValue>> {
-    let millis = args.get_or_undefined(0).to_u32(&mut context.borrow_mut());
-    async move {
-        tokio::time::sleep(Duration::from_millis(u64::from(millis?))).await;
-        Ok(JsValue::undefined())
-    }
-}
-
-fn async_context() -> (Rc<CleanupExecutor<AsyncOnly>>, Context) {
-    let executor = Rc::new(CleanupExecutor::new(AsyncOnly::default()));
-    let mut context = ContextBuilder::new()
-        .job_executor(Rc::clone(&executor))
-        .build()
-        .expect("context");
-    boa_runtime::register(boa_finalization::FinalizationExtension, None, &mut context)
-        .expect("runtime");
+fn async_context() -> (Rc<CleanupExecutor<TokioLoop>>, Context) {
+    let executor = Rc::new(CleanupExecutor::new(TokioLoop::default()));
+    let mut context = context_on(Rc::clone(&executor));
     context
         .register_global_builtin_callable(
             js_string!("sleep"),
@@ -161,20 +29,6 @@ fn async_context() -> (Rc<CleanupExecutor<AsyncOnly>>, Context) {
             NativeFunction::from_async_fn(sleep),
         )
         .expect("sleep");
-    context
-        .register_global_callable(
-            js_string!("gc"),
-            0,
-            NativeFunction::from_fn_ptr(|_, _, _| {
-                boa_gc::force_collect();
-                Ok(JsValue::undefined())
-            }),
-        )
-        .expect("gc");
-    eval(
-        &mut context,
-        "globalThis.__log = []; globalThis.log = (...a) => { __log.push(a.map(String).join(' ')); };",
-    );
     (executor, context)
 }
 

@@ -13,6 +13,24 @@ fn finreg(args: &[&str]) -> Output {
         .expect("finreg runs")
 }
 
+/// Runs `command` with `input` on a pipe to its stdin, then closes it (end of input for the shell),
+/// and collects its stdout and stderr.
+fn with_stdin(command: &mut Command, input: &[u8]) -> Output {
+    let mut child = command
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("finreg runs");
+    child
+        .stdin
+        .take()
+        .expect("stdin")
+        .write_all(input)
+        .expect("write stdin");
+    child.wait_with_output().expect("finreg exits")
+}
+
 fn stdout(output: &Output) -> String {
     String::from_utf8_lossy(&output.stdout).into_owned()
 }
@@ -90,19 +108,10 @@ fn a_missing_file_is_a_one_line_error_and_exits_2() {
 
 #[test]
 fn a_dash_reads_the_script_from_stdin() {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_finreg"))
-        .arg("-")
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .spawn()
-        .unwrap();
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(b"console.log('from stdin')")
-        .unwrap();
-    let output = child.wait_with_output().unwrap();
+    let output = with_stdin(
+        Command::new(env!("CARGO_BIN_EXE_finreg")).arg("-"),
+        b"console.log('from stdin')",
+    );
     assert_eq!(stdout(&output), "from stdin\n");
 }
 
@@ -323,20 +332,12 @@ fn syntax_errors_start_with_file_line_and_column() {
 fn a_script_from_stdin_can_be_a_module() {
     let dir = scratch("stdin-module");
     write(&dir, "dep.mjs", "export const x = 'from dep';");
-    let mut child = Command::new(env!("CARGO_BIN_EXE_finreg"))
-        .current_dir(&dir)
-        .args(["--module", "-"])
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .spawn()
-        .unwrap();
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(b"import { x } from './dep.mjs'; await null; console.log(x, import.meta.url);")
-        .unwrap();
-    let output = child.wait_with_output().unwrap();
+    let output = with_stdin(
+        Command::new(env!("CARGO_BIN_EXE_finreg"))
+            .current_dir(&dir)
+            .args(["--module", "-"]),
+        b"import { x } from './dep.mjs'; await null; console.log(x, import.meta.url);",
+    );
     assert_eq!(stdout(&output), "from dep undefined\n");
 }
 
@@ -344,30 +345,18 @@ fn a_script_from_stdin_can_be_a_module() {
 /// entry's cleanup callbacks run before the next entry.
 #[test]
 fn the_prompt_prints_values_and_runs_each_entrys_jobs_before_the_next() {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_finreg"))
-        .args(["--expose-gc", "-i"])
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(
-            b"const fr = new FinalizationRegistry(v => console.log('cleaned', v))\n\
-              fr.register({}, 'x'); gc()\n\
-              Promise.resolve(1).then(v => console.log('then', v)); 'entry'\n\
-              function f() {\n  return 7\n}\n\
-              f()\n\
-              let broken = ;\n\
-              throw new Error('at the prompt')\n\
-              .exit\n\
-              console.log('not reached')\n",
-        )
-        .unwrap();
-    let output = child.wait_with_output().unwrap();
+    let output = with_stdin(
+        Command::new(env!("CARGO_BIN_EXE_finreg")).args(["--expose-gc", "-i"]),
+        b"const fr = new FinalizationRegistry(v => console.log('cleaned', v))\n\
+          fr.register({}, 'x'); gc()\n\
+          Promise.resolve(1).then(v => console.log('then', v)); 'entry'\n\
+          function f() {\n  return 7\n}\n\
+          f()\n\
+          let broken = ;\n\
+          throw new Error('at the prompt')\n\
+          .exit\n\
+          console.log('not reached')\n",
+    );
     assert!(output.status.success(), "{}", stderr(&output));
     assert_eq!(
         stdout(&output),
@@ -383,14 +372,14 @@ fn the_prompt_prints_values_and_runs_each_entrys_jobs_before_the_next() {
 
 #[test]
 fn end_of_input_leaves_the_prompt() {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_finreg"))
-        .args(["-i", "-e", "globalThis.seen = 'from eval'"])
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .spawn()
-        .unwrap();
-    child.stdin.take().unwrap().write_all(b"seen\n").unwrap();
-    let output = child.wait_with_output().unwrap();
+    let output = with_stdin(
+        Command::new(env!("CARGO_BIN_EXE_finreg")).args([
+            "-i",
+            "-e",
+            "globalThis.seen = 'from eval'",
+        ]),
+        b"seen\n",
+    );
     assert!(output.status.success());
     assert_eq!(stdout(&output), "\"from eval\"\n");
 }

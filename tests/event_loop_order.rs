@@ -16,7 +16,7 @@ use boa_engine::{
     js_string, Context, JsResult, JsValue, NativeFunction, Source,
 };
 use boa_finalization::CleanupExecutor;
-use common::{context, eval, run, take_log, turn};
+use common::{context, eval, register_gc_and_log, run, take_log, turn};
 
 #[test]
 fn two_zero_ms_timers_scheduled_together_both_run_before_the_cleanup_the_first_made_due() {
@@ -141,13 +141,8 @@ fn cleanup_made_due_after_run_jobs_returned_runs_in_the_next_run_jobs() {
 /// A context whose `drain()` drains the job queue from inside a task, as `drainJobQueue()` does.
 fn context_with_drain() -> Context {
     let executor = Rc::new(CleanupExecutor::default());
-    let mut context = ContextBuilder::new()
-        .job_executor(Rc::clone(&executor))
-        .build()
-        .expect("context");
+    let mut context = common::context_on(Rc::clone(&executor));
     context.insert_data(executor);
-    boa_runtime::register(boa_finalization::FinalizationExtension, None, &mut context)
-        .expect("runtime");
     let drain = |_: &JsValue, _: &[JsValue], context: &mut Context| -> JsResult<JsValue> {
         let executor = context
             .get_data::<Rc<CleanupExecutor>>()
@@ -163,20 +158,6 @@ fn context_with_drain() -> Context {
             NativeFunction::from_copy_closure(drain),
         )
         .expect("drain");
-    context
-        .register_global_callable(
-            js_string!("gc"),
-            0,
-            NativeFunction::from_copy_closure(|_, _, _| {
-                boa_gc::force_collect();
-                Ok(JsValue::undefined())
-            }),
-        )
-        .expect("gc");
-    eval(
-        &mut context,
-        "globalThis.__log = []; globalThis.log = (...a) => { __log.push(a.map(String).join(' ')); };",
-    );
     context
 }
 
@@ -241,26 +222,18 @@ fn generic_task(code: &'static str, context: &mut Context) -> GenericJob {
     )
 }
 
+/// A context on `inner` with the extension alone, no boa_runtime: these inner executors run no
+/// timers.
 fn context_on<E: JobExecutor>(inner: E) -> Context {
     let mut context = ContextBuilder::new()
         .job_executor(Rc::new(CleanupExecutor::new(inner)))
         .build()
         .expect("context");
     boa_finalization::install(&mut context).expect("install");
-    context
-        .register_global_callable(
-            js_string!("gc"),
-            0,
-            NativeFunction::from_copy_closure(|_, _, _| {
-                boa_gc::force_collect();
-                Ok(JsValue::undefined())
-            }),
-        )
-        .expect("gc");
+    register_gc_and_log(&mut context);
     eval(
         &mut context,
-        "globalThis.__log = []; globalThis.log = (...a) => { __log.push(a.map(String).join(' ')); };
-         globalThis.fr = new FinalizationRegistry(v => log('cleanup ' + v));",
+        "globalThis.fr = new FinalizationRegistry(v => log('cleanup ' + v));",
     );
     context
 }

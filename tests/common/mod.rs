@@ -5,7 +5,8 @@
 use std::rc::Rc;
 
 use boa_engine::{
-    context::ContextBuilder, js_string, Context, JsResult, JsValue, NativeFunction, Source,
+    context::ContextBuilder, job::JobExecutor, js_string, Context, JsResult, JsValue,
+    NativeFunction, Source,
 };
 use boa_finalization::CleanupExecutor;
 
@@ -16,21 +17,36 @@ pub fn context() -> Context {
 
 /// [`context`], with `before_install` evaluated before the extension replaces Boa's registry.
 pub fn context_with(before_install: &str) -> Context {
+    context_on_with(Rc::new(CleanupExecutor::default()), before_install)
+}
+
+/// [`context`] on the caller's `executor`; the caller keeps its own `Rc` to drive the loop (an async
+/// one through `run_jobs_async`) or to reach it from a native function.
+pub fn context_on<E: JobExecutor + 'static>(executor: Rc<E>) -> Context {
+    context_on_with(executor, "")
+}
+
+fn context_on_with<E: JobExecutor + 'static>(executor: Rc<E>, before_install: &str) -> Context {
     let mut context = ContextBuilder::new()
-        .job_executor(Rc::new(CleanupExecutor::default()))
+        .job_executor(executor)
         .build()
         .expect("context");
     eval(&mut context, before_install);
     boa_runtime::register(boa_finalization::FinalizationExtension, None, &mut context)
         .expect("runtime");
+    register_gc_and_log(&mut context);
+    context
+}
+
+/// Defines `gc()` and `log()`, for contexts built without [`context`] (no boa_runtime, say).
+pub fn register_gc_and_log(context: &mut Context) {
     context
         .register_global_callable(js_string!("gc"), 0, NativeFunction::from_fn_ptr(gc))
         .expect("gc");
     eval(
-        &mut context,
+        context,
         "globalThis.__log = []; globalThis.log = (...a) => { __log.push(a.map(String).join(' ')); };",
     );
-    context
 }
 
 fn gc(_: &JsValue, _: &[JsValue], _: &mut Context) -> JsResult<JsValue> {

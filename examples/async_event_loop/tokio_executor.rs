@@ -1,10 +1,6 @@
-//! An async event loop on tokio with cleanup callbacks: `CleanupExecutor` wraps an executor whose
-//! `run_jobs_async` sleeps on tokio's timers and polls Boa's async jobs, so the engine's loop yields to
-//! other work on the same thread while it waits, and cleanup callbacks still come as tasks of their
-//! own, in the HTML event loop's order.
-//!
-//! Run it with `cargo run --example async_event_loop`. The host's heartbeat lines interleave with the
-//! script's lines: the engine's loop never blocks the thread while it waits.
+//! The async inner executor of `examples/async_event_loop` and `tests/async_executor.rs`: a job loop
+//! on tokio's clock and a `sleep(ms)` async native function. One file serves both (the test includes
+//! it with `#[path]`), so the loop the example shows is the loop the test checks.
 
 use std::cell::{Cell, RefCell};
 use std::collections::{BTreeMap, VecDeque};
@@ -15,19 +11,17 @@ use std::task::Poll;
 use std::time::Duration;
 
 use boa_engine::{
-    context::ContextBuilder,
     job::{GenericJob, IntervalJob, Job, JobExecutor, NativeAsyncJob, PromiseJob, TimeoutJob},
-    js_string, Context, JsArgs, JsResult, JsValue, NativeFunction, Source,
+    Context, JsArgs, JsResult, JsValue,
 };
-use boa_finalization::{CleanupExecutor, FinalizationExtension};
-use boa_runtime::extensions::ConsoleExtension;
 use tokio::time::Instant;
 
 /// A job loop on tokio's clock: timers in due order, generic jobs, and async jobs polled while the
 /// loop waits. It runs promise jobs after each task, which is all a loop needs when it runs alone;
-/// under `CleanupExecutor` it never sees promise jobs (the wrapper keeps them).
+/// under `CleanupExecutor` it never sees promise jobs (the wrapper keeps them). Async-only: drive it
+/// with `run_jobs_async` on a current-thread runtime inside a `LocalSet`.
 #[derive(Default)]
-struct TokioLoop {
+pub struct TokioLoop {
     promise_jobs: RefCell<VecDeque<PromiseJob>>,
     generic_jobs: RefCell<VecDeque<GenericJob>>,
     async_jobs: RefCell<Vec<NativeAsyncJob>>,
@@ -99,6 +93,8 @@ impl TokioLoop {
     }
 }
 
+/// Under `CleanupExecutor` tasks report their own errors and return `Ok`; this is for the loop
+/// running alone.
 fn report(result: JsResult<JsValue>) {
     if let Err(error) = result {
         eprintln!("Uncaught {error}");
@@ -117,13 +113,14 @@ impl JobExecutor for TokioLoop {
         }
     }
 
-    /// The blocking flavour: a current-thread runtime of its own, driving the async loop.
-    fn run_jobs(self: Rc<Self>, context: &mut Context) -> JsResult<()> {
-        let runtime = tokio::runtime::Builder::new_current_thread()
-            .enable_time()
-            .build()
-            .expect("a current-thread runtime");
-        tokio::task::LocalSet::new().block_on(&runtime, self.run_jobs_async(&RefCell::new(context)))
+    /// There is no synchronous flavour: the loop lives on the host's tokio runtime, and blocking on
+    /// a runtime of its own from inside that one would panic anyway. Panicking here, with a message
+    /// that says so, also lets `tests/async_executor.rs` prove that `CleanupExecutor` takes the
+    /// async path.
+    fn run_jobs(self: Rc<Self>, _: &mut Context) -> JsResult<()> {
+        panic!(
+            "the synchronous run_jobs was called: TokioLoop is async-only, await run_jobs_async"
+        );
     }
 
     async fn run_jobs_async(self: Rc<Self>, context: &RefCell<&mut Context>) -> JsResult<()> {
@@ -187,7 +184,7 @@ impl JobExecutor for TokioLoop {
 }
 
 /// `sleep(ms)`: a promise that tokio resolves after `ms` milliseconds (an async job in Boa's terms).
-fn sleep(
+pub fn sleep(
     _: &JsValue,
     args: &[JsValue],
     context: &RefCell<&mut Context>,
@@ -197,67 +194,4 @@ fn sleep(
         tokio::time::sleep(Duration::from_millis(u64::from(millis?))).await;
         Ok(JsValue::undefined())
     }
-}
-
-const SCRIPT: &str = r"
-    const files = new FinalizationRegistry(name => console.log(`cleanup: closing ${name}`));
-    async function work() {
-        for (const name of ['a.txt', 'b.txt', 'c.txt']) {
-            (() => files.register({ name }, name))();
-            await sleep(15);
-            gc();
-            console.log(`script: ${name} is garbage; its cleanup comes after this task`);
-        }
-    }
-    work().then(() => console.log('script: done'));
-    setTimeout(() => console.log('script: a timer due later than the last cleanup'), 80);
-";
-
-async fn run() -> JsResult<()> {
-    let executor = Rc::new(CleanupExecutor::new(TokioLoop::default()));
-    let mut context = ContextBuilder::new()
-        .job_executor(Rc::clone(&executor))
-        .build()?;
-    boa_runtime::register(
-        (ConsoleExtension::default(), FinalizationExtension),
-        None,
-        &mut context,
-    )?;
-    context.register_global_builtin_callable(
-        js_string!("sleep"),
-        1,
-        NativeFunction::from_async_fn(sleep),
-    )?;
-    context.register_global_callable(
-        js_string!("gc"),
-        0,
-        NativeFunction::from_fn_ptr(|_, _, _| {
-            boa_gc::force_collect();
-            Ok(JsValue::undefined())
-        }),
-    )?;
-
-    // Other work of the host, on the same thread: it runs while the engine's loop waits.
-    let heartbeat = tokio::task::spawn_local(async {
-        for beat in 1..=4 {
-            tokio::time::sleep(Duration::from_millis(20)).await;
-            println!("host: heartbeat {beat}");
-        }
-    });
-
-    context.eval(Source::from_bytes(SCRIPT))?;
-    // The async flavour: `CleanupExecutor` awaits `TokioLoop::run_jobs_async`.
-    Rc::clone(&executor)
-        .run_jobs_async(&RefCell::new(&mut context))
-        .await?;
-    heartbeat.await.expect("the heartbeat task");
-    Ok(())
-}
-
-fn main() -> JsResult<()> {
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_time()
-        .build()
-        .expect("a current-thread runtime");
-    tokio::task::LocalSet::new().block_on(&runtime, run())
 }
