@@ -42,7 +42,8 @@ pub struct Args {
     /// (default: 12 with --quick, 30 otherwise; the builtin needs about 80 s for 1e5).
     #[arg(long, value_name = "SECONDS")]
     cap: Option<f64>,
-    /// Run only these workloads (comma separated): register, unregister, cleanup, pool, memory, gc.
+    /// Run only these workloads (comma separated): register, unregister, cleanup, pool, memory, gc,
+    /// context, collect, gc-registry.
     #[arg(long, value_delimiter = ',', value_name = "LIST")]
     only: Vec<String>,
     /// Internal: run one measurement in this process and print it as JSON.
@@ -68,7 +69,17 @@ pub fn run(args: Args) -> ExitCode {
     }
     let runs = args.runs.unwrap_or(if args.quick { 3 } else { 5 }).max(1);
     let cap = Duration::from_secs_f64(args.cap.unwrap_or(if args.quick { 12.0 } else { 30.0 }));
-    const WORKLOADS: [&str; 6] = ["register", "unregister", "cleanup", "pool", "gc", "memory"];
+    const WORKLOADS: [&str; 9] = [
+        "register",
+        "unregister",
+        "cleanup",
+        "pool",
+        "gc",
+        "context",
+        "collect",
+        "gc-registry",
+        "memory",
+    ];
     if let Some(unknown) = args
         .only
         .iter()
@@ -173,6 +184,53 @@ pub fn run(args: Args) -> ExitCode {
         for (imp, secs) in imps.iter().zip(runs) {
             report.add(
                 "gc-heavy, no registry",
+                rounds,
+                *imp,
+                Series::timed(secs, 1),
+            );
+        }
+    }
+    // The overhead rows: one registry in use against none at all. Each run is one worker process
+    // reporting the median of its own repetitions; runs alternate the three configurations, and
+    // there are more of them than elsewhere because the goals are within a few percent on a shared
+    // machine.
+    let overhead_runs = runs * 2 + 1;
+    let overhead = [Impl::Extension, Impl::Builtin, Impl::NoRegistry];
+    if wants("context") {
+        let count = if args.quick { 15 } else { 31 };
+        progress(&format!(
+            "context + one registry vs context + one WeakMap ({overhead_runs} runs of {count})"
+        ));
+        let runs = alternate(overhead_runs, &overhead, |imp| {
+            field(&Job::Context(imp, count).run(), "secs")
+        });
+        for (imp, secs) in overhead.iter().zip(runs) {
+            report.add("context", count, *imp, Series::timed(secs, 1));
+        }
+    }
+    if wants("collect") {
+        let count = if args.quick { 51 } else { 101 };
+        progress(&format!(
+            "full collection, one live registry vs none ({overhead_runs} runs of {count})"
+        ));
+        let runs = alternate(overhead_runs, &overhead, |imp| {
+            field(&Job::Collect(imp, count).run(), "secs")
+        });
+        for (imp, secs) in overhead.iter().zip(runs) {
+            report.add("collect", count, *imp, Series::timed(secs, 1));
+        }
+    }
+    if wants("gc-registry") {
+        let rounds = if args.quick { 20 } else { 40 };
+        progress(&format!(
+            "GC-heavy script with one registry vs none ({overhead_runs} runs)"
+        ));
+        let runs = alternate(overhead_runs, &overhead, |imp| {
+            field(&Job::GcRegistry(imp, rounds).run(), "secs")
+        });
+        for (imp, secs) in overhead.iter().zip(runs) {
+            report.add(
+                "gc-heavy, one registry",
                 rounds,
                 *imp,
                 Series::timed(secs, 1),

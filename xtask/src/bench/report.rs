@@ -33,10 +33,67 @@ const METHOD: &str = r#"
 - `pool`: 1e4 `register(h, i, h)`, then 1e4 pairs `unregister(h); h2 = {}; register(h2, j, h2)`.
 - GC-heavy: binary trees and short-lived arrays, no registry; extension installed
   (`CleanupExecutor` + `install`) against a plain context.
+- Overhead rows (one registry against none; "none" is a plain Boa context without the extension):
+  `context`: build a context (extension: with `CleanupExecutor`, then `install`) and evaluate
+  `var made = new FinalizationRegistry(() => {})`, against `var made = new WeakMap()`; median of
+  many contexts per worker. `collect`: one `boa_gc::force_collect()` of a fresh context's heap
+  holding one live registry with one live target, against the same heap without; median of many
+  collections per worker. GC-heavy with one registry: the GC-heavy loop with a smaller long-lived
+  tree (more collections), every round's tree registered in one registry, timed to the end of the
+  checkpoint after the call (deliveries included), against the same script with `fr = null`.
+  Ratios are medians of per-run ratios; runs alternate the three configurations.
 - Memory: a counting `#[global_allocator]` in the bench binary; net bytes still allocated after a
   full collection, targets alive, divided by N. Rows include the target (and token) objects; the
   floor columns give the same loop with a weak-map entry + note, a `WeakRef`, or nothing.
 "#;
+
+/// The rows of the main time table: workload and label.
+const TIME_ROWS: &[(&str, &str)] = &[
+    ("register", "register (new target, no token)"),
+    ("register+token", "register (new target, new object token)"),
+    ("unregister", "unregister (one token, one cell)"),
+    (
+        "cleanup",
+        "cleanup: collection to last callback, per callback",
+    ),
+    (
+        "pool",
+        "pool: unregister(h) + register(h2, i, h2), fresh handle h2 (1e4 live)",
+    ),
+    (
+        "gc-heavy, no registry",
+        "GC-heavy script, no registry (ms per run, N = rounds)",
+    ),
+];
+
+/// The overhead rows: workload, row label, and the goal (its wording and the highest ratio
+/// extension/none that meets it).
+const OVERHEAD: &[(&str, &str, (&str, f64))] = &[
+    (
+        "context",
+        "new context + one registry (`install` + `new FinalizationRegistry`) vs + one `WeakMap`, µs per context",
+        (
+            "context + install + one registry within 1.05x of context + one WeakMap",
+            1.05,
+        ),
+    ),
+    (
+        "collect",
+        "full collection (`force_collect`) of a small heap, one live registry vs none, µs",
+        (
+            "full collection with one live registry within 1.03x of none",
+            1.03,
+        ),
+    ),
+    (
+        "gc-heavy, one registry",
+        "GC-heavy script using one registry vs the same script with none, ms per run",
+        (
+            "GC-heavy script using one registry within 1.03x of none",
+            1.03,
+        ),
+    ),
+];
 
 /// The runs of one (workload, N, implementation).
 pub struct Series {
@@ -199,6 +256,7 @@ impl Report {
         self.time_table(&mut out);
         self.floor_table(&mut out);
         self.cleanup_table(&mut out);
+        self.overhead_table(&mut out);
         self.memory_table(&mut out);
         self.target_table(&mut out);
         let _ = writeln!(
@@ -216,6 +274,12 @@ impl Report {
     }
 
     fn time_table(&self, out: &mut String) {
+        if TIME_ROWS
+            .iter()
+            .all(|(workload, _)| self.sizes(workload).is_empty())
+        {
+            return;
+        }
         let _ = writeln!(out, "### Time (µs per operation, medians)\n");
         let _ = writeln!(
             out,
@@ -223,24 +287,8 @@ impl Report {
              exponent ext | exponent builtin |"
         );
         let _ = writeln!(out, "|---|---:|---:|---:|---:|---:|---:|---:|");
-        let workloads = [
-            ("register", "register (new target, no token)"),
-            ("register+token", "register (new target, new object token)"),
-            ("unregister", "unregister (one token, one cell)"),
-            (
-                "cleanup",
-                "cleanup: collection to last callback, per callback",
-            ),
-            (
-                "pool",
-                "pool: unregister(h) + register(h2, i, h2), fresh handle h2 (1e4 live)",
-            ),
-            (
-                "gc-heavy, no registry",
-                "GC-heavy script, no registry (ms per run, N = rounds)",
-            ),
-        ];
-        for (workload, label) in workloads {
+        let workloads = TIME_ROWS;
+        for &(workload, label) in workloads {
             let sizes = self.sizes(workload);
             for (index, &n) in sizes.iter().enumerate() {
                 let (Some(ext), Some(builtin)) = (
@@ -370,6 +418,55 @@ impl Report {
                 ratio(collection, Impl::Extension, Impl::Builtin),
                 ratio(collection, Impl::Extension, Impl::FloorWeakMap),
                 ratio(delivery, Impl::Extension, Impl::Builtin),
+            );
+        }
+    }
+
+    /// The overhead rows: one registry in use (extension, or Boa's builtin) against none.
+    fn overhead_table(&self, out: &mut String) {
+        let rows: Vec<_> = OVERHEAD
+            .iter()
+            .flat_map(|&(workload, label, _)| {
+                self.sizes(workload)
+                    .into_iter()
+                    .map(move |n| (workload, label, n))
+            })
+            .collect();
+        if rows.is_empty() {
+            return;
+        }
+        let _ = writeln!(
+            out,
+            "\n### One registry against none (medians; none = plain Boa context without the extension)\n"
+        );
+        let _ = writeln!(
+            out,
+            "| workload | extension | builtin | none | extension/none | builtin/none |"
+        );
+        let _ = writeln!(out, "|---|---:|---:|---:|---:|---:|");
+        for (workload, label, n) in rows {
+            // Whole GC-heavy runs read better in ms.
+            let scale = if label.ends_with("ms per run") {
+                1e-3
+            } else {
+                1.0
+            };
+            let us = |imp| {
+                self.series(workload, n, imp)
+                    .map_or(f64::NAN, |series| series.us_per_op() * scale)
+            };
+            let ratio = |imp| {
+                self.ratio(workload, n, imp, Impl::NoRegistry)
+                    .unwrap_or(f64::NAN)
+            };
+            let _ = writeln!(
+                out,
+                "| {label} | {} | {} | {} | {:.3} | {:.3} |",
+                fmt_us(us(Impl::Extension)),
+                fmt_us(us(Impl::Builtin)),
+                fmt_us(us(Impl::NoRegistry)),
+                ratio(Impl::Extension),
+                ratio(Impl::Builtin),
             );
         }
     }
@@ -567,6 +664,13 @@ impl Report {
                     ),
                     ratio <= 1.2,
                 ));
+            }
+        }
+        for &(workload, _, (goal, limit)) in OVERHEAD {
+            for n in self.sizes(workload) {
+                if let Some(ratio) = self.ratio(workload, n, Impl::Extension, Impl::NoRegistry) {
+                    targets.push((goal.into(), format!("{ratio:.3}x"), ratio <= limit));
+                }
             }
         }
         for n in self.sizes("gc-heavy, no registry") {

@@ -37,6 +37,9 @@ pub enum Impl {
     FloorWeakRef,
     /// Nothing but the allocations (and the array pushes every workload does).
     FloorAlloc,
+    /// A plain Boa context with no registry at all (extension not installed, no
+    /// `FinalizationRegistry` created): the baseline of the overhead rows.
+    NoRegistry,
 }
 
 impl Impl {
@@ -47,6 +50,7 @@ impl Impl {
             Self::FloorWeakMap,
             Self::FloorWeakRef,
             Self::FloorAlloc,
+            Self::NoRegistry,
         ]
         .into_iter()
         .find(|imp| imp.name() == name)
@@ -59,6 +63,7 @@ impl Impl {
             Self::FloorWeakMap => "floor-weakmap",
             Self::FloorWeakRef => "floor-weakref",
             Self::FloorAlloc => "floor-alloc",
+            Self::NoRegistry => "none",
         }
     }
 
@@ -69,7 +74,7 @@ impl Impl {
                 ("fr.register(t, i);", "fr.register(t, i, k);")
             }
             Self::FloorWeakRef => ("refs.push(new WeakRef(t));", "refs.push(new WeakRef(t));"),
-            Self::FloorAlloc => ("", ""),
+            Self::FloorAlloc | Self::NoRegistry => ("", ""),
         }
     }
 }
@@ -80,7 +85,7 @@ fn prelude(imp: Impl) -> String {
     let fr = match imp {
         Impl::Extension | Impl::Builtin => "new FinalizationRegistry(v => { delivered++; })",
         Impl::FloorWeakMap => "__floor",
-        Impl::FloorWeakRef | Impl::FloorAlloc => "null",
+        Impl::FloorWeakRef | Impl::FloorAlloc | Impl::NoRegistry => "null",
     };
     let (body, body_tok) = imp.bodies();
     format!(
@@ -131,6 +136,25 @@ function gcHeavy(rounds) {
   const long = make(14);
   for (let r = 0; r < rounds; r++) {
     sum += check(make(12));
+    const a = [];
+    for (let i = 0; i < 2000; i++) a.push({ i, s: "x" + i });
+    sum += a.length;
+  }
+  return sum + check(long);
+}
+// The same kind of work with one registry in use: every round's short-lived tree is registered (it
+// dies a round or two later, so collections find dead targets and the checkpoint after the call
+// delivers callbacks), and so is the long-lived one. With `fr === null` (no registry) the script is
+// otherwise identical. The long-lived tree is smaller than gcHeavy's so that boa_gc's threshold
+// (which grows with the live heap) stays low and collections are many.
+function gcRegistry(rounds) {
+  let sum = 0;
+  const long = make(10);
+  if (fr !== null) fr.register(long, -1);
+  for (let r = 0; r < rounds; r++) {
+    const t = make(12);
+    if (fr !== null) fr.register(t, r);
+    sum += check(t);
     const a = [];
     for (let i = 0; i < 2000; i++) a.push({ i, s: "x" + i });
     sum += a.length;
@@ -398,6 +422,97 @@ pub fn gc_heavy(imp: Impl, rounds: usize) -> Duration {
     isolated(move || Env::gc_heavy(imp).call("gcHeavy", &[rounds]).1)
 }
 
+/// The GC-heavy script that registers into one registry (`Extension`, `Builtin`) or into none
+/// (`NoRegistry`: plain context). Timed up to the end of the checkpoint after the call, so the
+/// registry's whole cost (registering, noticing deaths in the collections, delivering) counts.
+pub fn gc_registry(imp: Impl, rounds: usize) -> Duration {
+    isolated(move || {
+        let mut env = Env::gc_heavy(imp);
+        let function = env.function("gcRegistry");
+        let start = Instant::now();
+        let result = function.call(
+            &JsValue::undefined(),
+            &[JsValue::from(rounds as f64)],
+            &mut env.context,
+        );
+        let jobs = env.context.run_jobs();
+        let elapsed = start.elapsed();
+        result.expect("gcRegistry threw");
+        jobs.expect("run_jobs");
+        // The collections during the call must have found dead trees (38 of 40 rounds' trees are
+        // delivered in a full run): otherwise this row would measure no registry work at all.
+        if imp != Impl::NoRegistry {
+            assert!(
+                env.number("delivered") > 0.0,
+                "{}: no callback after the GC-heavy script",
+                imp.name()
+            );
+        }
+        elapsed
+    })
+}
+
+/// The median of `count` timings of `step`.
+fn median_of(count: usize, mut step: impl FnMut() -> Duration) -> Duration {
+    let mut times: Vec<Duration> = (0..count.max(1)).map(|_| step()).collect();
+    times.sort_unstable();
+    times[times.len() / 2]
+}
+
+/// Creating a context ready for scripts plus one registry (`Extension`: `CleanupExecutor` +
+/// `install` + `new FinalizationRegistry`; `Builtin`: Boa's own registry) or plus one `WeakMap`
+/// (`NoRegistry`). The median over `count` contexts made one after another in this process; each is
+/// dropped outside the timed region.
+pub fn context_creation(imp: Impl, count: usize) -> Duration {
+    isolated(move || {
+        median_of(count, || {
+            let start = Instant::now();
+            let mut context = match imp {
+                Impl::Extension => ContextBuilder::new()
+                    .job_executor(Rc::new(CleanupExecutor::default()))
+                    .build(),
+                _ => ContextBuilder::new()
+                    .job_executor(Rc::new(SimpleJobExecutor::new()))
+                    .build(),
+            }
+            .expect("context");
+            if imp == Impl::Extension {
+                boa_finalization::install(&mut context).expect("install");
+            }
+            let code = match imp {
+                Impl::NoRegistry => "var made = new WeakMap();",
+                _ => "var made = new FinalizationRegistry(() => {});",
+            };
+            context
+                .eval(Source::from_bytes(code))
+                .expect("create the registry");
+            let elapsed = start.elapsed();
+            drop(context);
+            elapsed
+        })
+    })
+}
+
+/// One full collection (`boa_gc::force_collect`) of a small heap: a fresh context with the
+/// workloads' functions defined and one live registry holding one live target (`Extension`,
+/// `Builtin`), or no registry (`NoRegistry`). The median over `count` collections.
+pub fn collection(imp: Impl, count: usize) -> Duration {
+    isolated(move || {
+        let mut env = Env::new(imp);
+        env.eval("var live = {}; if (fr !== null) fr.register(live, 0);");
+        env.context.clear_kept_objects();
+        // The first collections free what building the context left behind.
+        for _ in 0..3 {
+            boa_gc::force_collect();
+        }
+        median_of(count, || {
+            let start = Instant::now();
+            boa_gc::force_collect();
+            start.elapsed()
+        })
+    })
+}
+
 /// Which registrations a memory measurement makes.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum MemCase {
@@ -455,6 +570,9 @@ pub enum Job {
     Cleanup(Impl, usize),
     Pool(Impl, usize, usize),
     GcHeavy(Impl, usize),
+    GcRegistry(Impl, usize),
+    Context(Impl, usize),
+    Collect(Impl, usize),
     Memory(Impl, MemCase, usize),
 }
 
@@ -469,6 +587,9 @@ impl Job {
             Self::Cleanup(imp, n) => format!("cleanup,{},{n}", imp.name()),
             Self::Pool(imp, live, pairs) => format!("pool,{},{live},{pairs}", imp.name()),
             Self::GcHeavy(imp, rounds) => format!("gc,{},{rounds}", imp.name()),
+            Self::GcRegistry(imp, rounds) => format!("gc-registry,{},{rounds}", imp.name()),
+            Self::Context(imp, count) => format!("context,{},{count}", imp.name()),
+            Self::Collect(imp, count) => format!("collect,{},{count}", imp.name()),
             Self::Memory(imp, case, n) => format!("memory,{},{n},{case:?}", imp.name()),
         }
     }
@@ -485,6 +606,9 @@ impl Job {
             "cleanup" => Self::Cleanup(imp, number(2)?),
             "pool" => Self::Pool(imp, number(2)?, number(3)?),
             "gc" => Self::GcHeavy(imp, number(2)?),
+            "gc-registry" => Self::GcRegistry(imp, number(2)?),
+            "context" => Self::Context(imp, number(2)?),
+            "collect" => Self::Collect(imp, number(2)?),
             "memory" => {
                 let name = *parts.get(3)?;
                 let case = [
@@ -524,6 +648,13 @@ impl Job {
             }
             Self::Pool(imp, live, pairs) => json!({ "secs": pool(imp, live, pairs).as_secs_f64() }),
             Self::GcHeavy(imp, rounds) => json!({ "secs": gc_heavy(imp, rounds).as_secs_f64() }),
+            Self::GcRegistry(imp, rounds) => {
+                json!({ "secs": gc_registry(imp, rounds).as_secs_f64() })
+            }
+            Self::Context(imp, count) => {
+                json!({ "secs": context_creation(imp, count).as_secs_f64() })
+            }
+            Self::Collect(imp, count) => json!({ "secs": collection(imp, count).as_secs_f64() }),
             Self::Memory(imp, case, n) => {
                 let memory = memory(imp, case, n);
                 json!({ "bytes": memory.bytes, "allocs": memory.allocs })
