@@ -10,7 +10,7 @@ use std::{
 use serde::Serialize;
 
 use super::{
-    expectations::{Agreement, Expectation},
+    expectations::{Agreement, Expectations},
     suite::Suite,
     verdict::Verdict,
     Registry, TestResult,
@@ -150,7 +150,7 @@ impl Summary {
 }
 
 /// Prints a line to stdout, or stderr when stdout is reserved for the table.
-fn emit(to_stderr: bool, line: &str) {
+pub(crate) fn emit(to_stderr: bool, line: &str) {
     if to_stderr {
         eprintln!("{line}");
     } else {
@@ -254,24 +254,24 @@ fn display_file(path: &Path) -> String {
         .to_string()
 }
 
-/// Warns about entries for `registry` that name no test of the suite.
+/// Warns about entries that name no test of the suite.
 pub(crate) fn print_stale(
-    registry: Registry,
-    table: &BTreeMap<String, Expectation>,
+    expectations: &Expectations,
     suite: &Suite,
     expectations_file: &Path,
     to_stderr: bool,
 ) {
-    for path in table.keys() {
-        if !suite.root.join(path).is_file() {
-            emit(
-                to_stderr,
-                &format!(
-                    "warning: {} lists {path} under [{}], but the suite has no such test",
-                    display_file(expectations_file),
-                    registry.name()
-                ),
-            );
+    for (table_name, table) in expectations.tables() {
+        for path in table.keys() {
+            if !suite.root.join(path).is_file() {
+                emit(
+                    to_stderr,
+                    &format!(
+                        "warning: {} lists {path} under [{table_name}], but the suite has no such test",
+                        display_file(expectations_file),
+                    ),
+                );
+            }
         }
     }
 }
@@ -466,7 +466,7 @@ pub(crate) fn write_json(
 mod tests {
     use super::*;
     use crate::test262::{
-        expectations::{agree, Expected},
+        expectations::{agree, Expectation, Expected},
         metadata::Mode,
         RunResult,
     };
