@@ -7,6 +7,7 @@ use std::time::Duration;
 use serde_json::{json, Value};
 
 use super::workloads::{Impl, MemCase, Memory};
+use crate::markdown::MarkdownTable;
 
 /// How every number is obtained, appended to the report.
 const METHOD: &str = r#"
@@ -281,14 +282,20 @@ impl Report {
             return;
         }
         let _ = writeln!(out, "### Time (µs per operation, medians)\n");
-        let _ = writeln!(
-            out,
-            "| workload | N | extension µs/op | builtin µs/op | extension/builtin | builtin/extension | \
-             exponent ext | exponent builtin |"
+        let mut table = MarkdownTable::new(
+            [
+                "workload",
+                "N",
+                "extension µs/op",
+                "builtin µs/op",
+                "extension/builtin",
+                "builtin/extension",
+                "exponent ext",
+                "exponent builtin",
+            ],
+            &[1, 2, 3, 4, 5, 6, 7],
         );
-        let _ = writeln!(out, "|---|---:|---:|---:|---:|---:|---:|---:|");
-        let workloads = TIME_ROWS;
-        for &(workload, label) in workloads {
+        for &(workload, label) in TIME_ROWS {
             let sizes = self.sizes(workload);
             for (index, &n) in sizes.iter().enumerate() {
                 let (Some(ext), Some(builtin)) = (
@@ -335,16 +342,19 @@ impl Report {
                 if let Some(delivered) = &builtin.delivered {
                     builtin_cell += &delivered_note(delivered, builtin.ops);
                 }
-                let _ = writeln!(
-                    out,
-                    "| {label} | {} | {ext_cell} | {builtin_cell} | {bound}{:.3} | {speedup_bound}{:.1}x | \
-                     {exp_ext} | {exp_builtin} |",
+                table.row([
+                    label.to_string(),
                     fmt_n(n),
-                    ratio,
-                    1.0 / ratio,
-                );
+                    ext_cell,
+                    builtin_cell,
+                    format!("{bound}{ratio:.3}"),
+                    format!("{speedup_bound}{:.1}x", 1.0 / ratio),
+                    exp_ext,
+                    exp_builtin,
+                ]);
             }
         }
+        let _ = writeln!(out, "{}", table.render());
     }
 
     fn floor_table(&self, out: &mut String) {
@@ -355,12 +365,19 @@ impl Report {
             out,
             "\n### `register` against its floors (µs per new target, target allocation included)\n"
         );
-        let _ = writeln!(
-            out,
-            "| N | extension | builtin | floor: weak-map entry + note object | floor: `new WeakRef` | \
-             floor: allocation only | extension/floor | extension − floor |"
+        let mut table = MarkdownTable::new(
+            [
+                "N",
+                "extension",
+                "builtin",
+                "floor: weak-map entry + note object",
+                "floor: `new WeakRef`",
+                "floor: allocation only",
+                "extension/floor",
+                "extension − floor",
+            ],
+            &[0, 1, 2, 3, 4, 5, 6, 7],
         );
-        let _ = writeln!(out, "|---:|---:|---:|---:|---:|---:|---:|---:|");
         for n in self.sizes("register") {
             let us = |imp| {
                 self.series("register", n, imp)
@@ -369,19 +386,18 @@ impl Report {
             let ratio = self
                 .ratio("register", n, Impl::Extension, Impl::FloorWeakMap)
                 .unwrap_or(f64::NAN);
-            let _ = writeln!(
-                out,
-                "| {} | {} | {} | {} | {} | {} | {:.3} | {:+.3} µs |",
+            table.row([
                 fmt_n(n),
                 fmt_us(us(Impl::Extension)),
                 fmt_us(us(Impl::Builtin)),
                 fmt_us(us(Impl::FloorWeakMap)),
                 fmt_us(us(Impl::FloorWeakRef)),
                 fmt_us(us(Impl::FloorAlloc)),
-                ratio,
-                us(Impl::Extension) - us(Impl::FloorWeakMap),
-            );
+                format!("{ratio:.3}"),
+                format!("{:+.3} µs", us(Impl::Extension) - us(Impl::FloorWeakMap)),
+            ]);
         }
+        let _ = writeln!(out, "{}", table.render());
     }
 
     fn cleanup_table(&self, out: &mut String) {
@@ -392,13 +408,20 @@ impl Report {
             out,
             "\n### `cleanup` split: the collection (µs per dead target) and the delivery (µs per callback)\n"
         );
-        let _ = writeln!(
-            out,
-            "| N | extension: collection | extension: delivery | builtin: collection | builtin: delivery | \
-             floor: collection of weak-map entries + notes | extension/builtin collection | \
-             extension/floor collection | extension/builtin delivery |"
+        let mut table = MarkdownTable::new(
+            [
+                "N",
+                "extension: collection",
+                "extension: delivery",
+                "builtin: collection",
+                "builtin: delivery",
+                "floor: collection of weak-map entries + notes",
+                "extension/builtin collection",
+                "extension/floor collection",
+                "extension/builtin delivery",
+            ],
+            &[0, 1, 2, 3, 4, 5, 6, 7, 8],
         );
-        let _ = writeln!(out, "|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
         for n in self.sizes("cleanup") {
             let us = |workload, imp| {
                 self.series(workload, n, imp)
@@ -406,20 +429,22 @@ impl Report {
             };
             let ratio = |workload, a, b| self.ratio(workload, n, a, b).unwrap_or(f64::NAN);
             let (collection, delivery) = ("cleanup: collection", "cleanup: delivery");
-            let _ = writeln!(
-                out,
-                "| {} | {} | {} | {} | {} | {} | {:.3} | {:.3} | {:.3} |",
+            table.row([
                 fmt_n(n),
                 fmt_us(us(collection, Impl::Extension)),
                 fmt_us(us(delivery, Impl::Extension)),
                 fmt_us(us(collection, Impl::Builtin)),
                 fmt_us(us(delivery, Impl::Builtin)),
                 fmt_us(us(collection, Impl::FloorWeakMap)),
-                ratio(collection, Impl::Extension, Impl::Builtin),
-                ratio(collection, Impl::Extension, Impl::FloorWeakMap),
-                ratio(delivery, Impl::Extension, Impl::Builtin),
-            );
+                format!("{:.3}", ratio(collection, Impl::Extension, Impl::Builtin)),
+                format!(
+                    "{:.3}",
+                    ratio(collection, Impl::Extension, Impl::FloorWeakMap)
+                ),
+                format!("{:.3}", ratio(delivery, Impl::Extension, Impl::Builtin)),
+            ]);
         }
+        let _ = writeln!(out, "{}", table.render());
     }
 
     /// The overhead rows: one registry in use (extension, or Boa's builtin) against none.
@@ -439,11 +464,17 @@ impl Report {
             out,
             "\n### One registry against none (medians; none = plain Boa context without the extension)\n"
         );
-        let _ = writeln!(
-            out,
-            "| workload | extension | builtin | none | extension/none | builtin/none |"
+        let mut table = MarkdownTable::new(
+            [
+                "workload",
+                "extension",
+                "builtin",
+                "none",
+                "extension/none",
+                "builtin/none",
+            ],
+            &[1, 2, 3, 4, 5],
         );
-        let _ = writeln!(out, "|---|---:|---:|---:|---:|---:|");
         for (workload, label, n) in rows {
             // Whole GC-heavy runs read better in ms.
             let scale = if label.ends_with("ms per run") {
@@ -459,16 +490,16 @@ impl Report {
                 self.ratio(workload, n, imp, Impl::NoRegistry)
                     .unwrap_or(f64::NAN)
             };
-            let _ = writeln!(
-                out,
-                "| {label} | {} | {} | {} | {:.3} | {:.3} |",
+            table.row([
+                label.to_string(),
                 fmt_us(us(Impl::Extension)),
                 fmt_us(us(Impl::Builtin)),
                 fmt_us(us(Impl::NoRegistry)),
-                ratio(Impl::Extension),
-                ratio(Impl::Builtin),
-            );
+                format!("{:.3}", ratio(Impl::Extension)),
+                format!("{:.3}", ratio(Impl::Builtin)),
+            ]);
         }
+        let _ = writeln!(out, "{}", table.render());
     }
 
     fn memory_table(&self, out: &mut String) {
@@ -481,13 +512,19 @@ impl Report {
              collection, targets alive; allocation calls per registration in parentheses)\n",
             fmt_n(n)
         );
-        let _ = writeln!(
-            out,
-            "| registration | extension | builtin | floor: weak-map entry + note | floor: `new WeakRef` | \
-             floor: allocation only | extension − weak-map floor | registration alone \
-             (− allocation floor): extension / builtin |"
+        let mut table = MarkdownTable::new(
+            [
+                "registration",
+                "extension",
+                "builtin",
+                "floor: weak-map entry + note",
+                "floor: `new WeakRef`",
+                "floor: allocation only",
+                "extension − weak-map floor",
+                "registration alone (− allocation floor): extension / builtin",
+            ],
+            &[1, 2, 3, 4, 5, 6, 7],
         );
-        let _ = writeln!(out, "|---|---:|---:|---:|---:|---:|---:|---:|");
         let cases = [
             (MemCase::Plain, "new target, no token (incl. the target)"),
             (
@@ -530,16 +567,18 @@ impl Report {
                 }
                 _ => String::new(),
             };
-            let _ = writeln!(
-                out,
-                "| {label} | {} | {} | {} | {} | {} | {delta} | {alone} |",
+            table.row([
+                label.to_string(),
                 cell(Impl::Extension),
                 cell(Impl::Builtin),
                 cell(Impl::FloorWeakMap),
                 cell(Impl::FloorWeakRef),
                 cell(Impl::FloorAlloc),
-            );
+                delta,
+                alone,
+            ]);
         }
+        let _ = writeln!(out, "{}", table.render());
     }
 
     fn target_table(&self, out: &mut String) {
@@ -548,15 +587,15 @@ impl Report {
             return;
         }
         let _ = writeln!(out, "\n### Targets\n");
-        let _ = writeln!(out, "| target | measured | met |");
-        let _ = writeln!(out, "|---|---|---|");
+        let mut table = MarkdownTable::new(["target", "measured", "met"], &[]);
         for (target, measured, met) in targets {
-            let _ = writeln!(
-                out,
-                "| {target} | {measured} | {} |",
-                if met { "yes" } else { "**no**" }
-            );
+            table.row([
+                target,
+                measured,
+                (if met { "yes" } else { "**no**" }).into(),
+            ]);
         }
+        let _ = writeln!(out, "{}", table.render());
     }
 
     /// (target, what was measured, met?) for every target the measured workloads cover.
@@ -853,19 +892,7 @@ pub fn environment(elapsed: Duration, quick: bool) -> String {
     )
 }
 
-/// Today's date in UTC as YYYY-MM-DD (civil-from-days, H. Hinnant).
+/// Today's date in UTC as YYYY-MM-DD.
 fn today_utc() -> String {
-    let secs = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |elapsed| elapsed.as_secs());
-    let days = (secs / 86_400) as i64 + 719_468;
-    let era = days.div_euclid(146_097);
-    let doe = days.rem_euclid(146_097);
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let day = doy - (153 * mp + 2) / 5 + 1;
-    let month = if mp < 10 { mp + 3 } else { mp - 9 };
-    let year = yoe + era * 400 + i64::from(month <= 2);
-    format!("{year:04}-{month:02}-{day:02}")
+    time::OffsetDateTime::now_utc().date().to_string()
 }

@@ -20,12 +20,12 @@ use boa_engine::{
 };
 use boa_finalization::CleanupExecutor;
 use boa_gc::{Finalize, Trace};
-use serde_json::{json, Value};
+use serde::{de::DeserializeOwned, Deserialize, Serialize};
 
 use super::alloc::Counting;
 
 /// What provides `fr.register` in a workload.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Impl {
     /// This crate's registry (installed, with [`CleanupExecutor`]).
     Extension,
@@ -43,19 +43,6 @@ pub enum Impl {
 }
 
 impl Impl {
-    pub fn from_name(name: &str) -> Option<Self> {
-        [
-            Self::Extension,
-            Self::Builtin,
-            Self::FloorWeakMap,
-            Self::FloorWeakRef,
-            Self::FloorAlloc,
-            Self::NoRegistry,
-        ]
-        .into_iter()
-        .find(|imp| imp.name() == name)
-    }
-
     pub fn name(self) -> &'static str {
         match self {
             Self::Extension => "extension",
@@ -355,6 +342,7 @@ pub fn register(imp: Impl, n: usize) -> Duration {
 }
 
 /// `regTok(n)` then `unreg` of every token in chunks, stopping once `cap` is exceeded.
+#[derive(Serialize, Deserialize)]
 pub struct UnregisterRun {
     pub register: Duration,
     pub unregister: Duration,
@@ -391,6 +379,7 @@ pub fn unregister(imp: Impl, n: usize, cap: Duration) -> UnregisterRun {
     })
 }
 
+#[derive(Serialize, Deserialize)]
 pub struct CleanupRun {
     pub collect: Duration,
     pub deliver: Duration,
@@ -514,7 +503,7 @@ pub fn collection(imp: Impl, count: usize) -> Duration {
 }
 
 /// Which registrations a memory measurement makes.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum MemCase {
     /// `reg(n)`: new target, no token.
     Plain,
@@ -526,6 +515,7 @@ pub enum MemCase {
     Again,
 }
 
+#[derive(Serialize, Deserialize)]
 pub struct Memory {
     /// Net live bytes per registration, after a full collection (targets alive).
     pub bytes: f64,
@@ -562,8 +552,9 @@ pub fn memory(imp: Impl, case: MemCase, n: usize) -> Memory {
     })
 }
 
-/// One measurement, run in its own process.
-#[derive(Clone, Copy, Debug)]
+/// One measurement, run in its own process. Parent and worker exchange it, and what it measured,
+/// as JSON.
+#[derive(Clone, Copy, Debug, Serialize, Deserialize)]
 pub enum Job {
     Register(Impl, usize),
     Unregister(Impl, usize, Duration),
@@ -577,112 +568,41 @@ pub enum Job {
 }
 
 impl Job {
-    /// The job as the argument of `--worker`.
-    fn to_arg(self) -> String {
-        match self {
-            Self::Register(imp, n) => format!("register,{},{n}", imp.name()),
-            Self::Unregister(imp, n, cap) => {
-                format!("unregister,{},{n},{}", imp.name(), cap.as_millis())
-            }
-            Self::Cleanup(imp, n) => format!("cleanup,{},{n}", imp.name()),
-            Self::Pool(imp, live, pairs) => format!("pool,{},{live},{pairs}", imp.name()),
-            Self::GcHeavy(imp, rounds) => format!("gc,{},{rounds}", imp.name()),
-            Self::GcRegistry(imp, rounds) => format!("gc-registry,{},{rounds}", imp.name()),
-            Self::Context(imp, count) => format!("context,{},{count}", imp.name()),
-            Self::Collect(imp, count) => format!("collect,{},{count}", imp.name()),
-            Self::Memory(imp, case, n) => format!("memory,{},{n},{case:?}", imp.name()),
-        }
+    /// Runs the job in this process (the worker side) and returns what it measured as JSON.
+    pub fn run_here(self) -> String {
+        let json = match self {
+            Self::Register(imp, n) => serde_json::to_string(&register(imp, n)),
+            Self::Unregister(imp, n, cap) => serde_json::to_string(&unregister(imp, n, cap)),
+            Self::Cleanup(imp, n) => serde_json::to_string(&cleanup(imp, n)),
+            Self::Pool(imp, live, pairs) => serde_json::to_string(&pool(imp, live, pairs)),
+            Self::GcHeavy(imp, rounds) => serde_json::to_string(&gc_heavy(imp, rounds)),
+            Self::GcRegistry(imp, rounds) => serde_json::to_string(&gc_registry(imp, rounds)),
+            Self::Context(imp, count) => serde_json::to_string(&context_creation(imp, count)),
+            Self::Collect(imp, count) => serde_json::to_string(&collection(imp, count)),
+            Self::Memory(imp, case, n) => serde_json::to_string(&memory(imp, case, n)),
+        };
+        json.expect("a measurement serializes")
     }
 
-    pub fn parse(arg: &str) -> Option<Self> {
-        let parts: Vec<&str> = arg.split(',').collect();
-        let imp = Impl::from_name(parts.get(1)?)?;
-        let number = |i: usize| parts.get(i).and_then(|part| part.parse::<usize>().ok());
-        Some(match *parts.first()? {
-            "register" => Self::Register(imp, number(2)?),
-            "unregister" => {
-                Self::Unregister(imp, number(2)?, Duration::from_millis(number(3)? as u64))
-            }
-            "cleanup" => Self::Cleanup(imp, number(2)?),
-            "pool" => Self::Pool(imp, number(2)?, number(3)?),
-            "gc" => Self::GcHeavy(imp, number(2)?),
-            "gc-registry" => Self::GcRegistry(imp, number(2)?),
-            "context" => Self::Context(imp, number(2)?),
-            "collect" => Self::Collect(imp, number(2)?),
-            "memory" => {
-                let name = *parts.get(3)?;
-                let case = [
-                    MemCase::Plain,
-                    MemCase::Token,
-                    MemCase::SelfToken,
-                    MemCase::Again,
-                ]
-                .into_iter()
-                .find(|case| format!("{case:?}") == name)?;
-                Self::Memory(imp, case, number(2)?)
-            }
-            _ => return None,
-        })
-    }
-
-    /// Runs the job in this process (the worker side).
-    pub fn run_here(self) -> Value {
-        match self {
-            Self::Register(imp, n) => json!({ "secs": register(imp, n).as_secs_f64() }),
-            Self::Unregister(imp, n, cap) => {
-                let run = unregister(imp, n, cap);
-                json!({
-                    "register": run.register.as_secs_f64(),
-                    "unregister": run.unregister.as_secs_f64(),
-                    "done": run.done,
-                })
-            }
-            Self::Cleanup(imp, n) => {
-                let run = cleanup(imp, n);
-                json!({
-                    "secs": (run.collect + run.deliver).as_secs_f64(),
-                    "collect": run.collect.as_secs_f64(),
-                    "deliver": run.deliver.as_secs_f64(),
-                    "delivered": run.delivered,
-                })
-            }
-            Self::Pool(imp, live, pairs) => json!({ "secs": pool(imp, live, pairs).as_secs_f64() }),
-            Self::GcHeavy(imp, rounds) => json!({ "secs": gc_heavy(imp, rounds).as_secs_f64() }),
-            Self::GcRegistry(imp, rounds) => {
-                json!({ "secs": gc_registry(imp, rounds).as_secs_f64() })
-            }
-            Self::Context(imp, count) => {
-                json!({ "secs": context_creation(imp, count).as_secs_f64() })
-            }
-            Self::Collect(imp, count) => json!({ "secs": collection(imp, count).as_secs_f64() }),
-            Self::Memory(imp, case, n) => {
-                let memory = memory(imp, case, n);
-                json!({ "bytes": memory.bytes, "allocs": memory.allocs })
-            }
-        }
-    }
-
-    /// Runs the job in a fresh worker process and returns what it measured.
-    pub fn run(self) -> Value {
+    /// Runs the job in a fresh worker process and returns what it measured: a `Duration` for the
+    /// timed jobs, [`UnregisterRun`], [`CleanupRun`] or [`Memory`] for the others.
+    pub fn run<T: DeserializeOwned>(self) -> T {
+        let arg = serde_json::to_string(&self).expect("a job serializes");
         let exe = std::env::current_exe().expect("the bench binary's path");
         let output = std::process::Command::new(exe)
-            .args(["bench", "--worker", &self.to_arg()])
+            .args(["bench", "--worker", &arg])
             .stderr(std::process::Stdio::inherit())
             .output()
             .expect("start a bench worker");
         let stdout = String::from_utf8_lossy(&output.stdout);
         match serde_json::from_str(stdout.trim()) {
             Ok(value) if output.status.success() => value,
-            _ => panic!(
-                "bench worker `{}` failed ({}): {stdout}",
-                self.to_arg(),
-                output.status
-            ),
+            _ => panic!("bench worker `{arg}` failed ({}): {stdout}", output.status),
         }
     }
-}
 
-/// Reads a number out of a worker's result.
-pub fn field(value: &Value, name: &str) -> f64 {
-    value[name].as_f64().unwrap_or(f64::NAN)
+    /// Runs a job that measures one duration and returns it in seconds.
+    pub fn secs(self) -> f64 {
+        self.run::<Duration>().as_secs_f64()
+    }
 }
