@@ -34,13 +34,12 @@ use std::{
     num::NonZeroUsize,
     path::{Path, PathBuf},
     process::ExitCode,
-    sync::{
-        atomic::{AtomicUsize, Ordering},
-        mpsc, Arc,
-    },
+    sync::Arc,
     thread,
     time::{Duration, Instant},
 };
+
+use rayon::prelude::*;
 
 use test262_harness::{Description, Flag};
 
@@ -456,35 +455,43 @@ fn run_registry(
         });
     }
 
-    let total = queue.len();
-    let mut progress = Progress::new(registry, total);
-    let next = AtomicUsize::new(0);
-    let (tx, rx) = mpsc::channel::<(usize, RunResult)>();
-    thread::scope(|scope| {
-        for _ in 0..config.jobs.min(total.max(1)) {
-            let tx = tx.clone();
-            let (queue, next) = (&queue, &next);
-            scope.spawn(move || {
-                while let Some((index, exec)) = queue.get(next.fetch_add(1, Ordering::Relaxed)) {
-                    let mode = exec.mode;
-                    let verdict = execute::run_with_limit(exec.clone(), config.limit);
-                    if tx.send((*index, RunResult { mode, verdict })).is_err() {
-                        break;
-                    }
-                }
-            });
-        }
-        drop(tx);
-        for (index, run) in rx {
-            progress.record(run.verdict.passed());
-            results[index].runs.push(run);
-        }
-    });
+    // Each execution runs on its own large-stack thread with a time limit (execute.rs); the pool
+    // only bounds how many run at once.
+    let progress = Progress::new(registry, queue.len());
+    let runs: Vec<RunResult> = match rayon::ThreadPoolBuilder::new()
+        .num_threads(config.jobs)
+        .build()
+    {
+        Ok(pool) => pool.install(|| {
+            queue
+                .par_iter()
+                .map(|(_, exec)| run_one(exec, config, &progress))
+                .collect()
+        }),
+        // No pool (threads exhausted): run them one by one.
+        Err(_) => queue
+            .iter()
+            .map(|(_, exec)| run_one(exec, config, &progress))
+            .collect(),
+    };
     progress.finish();
+    for ((index, _), run) in queue.iter().zip(runs) {
+        results[*index].runs.push(run);
+    }
 
     for result in &mut results {
         result.runs.sort_by_key(|r| r.mode);
         result.agreement = agree(result.passed(), result.expectation.as_ref());
     }
     results
+}
+
+/// Runs one execution and records it in the progress line.
+fn run_one(exec: &Execution, config: &RunConfig, progress: &Progress) -> RunResult {
+    let verdict = execute::run_with_limit(exec.clone(), config.limit);
+    progress.record(verdict.passed());
+    RunResult {
+        mode: exec.mode,
+        verdict,
+    }
 }
