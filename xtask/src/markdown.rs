@@ -64,7 +64,7 @@ mod tests {
         table.row(["a", "1"]).row(["bb", "100"]);
         assert_eq!(
             table.render(),
-            "| name | n   |\n|------|----:|\n| a    |   1 |\n| bb   | 100 |"
+            "| name |   n |\n|------|----:|\n| a    |   1 |\n| bb   | 100 |"
         );
     }
 }

@@ -173,6 +173,26 @@ mod tests {
     }
 
     #[test]
+    fn lists_nested_tests_sorted_with_slashes() {
+        let dir = std::env::temp_dir().join(format!("xtask-list-tests-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(dir.join("b/c")).unwrap();
+        for file in [
+            "b/c/z.js",
+            "b/a.js",
+            "b/dep_FIXTURE.js",
+            "top.js",
+            "b/data.json",
+        ] {
+            std::fs::write(dir.join(file), "").unwrap();
+        }
+        let listed = list_tests(&dir).unwrap();
+        std::fs::remove_dir_all(&dir).unwrap();
+        assert_eq!(listed, ["b/a.js", "b/c/z.js", "top.js"]);
+        assert!(list_tests(&dir).is_err(), "a missing test/ is an error");
+    }
+
+    #[test]
     fn fixtures_are_not_tests() {
         assert!(is_test_file("a.js"));
         assert!(!is_test_file("dep_FIXTURE.js"));
