@@ -5,6 +5,8 @@
 use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode};
 
+use crate::markdown::MarkdownTable;
+
 /// Arguments of `cargo xtask behaviour`.
 #[derive(clap::Args)]
 pub struct Args {
@@ -32,7 +34,10 @@ pub fn run(args: Args) -> ExitCode {
         eprintln!("xtask behaviour: building finreg failed");
         return ExitCode::FAILURE;
     }
-    let finreg = root.join("target/release/finreg");
+    // Where cargo put it: $CARGO_TARGET_DIR when set, else the workspace's target/.
+    let target =
+        std::env::var_os("CARGO_TARGET_DIR").map_or_else(|| root.join("target"), PathBuf::from);
+    let finreg = target.join("release/finreg");
     let mut runners = vec![
         Runner {
             name: "boa_finalization",
@@ -93,22 +98,19 @@ fn passes(runner: &Runner, script: &Path) -> bool {
 }
 
 fn print_table(runners: &[Runner], scripts: &[PathBuf], verdicts: &[Vec<bool>]) {
-    let names: Vec<&str> = runners.iter().map(|runner| runner.name).collect();
-    println!("| check | {} |", names.join(" | "));
-    println!("|---|{}", "---|".repeat(runners.len()));
+    let mut table = MarkdownTable::new(
+        std::iter::once("check").chain(runners.iter().map(|runner| runner.name)),
+        &[],
+    );
     for (script, row) in scripts.iter().zip(verdicts) {
         let name = script.file_stem().unwrap_or_default().to_string_lossy();
-        let cells: Vec<&str> = row
-            .iter()
-            .map(|&ok| if ok { "pass" } else { "FAIL" })
-            .collect();
-        println!("| {name} | {} |", cells.join(" | "));
+        let cells = row.iter().map(|&ok| if ok { "pass" } else { "FAIL" });
+        table.row(std::iter::once(name.as_ref()).chain(cells));
     }
-    let totals: Vec<String> = (0..runners.len())
-        .map(|column| {
-            let passed = verdicts.iter().filter(|row| row[column]).count();
-            format!("**{passed}/{}**", scripts.len())
-        })
-        .collect();
-    println!("| total | {} |", totals.join(" | "));
+    let totals = (0..runners.len()).map(|column| {
+        let passed = verdicts.iter().filter(|row| row[column]).count();
+        format!("**{passed}/{}**", scripts.len())
+    });
+    table.row(std::iter::once("total".to_owned()).chain(totals));
+    println!("{}", table.render());
 }

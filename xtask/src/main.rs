@@ -4,6 +4,7 @@ use std::process::ExitCode;
 
 mod behaviour;
 mod bench;
+mod markdown;
 mod stress;
 mod test262;
 

@@ -17,7 +17,7 @@ use std::process::ExitCode;
 use std::time::{Duration, Instant};
 
 use report::{Report, Series};
-use workloads::{field, Impl, Job, MemCase};
+use workloads::{CleanupRun, Impl, Job, MemCase, Memory, UnregisterRun};
 
 #[global_allocator]
 static ALLOCATOR: alloc::CountingAlloc = alloc::CountingAlloc;
@@ -42,12 +42,26 @@ pub struct Args {
     /// (default: 12 with --quick, 30 otherwise; the builtin needs about 80 s for 1e5).
     #[arg(long, value_name = "SECONDS")]
     cap: Option<f64>,
-    /// Run only these workloads (comma separated): register, unregister, cleanup, pool, memory, gc.
-    #[arg(long, value_delimiter = ',', value_name = "LIST")]
-    only: Vec<String>,
+    /// Run only these workloads (comma separated).
+    #[arg(long, value_enum, value_delimiter = ',', value_name = "LIST")]
+    only: Vec<Workload>,
     /// Internal: run one measurement in this process and print it as JSON.
     #[arg(long, hide = true, value_name = "JOB")]
     worker: Option<String>,
+}
+
+/// The workloads `--only` can pick.
+#[derive(Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+enum Workload {
+    Register,
+    Unregister,
+    Cleanup,
+    Pool,
+    Gc,
+    Context,
+    Collect,
+    GcRegistry,
+    Memory,
 }
 
 const SIZES: [usize; 3] = [1_000, 10_000, 100_000];
@@ -56,9 +70,12 @@ const POOL: usize = 10_000;
 /// Runs the command.
 pub fn run(args: Args) -> ExitCode {
     if let Some(job) = &args.worker {
-        let Some(job) = Job::parse(job) else {
-            eprintln!("xtask bench: bad worker job {job}");
-            return ExitCode::FAILURE;
+        let job: Job = match serde_json::from_str(job) {
+            Ok(job) => job,
+            Err(error) => {
+                eprintln!("xtask bench: bad worker job {job}: {error}");
+                return ExitCode::FAILURE;
+            }
         };
         println!("{}", job.run_here());
         return ExitCode::SUCCESS;
@@ -68,23 +85,11 @@ pub fn run(args: Args) -> ExitCode {
     }
     let runs = args.runs.unwrap_or(if args.quick { 3 } else { 5 }).max(1);
     let cap = Duration::from_secs_f64(args.cap.unwrap_or(if args.quick { 12.0 } else { 30.0 }));
-    const WORKLOADS: [&str; 6] = ["register", "unregister", "cleanup", "pool", "gc", "memory"];
-    if let Some(unknown) = args
-        .only
-        .iter()
-        .find(|only| !WORKLOADS.contains(&only.as_str()))
-    {
-        eprintln!(
-            "xtask bench: unknown workload `{unknown}` (known: {})",
-            WORKLOADS.join(", ")
-        );
-        return ExitCode::from(2);
-    }
-    let wants = |name: &str| args.only.is_empty() || args.only.iter().any(|only| only == name);
+    let wants = |workload: Workload| args.only.is_empty() || args.only.contains(&workload);
     let started = Instant::now();
     let mut report = Report::new(runs, cap, args.quick);
 
-    if wants("register") {
+    if wants(Workload::Register) {
         for n in SIZES {
             progress(&format!("register N={n}"));
             let imps = [
@@ -94,82 +99,84 @@ pub fn run(args: Args) -> ExitCode {
                 Impl::FloorWeakRef,
                 Impl::FloorAlloc,
             ];
-            let runs = alternate(runs, &imps, |imp| {
-                field(&Job::Register(imp, n).run(), "secs")
-            });
+            let runs = alternate(runs, &imps, |imp| Job::Register(imp, n).secs());
             for (imp, secs) in imps.iter().zip(runs) {
                 report.add("register", n, *imp, Series::timed(secs, n));
             }
         }
     }
-    if wants("unregister") {
+    if wants(Workload::Unregister) {
         for n in SIZES {
             progress(&format!("register with token + unregister N={n}"));
             let imps = [Impl::Extension, Impl::Builtin];
-            let runs = alternate(runs, &imps, |imp| Job::Unregister(imp, n, cap).run());
+            let runs = alternate(runs, &imps, |imp| {
+                Job::Unregister(imp, n, cap).run::<UnregisterRun>()
+            });
             for (imp, runs) in imps.iter().zip(runs) {
-                let register = runs.iter().map(|run| field(run, "register")).collect();
+                let register = runs.iter().map(|run| run.register.as_secs_f64()).collect();
                 report.add("register+token", n, *imp, Series::timed(register, n));
-                let unregister = runs.iter().map(|run| field(run, "unregister")).collect();
-                let done = runs.iter().map(|run| field(run, "done") as usize).collect();
+                let unregister = runs
+                    .iter()
+                    .map(|run| run.unregister.as_secs_f64())
+                    .collect();
+                let done = runs.iter().map(|run| run.done).collect();
                 report.add("unregister", n, *imp, Series::capped(unregister, done, n));
             }
         }
     }
-    if wants("cleanup") {
+    if wants(Workload::Cleanup) {
         for n in SIZES {
             progress(&format!("cleanup N={n}"));
             let imps = [Impl::Extension, Impl::Builtin, Impl::FloorWeakMap];
-            let runs = alternate(runs, &imps, |imp| Job::Cleanup(imp, n).run());
+            let runs = alternate(runs, &imps, |imp| Job::Cleanup(imp, n).run::<CleanupRun>());
             for (imp, runs) in imps.iter().zip(runs) {
-                let series = |name: &str| runs.iter().map(|run| field(run, name)).collect();
-                let delivered: Vec<usize> = runs
-                    .iter()
-                    .map(|run| field(run, "delivered") as usize)
-                    .collect();
+                let series = |secs: fn(&CleanupRun) -> Duration| {
+                    runs.iter().map(|run| secs(run).as_secs_f64()).collect()
+                };
+                let delivered: Vec<usize> = runs.iter().map(|run| run.delivered).collect();
                 report.add(
                     "cleanup",
                     n,
                     *imp,
-                    Series::delivered(series("secs"), delivered.clone(), n),
+                    Series::delivered(
+                        series(|run| run.collect + run.deliver),
+                        delivered.clone(),
+                        n,
+                    ),
                 );
                 report.add(
                     "cleanup: collection",
                     n,
                     *imp,
-                    Series::delivered(series("collect"), delivered.clone(), n),
+                    Series::delivered(series(|run| run.collect), delivered.clone(), n),
                 );
                 report.add(
                     "cleanup: delivery",
                     n,
                     *imp,
-                    Series::delivered(series("deliver"), delivered, n),
+                    Series::delivered(series(|run| run.deliver), delivered, n),
                 );
             }
         }
     }
-    if wants("pool") {
+    if wants(Workload::Pool) {
         progress(&format!(
             "pool {POOL} live + {POOL} unregister/register pairs"
         ));
         let imps = [Impl::Extension, Impl::Builtin];
-        let runs = alternate(runs, &imps, |imp| {
-            field(&Job::Pool(imp, POOL, POOL).run(), "secs")
-        });
+        let runs = alternate(runs, &imps, |imp| Job::Pool(imp, POOL, POOL).secs());
         for (imp, secs) in imps.iter().zip(runs) {
             report.add("pool", POOL, *imp, Series::timed(secs, POOL));
         }
     }
-    if wants("gc") {
+    if wants(Workload::Gc) {
         let rounds = if args.quick { 20 } else { 40 };
         let gc_runs = runs * 2 + 1;
         progress(&format!(
             "GC-heavy script without registries ({gc_runs} runs)"
         ));
         let imps = [Impl::Extension, Impl::Builtin];
-        let runs = alternate(gc_runs, &imps, |imp| {
-            field(&Job::GcHeavy(imp, rounds).run(), "secs")
-        });
+        let runs = alternate(gc_runs, &imps, |imp| Job::GcHeavy(imp, rounds).secs());
         for (imp, secs) in imps.iter().zip(runs) {
             report.add(
                 "gc-heavy, no registry",
@@ -179,7 +186,54 @@ pub fn run(args: Args) -> ExitCode {
             );
         }
     }
-    if wants("memory") {
+    // The overhead rows: one registry in use against none at all. Each run is one worker process
+    // reporting the median of its own repetitions; runs alternate the three configurations, and
+    // there are more of them than elsewhere because the goals are within a few percent on a shared
+    // machine.
+    let overhead_runs = runs * 2 + 1;
+    let overhead = [Impl::Extension, Impl::Builtin, Impl::NoRegistry];
+    if wants(Workload::Context) {
+        let count = if args.quick { 15 } else { 31 };
+        progress(&format!(
+            "context + one registry vs context + one WeakMap ({overhead_runs} runs of {count})"
+        ));
+        let runs = alternate(overhead_runs, &overhead, |imp| {
+            Job::Context(imp, count).secs()
+        });
+        for (imp, secs) in overhead.iter().zip(runs) {
+            report.add("context", count, *imp, Series::timed(secs, 1));
+        }
+    }
+    if wants(Workload::Collect) {
+        let count = if args.quick { 51 } else { 101 };
+        progress(&format!(
+            "full collection, one live registry vs none ({overhead_runs} runs of {count})"
+        ));
+        let runs = alternate(overhead_runs, &overhead, |imp| {
+            Job::Collect(imp, count).secs()
+        });
+        for (imp, secs) in overhead.iter().zip(runs) {
+            report.add("collect", count, *imp, Series::timed(secs, 1));
+        }
+    }
+    if wants(Workload::GcRegistry) {
+        let rounds = if args.quick { 20 } else { 40 };
+        progress(&format!(
+            "GC-heavy script with one registry vs none ({overhead_runs} runs)"
+        ));
+        let runs = alternate(overhead_runs, &overhead, |imp| {
+            Job::GcRegistry(imp, rounds).secs()
+        });
+        for (imp, secs) in overhead.iter().zip(runs) {
+            report.add(
+                "gc-heavy, one registry",
+                rounds,
+                *imp,
+                Series::timed(secs, 1),
+            );
+        }
+    }
+    if wants(Workload::Memory) {
         progress("memory");
         let n = 100_000;
         let cases = [
@@ -198,11 +252,7 @@ pub fn run(args: Args) -> ExitCode {
             (Impl::Builtin, MemCase::Again),
         ];
         for (imp, case) in cases {
-            let memory = Job::Memory(imp, case, n).run();
-            let memory = workloads::Memory {
-                bytes: field(&memory, "bytes"),
-                allocs: field(&memory, "allocs"),
-            };
+            let memory = Job::Memory(imp, case, n).run::<Memory>();
             report.add_memory(imp, case, n, memory);
         }
     }

@@ -7,6 +7,7 @@ use std::time::Duration;
 use serde_json::{json, Value};
 
 use super::workloads::{Impl, MemCase, Memory};
+use crate::markdown::MarkdownTable;
 
 /// How every number is obtained, appended to the report.
 const METHOD: &str = r#"
@@ -33,10 +34,67 @@ const METHOD: &str = r#"
 - `pool`: 1e4 `register(h, i, h)`, then 1e4 pairs `unregister(h); h2 = {}; register(h2, j, h2)`.
 - GC-heavy: binary trees and short-lived arrays, no registry; extension installed
   (`CleanupExecutor` + `install`) against a plain context.
+- Overhead rows (one registry against none; "none" is a plain Boa context without the extension):
+  `context`: build a context (extension: with `CleanupExecutor`, then `install`) and evaluate
+  `var made = new FinalizationRegistry(() => {})`, against `var made = new WeakMap()`; median of
+  many contexts per worker. `collect`: one `boa_gc::force_collect()` of a fresh context's heap
+  holding one live registry with one live target, against the same heap without; median of many
+  collections per worker. GC-heavy with one registry: the GC-heavy loop with a smaller long-lived
+  tree (more collections), every round's tree registered in one registry, timed to the end of the
+  checkpoint after the call (deliveries included), against the same script with `fr = null`.
+  Ratios are medians of per-run ratios; runs alternate the three configurations.
 - Memory: a counting `#[global_allocator]` in the bench binary; net bytes still allocated after a
   full collection, targets alive, divided by N. Rows include the target (and token) objects; the
   floor columns give the same loop with a weak-map entry + note, a `WeakRef`, or nothing.
 "#;
+
+/// The rows of the main time table: workload and label.
+const TIME_ROWS: &[(&str, &str)] = &[
+    ("register", "register (new target, no token)"),
+    ("register+token", "register (new target, new object token)"),
+    ("unregister", "unregister (one token, one cell)"),
+    (
+        "cleanup",
+        "cleanup: collection to last callback, per callback",
+    ),
+    (
+        "pool",
+        "pool: unregister(h) + register(h2, i, h2), fresh handle h2 (1e4 live)",
+    ),
+    (
+        "gc-heavy, no registry",
+        "GC-heavy script, no registry (ms per run, N = rounds)",
+    ),
+];
+
+/// The overhead rows: workload, row label, and the goal (its wording and the highest ratio
+/// extension/none that meets it).
+const OVERHEAD: &[(&str, &str, (&str, f64))] = &[
+    (
+        "context",
+        "new context + one registry (`install` + `new FinalizationRegistry`) vs + one `WeakMap`, µs per context",
+        (
+            "context + install + one registry within 1.05x of context + one WeakMap",
+            1.05,
+        ),
+    ),
+    (
+        "collect",
+        "full collection (`force_collect`) of a small heap, one live registry vs none, µs",
+        (
+            "full collection with one live registry within 1.03x of none",
+            1.03,
+        ),
+    ),
+    (
+        "gc-heavy, one registry",
+        "GC-heavy script using one registry vs the same script with none, ms per run",
+        (
+            "GC-heavy script using one registry within 1.03x of none",
+            1.03,
+        ),
+    ),
+];
 
 /// The runs of one (workload, N, implementation).
 pub struct Series {
@@ -199,6 +257,7 @@ impl Report {
         self.time_table(&mut out);
         self.floor_table(&mut out);
         self.cleanup_table(&mut out);
+        self.overhead_table(&mut out);
         self.memory_table(&mut out);
         self.target_table(&mut out);
         let _ = writeln!(
@@ -216,31 +275,27 @@ impl Report {
     }
 
     fn time_table(&self, out: &mut String) {
+        if TIME_ROWS
+            .iter()
+            .all(|(workload, _)| self.sizes(workload).is_empty())
+        {
+            return;
+        }
         let _ = writeln!(out, "### Time (µs per operation, medians)\n");
-        let _ = writeln!(
-            out,
-            "| workload | N | extension µs/op | builtin µs/op | extension/builtin | builtin/extension | \
-             exponent ext | exponent builtin |"
+        let mut table = MarkdownTable::new(
+            [
+                "workload",
+                "N",
+                "extension µs/op",
+                "builtin µs/op",
+                "extension/builtin",
+                "builtin/extension",
+                "exponent ext",
+                "exponent builtin",
+            ],
+            &[1, 2, 3, 4, 5, 6, 7],
         );
-        let _ = writeln!(out, "|---|---:|---:|---:|---:|---:|---:|---:|");
-        let workloads = [
-            ("register", "register (new target, no token)"),
-            ("register+token", "register (new target, new object token)"),
-            ("unregister", "unregister (one token, one cell)"),
-            (
-                "cleanup",
-                "cleanup: collection to last callback, per callback",
-            ),
-            (
-                "pool",
-                "pool: unregister(h) + register(h2, i, h2), fresh handle h2 (1e4 live)",
-            ),
-            (
-                "gc-heavy, no registry",
-                "GC-heavy script, no registry (ms per run, N = rounds)",
-            ),
-        ];
-        for (workload, label) in workloads {
+        for &(workload, label) in TIME_ROWS {
             let sizes = self.sizes(workload);
             for (index, &n) in sizes.iter().enumerate() {
                 let (Some(ext), Some(builtin)) = (
@@ -287,16 +342,19 @@ impl Report {
                 if let Some(delivered) = &builtin.delivered {
                     builtin_cell += &delivered_note(delivered, builtin.ops);
                 }
-                let _ = writeln!(
-                    out,
-                    "| {label} | {} | {ext_cell} | {builtin_cell} | {bound}{:.3} | {speedup_bound}{:.1}x | \
-                     {exp_ext} | {exp_builtin} |",
+                table.row([
+                    label.to_string(),
                     fmt_n(n),
-                    ratio,
-                    1.0 / ratio,
-                );
+                    ext_cell,
+                    builtin_cell,
+                    format!("{bound}{ratio:.3}"),
+                    format!("{speedup_bound}{:.1}x", 1.0 / ratio),
+                    exp_ext,
+                    exp_builtin,
+                ]);
             }
         }
+        let _ = writeln!(out, "{}", table.render());
     }
 
     fn floor_table(&self, out: &mut String) {
@@ -307,12 +365,19 @@ impl Report {
             out,
             "\n### `register` against its floors (µs per new target, target allocation included)\n"
         );
-        let _ = writeln!(
-            out,
-            "| N | extension | builtin | floor: weak-map entry + note object | floor: `new WeakRef` | \
-             floor: allocation only | extension/floor | extension − floor |"
+        let mut table = MarkdownTable::new(
+            [
+                "N",
+                "extension",
+                "builtin",
+                "floor: weak-map entry + note object",
+                "floor: `new WeakRef`",
+                "floor: allocation only",
+                "extension/floor",
+                "extension − floor",
+            ],
+            &[0, 1, 2, 3, 4, 5, 6, 7],
         );
-        let _ = writeln!(out, "|---:|---:|---:|---:|---:|---:|---:|---:|");
         for n in self.sizes("register") {
             let us = |imp| {
                 self.series("register", n, imp)
@@ -321,19 +386,18 @@ impl Report {
             let ratio = self
                 .ratio("register", n, Impl::Extension, Impl::FloorWeakMap)
                 .unwrap_or(f64::NAN);
-            let _ = writeln!(
-                out,
-                "| {} | {} | {} | {} | {} | {} | {:.3} | {:+.3} µs |",
+            table.row([
                 fmt_n(n),
                 fmt_us(us(Impl::Extension)),
                 fmt_us(us(Impl::Builtin)),
                 fmt_us(us(Impl::FloorWeakMap)),
                 fmt_us(us(Impl::FloorWeakRef)),
                 fmt_us(us(Impl::FloorAlloc)),
-                ratio,
-                us(Impl::Extension) - us(Impl::FloorWeakMap),
-            );
+                format!("{ratio:.3}"),
+                format!("{:+.3} µs", us(Impl::Extension) - us(Impl::FloorWeakMap)),
+            ]);
         }
+        let _ = writeln!(out, "{}", table.render());
     }
 
     fn cleanup_table(&self, out: &mut String) {
@@ -344,13 +408,20 @@ impl Report {
             out,
             "\n### `cleanup` split: the collection (µs per dead target) and the delivery (µs per callback)\n"
         );
-        let _ = writeln!(
-            out,
-            "| N | extension: collection | extension: delivery | builtin: collection | builtin: delivery | \
-             floor: collection of weak-map entries + notes | extension/builtin collection | \
-             extension/floor collection | extension/builtin delivery |"
+        let mut table = MarkdownTable::new(
+            [
+                "N",
+                "extension: collection",
+                "extension: delivery",
+                "builtin: collection",
+                "builtin: delivery",
+                "floor: collection of weak-map entries + notes",
+                "extension/builtin collection",
+                "extension/floor collection",
+                "extension/builtin delivery",
+            ],
+            &[0, 1, 2, 3, 4, 5, 6, 7, 8],
         );
-        let _ = writeln!(out, "|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
         for n in self.sizes("cleanup") {
             let us = |workload, imp| {
                 self.series(workload, n, imp)
@@ -358,20 +429,77 @@ impl Report {
             };
             let ratio = |workload, a, b| self.ratio(workload, n, a, b).unwrap_or(f64::NAN);
             let (collection, delivery) = ("cleanup: collection", "cleanup: delivery");
-            let _ = writeln!(
-                out,
-                "| {} | {} | {} | {} | {} | {} | {:.3} | {:.3} | {:.3} |",
+            table.row([
                 fmt_n(n),
                 fmt_us(us(collection, Impl::Extension)),
                 fmt_us(us(delivery, Impl::Extension)),
                 fmt_us(us(collection, Impl::Builtin)),
                 fmt_us(us(delivery, Impl::Builtin)),
                 fmt_us(us(collection, Impl::FloorWeakMap)),
-                ratio(collection, Impl::Extension, Impl::Builtin),
-                ratio(collection, Impl::Extension, Impl::FloorWeakMap),
-                ratio(delivery, Impl::Extension, Impl::Builtin),
-            );
+                format!("{:.3}", ratio(collection, Impl::Extension, Impl::Builtin)),
+                format!(
+                    "{:.3}",
+                    ratio(collection, Impl::Extension, Impl::FloorWeakMap)
+                ),
+                format!("{:.3}", ratio(delivery, Impl::Extension, Impl::Builtin)),
+            ]);
         }
+        let _ = writeln!(out, "{}", table.render());
+    }
+
+    /// The overhead rows: one registry in use (extension, or Boa's builtin) against none.
+    fn overhead_table(&self, out: &mut String) {
+        let rows: Vec<_> = OVERHEAD
+            .iter()
+            .flat_map(|&(workload, label, _)| {
+                self.sizes(workload)
+                    .into_iter()
+                    .map(move |n| (workload, label, n))
+            })
+            .collect();
+        if rows.is_empty() {
+            return;
+        }
+        let _ = writeln!(
+            out,
+            "\n### One registry against none (medians; none = plain Boa context without the extension)\n"
+        );
+        let mut table = MarkdownTable::new(
+            [
+                "workload",
+                "extension",
+                "builtin",
+                "none",
+                "extension/none",
+                "builtin/none",
+            ],
+            &[1, 2, 3, 4, 5],
+        );
+        for (workload, label, n) in rows {
+            // Whole GC-heavy runs read better in ms.
+            let scale = if label.ends_with("ms per run") {
+                1e-3
+            } else {
+                1.0
+            };
+            let us = |imp| {
+                self.series(workload, n, imp)
+                    .map_or(f64::NAN, |series| series.us_per_op() * scale)
+            };
+            let ratio = |imp| {
+                self.ratio(workload, n, imp, Impl::NoRegistry)
+                    .unwrap_or(f64::NAN)
+            };
+            table.row([
+                label.to_string(),
+                fmt_us(us(Impl::Extension)),
+                fmt_us(us(Impl::Builtin)),
+                fmt_us(us(Impl::NoRegistry)),
+                format!("{:.3}", ratio(Impl::Extension)),
+                format!("{:.3}", ratio(Impl::Builtin)),
+            ]);
+        }
+        let _ = writeln!(out, "{}", table.render());
     }
 
     fn memory_table(&self, out: &mut String) {
@@ -384,13 +512,19 @@ impl Report {
              collection, targets alive; allocation calls per registration in parentheses)\n",
             fmt_n(n)
         );
-        let _ = writeln!(
-            out,
-            "| registration | extension | builtin | floor: weak-map entry + note | floor: `new WeakRef` | \
-             floor: allocation only | extension − weak-map floor | registration alone \
-             (− allocation floor): extension / builtin |"
+        let mut table = MarkdownTable::new(
+            [
+                "registration",
+                "extension",
+                "builtin",
+                "floor: weak-map entry + note",
+                "floor: `new WeakRef`",
+                "floor: allocation only",
+                "extension − weak-map floor",
+                "registration alone (− allocation floor): extension / builtin",
+            ],
+            &[1, 2, 3, 4, 5, 6, 7],
         );
-        let _ = writeln!(out, "|---|---:|---:|---:|---:|---:|---:|---:|");
         let cases = [
             (MemCase::Plain, "new target, no token (incl. the target)"),
             (
@@ -433,16 +567,18 @@ impl Report {
                 }
                 _ => String::new(),
             };
-            let _ = writeln!(
-                out,
-                "| {label} | {} | {} | {} | {} | {} | {delta} | {alone} |",
+            table.row([
+                label.to_string(),
                 cell(Impl::Extension),
                 cell(Impl::Builtin),
                 cell(Impl::FloorWeakMap),
                 cell(Impl::FloorWeakRef),
                 cell(Impl::FloorAlloc),
-            );
+                delta,
+                alone,
+            ]);
         }
+        let _ = writeln!(out, "{}", table.render());
     }
 
     fn target_table(&self, out: &mut String) {
@@ -451,15 +587,15 @@ impl Report {
             return;
         }
         let _ = writeln!(out, "\n### Targets\n");
-        let _ = writeln!(out, "| target | measured | met |");
-        let _ = writeln!(out, "|---|---|---|");
+        let mut table = MarkdownTable::new(["target", "measured", "met"], &[]);
         for (target, measured, met) in targets {
-            let _ = writeln!(
-                out,
-                "| {target} | {measured} | {} |",
-                if met { "yes" } else { "**no**" }
-            );
+            table.row([
+                target,
+                measured,
+                (if met { "yes" } else { "**no**" }).into(),
+            ]);
         }
+        let _ = writeln!(out, "{}", table.render());
     }
 
     /// (target, what was measured, met?) for every target the measured workloads cover.
@@ -567,6 +703,13 @@ impl Report {
                     ),
                     ratio <= 1.2,
                 ));
+            }
+        }
+        for &(workload, _, (goal, limit)) in OVERHEAD {
+            for n in self.sizes(workload) {
+                if let Some(ratio) = self.ratio(workload, n, Impl::Extension, Impl::NoRegistry) {
+                    targets.push((goal.into(), format!("{ratio:.3}x"), ratio <= limit));
+                }
             }
         }
         for n in self.sizes("gc-heavy, no registry") {
@@ -749,19 +892,7 @@ pub fn environment(elapsed: Duration, quick: bool) -> String {
     )
 }
 
-/// Today's date in UTC as YYYY-MM-DD (civil-from-days, H. Hinnant).
+/// Today's date in UTC as YYYY-MM-DD.
 fn today_utc() -> String {
-    let secs = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |elapsed| elapsed.as_secs());
-    let days = (secs / 86_400) as i64 + 719_468;
-    let era = days.div_euclid(146_097);
-    let doe = days.rem_euclid(146_097);
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let day = doy - (153 * mp + 2) / 5 + 1;
-    let month = if mp < 10 { mp + 3 } else { mp - 9 };
-    let year = yoe + era * 400 + i64::from(month <= 2);
-    format!("{year:04}-{month:02}-{day:02}")
+    time::OffsetDateTime::now_utc().date().to_string()
 }

@@ -20,12 +20,12 @@ use boa_engine::{
 };
 use boa_finalization::CleanupExecutor;
 use boa_gc::{Finalize, Trace};
-use serde_json::{json, Value};
+use serde::{de::DeserializeOwned, Deserialize, Serialize};
 
 use super::alloc::Counting;
 
 /// What provides `fr.register` in a workload.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Impl {
     /// This crate's registry (installed, with [`CleanupExecutor`]).
     Extension,
@@ -37,21 +37,12 @@ pub enum Impl {
     FloorWeakRef,
     /// Nothing but the allocations (and the array pushes every workload does).
     FloorAlloc,
+    /// A plain Boa context with no registry at all (extension not installed, no
+    /// `FinalizationRegistry` created): the baseline of the overhead rows.
+    NoRegistry,
 }
 
 impl Impl {
-    pub fn from_name(name: &str) -> Option<Self> {
-        [
-            Self::Extension,
-            Self::Builtin,
-            Self::FloorWeakMap,
-            Self::FloorWeakRef,
-            Self::FloorAlloc,
-        ]
-        .into_iter()
-        .find(|imp| imp.name() == name)
-    }
-
     pub fn name(self) -> &'static str {
         match self {
             Self::Extension => "extension",
@@ -59,6 +50,7 @@ impl Impl {
             Self::FloorWeakMap => "floor-weakmap",
             Self::FloorWeakRef => "floor-weakref",
             Self::FloorAlloc => "floor-alloc",
+            Self::NoRegistry => "none",
         }
     }
 
@@ -69,7 +61,7 @@ impl Impl {
                 ("fr.register(t, i);", "fr.register(t, i, k);")
             }
             Self::FloorWeakRef => ("refs.push(new WeakRef(t));", "refs.push(new WeakRef(t));"),
-            Self::FloorAlloc => ("", ""),
+            Self::FloorAlloc | Self::NoRegistry => ("", ""),
         }
     }
 }
@@ -80,7 +72,7 @@ fn prelude(imp: Impl) -> String {
     let fr = match imp {
         Impl::Extension | Impl::Builtin => "new FinalizationRegistry(v => { delivered++; })",
         Impl::FloorWeakMap => "__floor",
-        Impl::FloorWeakRef | Impl::FloorAlloc => "null",
+        Impl::FloorWeakRef | Impl::FloorAlloc | Impl::NoRegistry => "null",
     };
     let (body, body_tok) = imp.bodies();
     format!(
@@ -131,6 +123,25 @@ function gcHeavy(rounds) {
   const long = make(14);
   for (let r = 0; r < rounds; r++) {
     sum += check(make(12));
+    const a = [];
+    for (let i = 0; i < 2000; i++) a.push({ i, s: "x" + i });
+    sum += a.length;
+  }
+  return sum + check(long);
+}
+// The same kind of work with one registry in use: every round's short-lived tree is registered (it
+// dies a round or two later, so collections find dead targets and the checkpoint after the call
+// delivers callbacks), and so is the long-lived one. With `fr === null` (no registry) the script is
+// otherwise identical. The long-lived tree is smaller than gcHeavy's so that boa_gc's threshold
+// (which grows with the live heap) stays low and collections are many.
+function gcRegistry(rounds) {
+  let sum = 0;
+  const long = make(10);
+  if (fr !== null) fr.register(long, -1);
+  for (let r = 0; r < rounds; r++) {
+    const t = make(12);
+    if (fr !== null) fr.register(t, r);
+    sum += check(t);
     const a = [];
     for (let i = 0; i < 2000; i++) a.push({ i, s: "x" + i });
     sum += a.length;
@@ -331,6 +342,7 @@ pub fn register(imp: Impl, n: usize) -> Duration {
 }
 
 /// `regTok(n)` then `unreg` of every token in chunks, stopping once `cap` is exceeded.
+#[derive(Serialize, Deserialize)]
 pub struct UnregisterRun {
     pub register: Duration,
     pub unregister: Duration,
@@ -367,6 +379,7 @@ pub fn unregister(imp: Impl, n: usize, cap: Duration) -> UnregisterRun {
     })
 }
 
+#[derive(Serialize, Deserialize)]
 pub struct CleanupRun {
     pub collect: Duration,
     pub deliver: Duration,
@@ -398,8 +411,99 @@ pub fn gc_heavy(imp: Impl, rounds: usize) -> Duration {
     isolated(move || Env::gc_heavy(imp).call("gcHeavy", &[rounds]).1)
 }
 
+/// The GC-heavy script that registers into one registry (`Extension`, `Builtin`) or into none
+/// (`NoRegistry`: plain context). Timed up to the end of the checkpoint after the call, so the
+/// registry's whole cost (registering, noticing deaths in the collections, delivering) counts.
+pub fn gc_registry(imp: Impl, rounds: usize) -> Duration {
+    isolated(move || {
+        let mut env = Env::gc_heavy(imp);
+        let function = env.function("gcRegistry");
+        let start = Instant::now();
+        let result = function.call(
+            &JsValue::undefined(),
+            &[JsValue::from(rounds as f64)],
+            &mut env.context,
+        );
+        let jobs = env.context.run_jobs();
+        let elapsed = start.elapsed();
+        result.expect("gcRegistry threw");
+        jobs.expect("run_jobs");
+        // The collections during the call must have found dead trees (38 of 40 rounds' trees are
+        // delivered in a full run): otherwise this row would measure no registry work at all.
+        if imp != Impl::NoRegistry {
+            assert!(
+                env.number("delivered") > 0.0,
+                "{}: no callback after the GC-heavy script",
+                imp.name()
+            );
+        }
+        elapsed
+    })
+}
+
+/// The median of `count` timings of `step`.
+fn median_of(count: usize, mut step: impl FnMut() -> Duration) -> Duration {
+    let mut times: Vec<Duration> = (0..count.max(1)).map(|_| step()).collect();
+    times.sort_unstable();
+    times[times.len() / 2]
+}
+
+/// Creating a context ready for scripts plus one registry (`Extension`: `CleanupExecutor` +
+/// `install` + `new FinalizationRegistry`; `Builtin`: Boa's own registry) or plus one `WeakMap`
+/// (`NoRegistry`). The median over `count` contexts made one after another in this process; each is
+/// dropped outside the timed region.
+pub fn context_creation(imp: Impl, count: usize) -> Duration {
+    isolated(move || {
+        median_of(count, || {
+            let start = Instant::now();
+            let mut context = match imp {
+                Impl::Extension => ContextBuilder::new()
+                    .job_executor(Rc::new(CleanupExecutor::default()))
+                    .build(),
+                _ => ContextBuilder::new()
+                    .job_executor(Rc::new(SimpleJobExecutor::new()))
+                    .build(),
+            }
+            .expect("context");
+            if imp == Impl::Extension {
+                boa_finalization::install(&mut context).expect("install");
+            }
+            let code = match imp {
+                Impl::NoRegistry => "var made = new WeakMap();",
+                _ => "var made = new FinalizationRegistry(() => {});",
+            };
+            context
+                .eval(Source::from_bytes(code))
+                .expect("create the registry");
+            let elapsed = start.elapsed();
+            drop(context);
+            elapsed
+        })
+    })
+}
+
+/// One full collection (`boa_gc::force_collect`) of a small heap: a fresh context with the
+/// workloads' functions defined and one live registry holding one live target (`Extension`,
+/// `Builtin`), or no registry (`NoRegistry`). The median over `count` collections.
+pub fn collection(imp: Impl, count: usize) -> Duration {
+    isolated(move || {
+        let mut env = Env::new(imp);
+        env.eval("var live = {}; if (fr !== null) fr.register(live, 0);");
+        env.context.clear_kept_objects();
+        // The first collections free what building the context left behind.
+        for _ in 0..3 {
+            boa_gc::force_collect();
+        }
+        median_of(count, || {
+            let start = Instant::now();
+            boa_gc::force_collect();
+            start.elapsed()
+        })
+    })
+}
+
 /// Which registrations a memory measurement makes.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum MemCase {
     /// `reg(n)`: new target, no token.
     Plain,
@@ -411,6 +515,7 @@ pub enum MemCase {
     Again,
 }
 
+#[derive(Serialize, Deserialize)]
 pub struct Memory {
     /// Net live bytes per registration, after a full collection (targets alive).
     pub bytes: f64,
@@ -447,111 +552,57 @@ pub fn memory(imp: Impl, case: MemCase, n: usize) -> Memory {
     })
 }
 
-/// One measurement, run in its own process.
-#[derive(Clone, Copy, Debug)]
+/// One measurement, run in its own process. Parent and worker exchange it, and what it measured,
+/// as JSON.
+#[derive(Clone, Copy, Debug, Serialize, Deserialize)]
 pub enum Job {
     Register(Impl, usize),
     Unregister(Impl, usize, Duration),
     Cleanup(Impl, usize),
     Pool(Impl, usize, usize),
     GcHeavy(Impl, usize),
+    GcRegistry(Impl, usize),
+    Context(Impl, usize),
+    Collect(Impl, usize),
     Memory(Impl, MemCase, usize),
 }
 
 impl Job {
-    /// The job as the argument of `--worker`.
-    fn to_arg(self) -> String {
-        match self {
-            Self::Register(imp, n) => format!("register,{},{n}", imp.name()),
-            Self::Unregister(imp, n, cap) => {
-                format!("unregister,{},{n},{}", imp.name(), cap.as_millis())
-            }
-            Self::Cleanup(imp, n) => format!("cleanup,{},{n}", imp.name()),
-            Self::Pool(imp, live, pairs) => format!("pool,{},{live},{pairs}", imp.name()),
-            Self::GcHeavy(imp, rounds) => format!("gc,{},{rounds}", imp.name()),
-            Self::Memory(imp, case, n) => format!("memory,{},{n},{case:?}", imp.name()),
-        }
+    /// Runs the job in this process (the worker side) and returns what it measured as JSON.
+    pub fn run_here(self) -> String {
+        let json = match self {
+            Self::Register(imp, n) => serde_json::to_string(&register(imp, n)),
+            Self::Unregister(imp, n, cap) => serde_json::to_string(&unregister(imp, n, cap)),
+            Self::Cleanup(imp, n) => serde_json::to_string(&cleanup(imp, n)),
+            Self::Pool(imp, live, pairs) => serde_json::to_string(&pool(imp, live, pairs)),
+            Self::GcHeavy(imp, rounds) => serde_json::to_string(&gc_heavy(imp, rounds)),
+            Self::GcRegistry(imp, rounds) => serde_json::to_string(&gc_registry(imp, rounds)),
+            Self::Context(imp, count) => serde_json::to_string(&context_creation(imp, count)),
+            Self::Collect(imp, count) => serde_json::to_string(&collection(imp, count)),
+            Self::Memory(imp, case, n) => serde_json::to_string(&memory(imp, case, n)),
+        };
+        json.expect("a measurement serializes")
     }
 
-    pub fn parse(arg: &str) -> Option<Self> {
-        let parts: Vec<&str> = arg.split(',').collect();
-        let imp = Impl::from_name(parts.get(1)?)?;
-        let number = |i: usize| parts.get(i).and_then(|part| part.parse::<usize>().ok());
-        Some(match *parts.first()? {
-            "register" => Self::Register(imp, number(2)?),
-            "unregister" => {
-                Self::Unregister(imp, number(2)?, Duration::from_millis(number(3)? as u64))
-            }
-            "cleanup" => Self::Cleanup(imp, number(2)?),
-            "pool" => Self::Pool(imp, number(2)?, number(3)?),
-            "gc" => Self::GcHeavy(imp, number(2)?),
-            "memory" => {
-                let name = *parts.get(3)?;
-                let case = [
-                    MemCase::Plain,
-                    MemCase::Token,
-                    MemCase::SelfToken,
-                    MemCase::Again,
-                ]
-                .into_iter()
-                .find(|case| format!("{case:?}") == name)?;
-                Self::Memory(imp, case, number(2)?)
-            }
-            _ => return None,
-        })
-    }
-
-    /// Runs the job in this process (the worker side).
-    pub fn run_here(self) -> Value {
-        match self {
-            Self::Register(imp, n) => json!({ "secs": register(imp, n).as_secs_f64() }),
-            Self::Unregister(imp, n, cap) => {
-                let run = unregister(imp, n, cap);
-                json!({
-                    "register": run.register.as_secs_f64(),
-                    "unregister": run.unregister.as_secs_f64(),
-                    "done": run.done,
-                })
-            }
-            Self::Cleanup(imp, n) => {
-                let run = cleanup(imp, n);
-                json!({
-                    "secs": (run.collect + run.deliver).as_secs_f64(),
-                    "collect": run.collect.as_secs_f64(),
-                    "deliver": run.deliver.as_secs_f64(),
-                    "delivered": run.delivered,
-                })
-            }
-            Self::Pool(imp, live, pairs) => json!({ "secs": pool(imp, live, pairs).as_secs_f64() }),
-            Self::GcHeavy(imp, rounds) => json!({ "secs": gc_heavy(imp, rounds).as_secs_f64() }),
-            Self::Memory(imp, case, n) => {
-                let memory = memory(imp, case, n);
-                json!({ "bytes": memory.bytes, "allocs": memory.allocs })
-            }
-        }
-    }
-
-    /// Runs the job in a fresh worker process and returns what it measured.
-    pub fn run(self) -> Value {
+    /// Runs the job in a fresh worker process and returns what it measured: a `Duration` for the
+    /// timed jobs, [`UnregisterRun`], [`CleanupRun`] or [`Memory`] for the others.
+    pub fn run<T: DeserializeOwned>(self) -> T {
+        let arg = serde_json::to_string(&self).expect("a job serializes");
         let exe = std::env::current_exe().expect("the bench binary's path");
         let output = std::process::Command::new(exe)
-            .args(["bench", "--worker", &self.to_arg()])
+            .args(["bench", "--worker", &arg])
             .stderr(std::process::Stdio::inherit())
             .output()
             .expect("start a bench worker");
         let stdout = String::from_utf8_lossy(&output.stdout);
         match serde_json::from_str(stdout.trim()) {
             Ok(value) if output.status.success() => value,
-            _ => panic!(
-                "bench worker `{}` failed ({}): {stdout}",
-                self.to_arg(),
-                output.status
-            ),
+            _ => panic!("bench worker `{arg}` failed ({}): {stdout}", output.status),
         }
     }
-}
 
-/// Reads a number out of a worker's result.
-pub fn field(value: &Value, name: &str) -> f64 {
-    value[name].as_f64().unwrap_or(f64::NAN)
+    /// Runs a job that measures one duration and returns it in seconds.
+    pub fn secs(self) -> f64 {
+        self.run::<Duration>().as_secs_f64()
+    }
 }

@@ -1,11 +1,21 @@
 //! `test262/expectations.toml`: tests known to fail, or skipped on purpose,
-//! per registry, each with a reason.
+//! each with a reason: per registry (`[extension]`, `[builtin]`), or for
+//! both at once (`[shared]`: the engine's own failures, which no registry
+//! changes).
 //!
 //! ```toml
 //! [builtin."test/built-ins/FinalizationRegistry/prototype/register/return-undefined-register-symbol.js"]
 //! outcome = "fail"
 //! reason = "Boa 0.22 cannot hold symbols weakly"
+//!
+//! [shared."test/built-ins/Promise/some-test.js"]
+//! outcome = "fail"
+//! reason = "Boa 0.22 gets this wrong with either registry"
 //! ```
+//!
+//! A path is listed in `[shared]` or in the registry tables, never both, so
+//! every test has one entry per registry at most and a difference between
+//! the registries is always spelled out.
 
 use std::collections::BTreeMap;
 
@@ -33,11 +43,14 @@ pub(crate) struct Expectation {
     pub(crate) reason: String,
 }
 
-/// The whole file: one table per registry, keyed by path relative to the
-/// suite root (`test/built-ins/...`).
+/// The whole file: one table per registry and one for both, keyed by path
+/// relative to the suite root (`test/built-ins/...`).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct Expectations {
+    /// Entries for every registry: the engine's own failures.
+    #[serde(default)]
+    pub(crate) shared: BTreeMap<String, Expectation>,
     /// Entries for `--registry extension`.
     #[serde(default)]
     pub(crate) extension: BTreeMap<String, Expectation>,
@@ -51,6 +64,7 @@ impl Expectations {
     pub(crate) fn parse(text: &str) -> Result<Self, String> {
         let parsed: Self = toml::from_str(text).map_err(|e| e.to_string())?;
         for (registry, table) in [
+            ("shared", &parsed.shared),
             ("extension", &parsed.extension),
             ("builtin", &parsed.builtin),
         ] {
@@ -64,17 +78,41 @@ impl Expectations {
                          starting with `test/`"
                     ));
                 }
+                if registry != "shared" && parsed.shared.contains_key(path) {
+                    return Err(format!(
+                        "\"{path}\" is listed under both [shared] and [{registry}]: keep one"
+                    ));
+                }
             }
         }
         Ok(parsed)
     }
 
-    /// The table for `registry`.
-    pub(crate) fn for_registry(&self, registry: Registry) -> &BTreeMap<String, Expectation> {
-        match registry {
+    /// What applies to `registry`: its own table plus the shared one.
+    pub(crate) fn for_registry(&self, registry: Registry) -> BTreeMap<String, Expectation> {
+        let own = match registry {
             Registry::Extension => &self.extension,
             Registry::Builtin => &self.builtin,
-        }
+        };
+        let mut table = self.shared.clone();
+        table.extend(own.iter().map(|(path, e)| (path.clone(), e.clone())));
+        table
+    }
+
+    /// Every entry with the name of its table, for checking paths.
+    pub(crate) fn tables(&self) -> [(&'static str, &BTreeMap<String, Expectation>); 3] {
+        [
+            ("shared", &self.shared),
+            ("extension", &self.extension),
+            ("builtin", &self.builtin),
+        ]
+    }
+
+    /// Whether the file declares the same expectation for `path` under
+    /// every registry (so their outcomes must be identical).
+    pub(crate) fn same_for_all(&self, path: &str) -> bool {
+        let outcome = |table: &BTreeMap<String, Expectation>| table.get(path).map(|e| e.outcome);
+        outcome(&self.extension) == outcome(&self.builtin)
     }
 }
 
@@ -156,6 +194,31 @@ reason = "slow"
         .is_err());
         assert!(Expectations::parse("[builtin.\"test/a.js\"]\nreason=\"r\"").is_err());
         assert!(Expectations::parse("not toml [").is_err());
+    }
+
+    #[test]
+    fn shared_entries_apply_to_every_registry() {
+        let e = Expectations::parse(
+            "[shared.\"test/p.js\"]\noutcome=\"fail\"\nreason=\"engine\"\n\
+             [builtin.\"test/b.js\"]\noutcome=\"fail\"\nreason=\"builtin only\"",
+        )
+        .unwrap();
+        let ext = e.for_registry(Registry::Extension);
+        let builtin = e.for_registry(Registry::Builtin);
+        assert_eq!(ext.keys().collect::<Vec<_>>(), ["test/p.js"]);
+        assert_eq!(
+            builtin.keys().collect::<Vec<_>>(),
+            ["test/b.js", "test/p.js"]
+        );
+        assert!(e.same_for_all("test/p.js"));
+        assert!(e.same_for_all("test/other.js"));
+        assert!(!e.same_for_all("test/b.js"));
+        // One place per path.
+        assert!(Expectations::parse(
+            "[shared.\"test/p.js\"]\noutcome=\"fail\"\nreason=\"r\"\n\
+             [extension.\"test/p.js\"]\noutcome=\"fail\"\nreason=\"r\""
+        )
+        .is_err());
     }
 
     #[test]

@@ -10,14 +10,16 @@
 //!
 //! ```text
 //! cargo xtask test262 [--suite DIR] [--registry extension|builtin] [PATTERN...]
-//!                     [--json FILE] [--verbose] [--markdown-table]
+//!                     [--json FILE] [--verbose] [--markdown-table] [--compare]
 //!                     [--expectations FILE] [--timeout SECONDS] [--jobs N]
 //! ```
 //!
-//! Exit status: 0 when every result matches the expectations file, 1 on
-//! an unexpected failure or an unexpected pass, 2 on a setup error (no
-//! suite, unreadable expectations, no test selected).
+//! Exit status: 0 when every result matches the expectations file (and,
+//! with `--compare`, both registries agree on every test), 1 on an
+//! unexpected failure, an unexpected pass or an undeclared difference, 2 on
+//! a setup error (no suite, unreadable expectations, no test selected).
 
+mod compare;
 mod execute;
 mod expectations;
 mod host;
@@ -32,13 +34,12 @@ use std::{
     num::NonZeroUsize,
     path::{Path, PathBuf},
     process::ExitCode,
-    sync::{
-        atomic::{AtomicUsize, Ordering},
-        mpsc, Arc,
-    },
+    sync::Arc,
     thread,
     time::{Duration, Instant},
 };
+
+use rayon::prelude::*;
 
 use test262_harness::{Description, Flag};
 
@@ -101,6 +102,12 @@ pub struct Args {
     /// extension/builtin passed/total) on stdout.
     #[arg(long, conflicts_with = "registry")]
     markdown_table: bool,
+
+    /// Run both registries and fail unless they give every test the same
+    /// outcome in every mode (differences declared in the expectations
+    /// file excepted).
+    #[arg(long, conflicts_with = "registry")]
+    compare: bool,
 
     /// Expectations file; default: test262/expectations.toml.
     #[arg(long, value_name = "FILE")]
@@ -169,7 +176,7 @@ fn run_inner(args: &Args) -> Result<bool, String> {
             .map_or(1, NonZeroUsize::get),
         module_root: suite.test_dir(),
     };
-    let registries: &[Registry] = if args.markdown_table {
+    let registries: &[Registry] = if args.markdown_table || args.compare {
         &[Registry::Extension, Registry::Builtin]
     } else {
         std::slice::from_ref(&args.registry)
@@ -178,7 +185,7 @@ fn run_inner(args: &Args) -> Result<bool, String> {
     let mut runs = Vec::new();
     for &registry in registries {
         let table = expectations.for_registry(registry);
-        let results = run_registry(registry, &cases, &harness, table, &config);
+        let results = run_registry(registry, &cases, &harness, &table, &config);
         let summary = report::Summary::of(&results);
         runs.push((registry, results, summary));
     }
@@ -193,9 +200,8 @@ fn run_inner(args: &Args) -> Result<bool, String> {
             &expectations_path,
             to_stderr,
         );
-        let table = expectations.for_registry(*registry);
-        report::print_stale(*registry, table, &suite, &expectations_path, to_stderr);
     }
+    report::print_stale(&expectations, &suite, &expectations_path, to_stderr);
     if let Some(path) = &args.json {
         report::write_json(path, &suite, &runs)
             .map_err(|e| format!("error: could not write {}: {e}", path.display()))?;
@@ -214,8 +220,18 @@ fn run_inner(args: &Args) -> Result<bool, String> {
     }
     let mut all_ok = true;
     for (registry, _, summary) in &runs {
-        report::print_closing(*registry, summary, to_stderr, args.markdown_table);
+        report::print_closing(*registry, summary, to_stderr, runs.len() > 1);
         all_ok &= summary.unexpected() == 0;
+    }
+    if let [(Registry::Extension, extension, _), (Registry::Builtin, builtin, _)] = &runs[..] {
+        if args.compare {
+            let comparison = compare::Comparison::of(extension, builtin, &expectations);
+            for line in &comparison.undeclared {
+                report::emit(to_stderr, line);
+            }
+            report::emit(to_stderr, &comparison.closing_line());
+            all_ok &= comparison.undeclared.is_empty();
+        }
     }
     Ok(all_ok)
 }
@@ -439,35 +455,43 @@ fn run_registry(
         });
     }
 
-    let total = queue.len();
-    let mut progress = Progress::new(registry, total);
-    let next = AtomicUsize::new(0);
-    let (tx, rx) = mpsc::channel::<(usize, RunResult)>();
-    thread::scope(|scope| {
-        for _ in 0..config.jobs.min(total.max(1)) {
-            let tx = tx.clone();
-            let (queue, next) = (&queue, &next);
-            scope.spawn(move || {
-                while let Some((index, exec)) = queue.get(next.fetch_add(1, Ordering::Relaxed)) {
-                    let mode = exec.mode;
-                    let verdict = execute::run_with_limit(exec.clone(), config.limit);
-                    if tx.send((*index, RunResult { mode, verdict })).is_err() {
-                        break;
-                    }
-                }
-            });
-        }
-        drop(tx);
-        for (index, run) in rx {
-            progress.record(run.verdict.passed());
-            results[index].runs.push(run);
-        }
-    });
+    // Each execution runs on its own large-stack thread with a time limit (execute.rs); the pool
+    // only bounds how many run at once.
+    let progress = Progress::new(registry, queue.len());
+    let runs: Vec<RunResult> = match rayon::ThreadPoolBuilder::new()
+        .num_threads(config.jobs)
+        .build()
+    {
+        Ok(pool) => pool.install(|| {
+            queue
+                .par_iter()
+                .map(|(_, exec)| run_one(exec, config, &progress))
+                .collect()
+        }),
+        // No pool (threads exhausted): run them one by one.
+        Err(_) => queue
+            .iter()
+            .map(|(_, exec)| run_one(exec, config, &progress))
+            .collect(),
+    };
     progress.finish();
+    for ((index, _), run) in queue.iter().zip(runs) {
+        results[*index].runs.push(run);
+    }
 
     for result in &mut results {
         result.runs.sort_by_key(|r| r.mode);
         result.agreement = agree(result.passed(), result.expectation.as_ref());
     }
     results
+}
+
+/// Runs one execution and records it in the progress line.
+fn run_one(exec: &Execution, config: &RunConfig, progress: &Progress) -> RunResult {
+    let verdict = execute::run_with_limit(exec.clone(), config.limit);
+    progress.record(verdict.passed());
+    RunResult {
+        mode: exec.mode,
+        verdict,
+    }
 }

@@ -2,99 +2,90 @@
 
 use std::{
     collections::BTreeMap,
-    io::{IsTerminal, Write},
     path::Path,
-    time::{Duration, Instant},
+    sync::atomic::{AtomicUsize, Ordering},
 };
 
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use serde::Serialize;
 
 use super::{
-    expectations::{Agreement, Expectation},
+    expectations::{Agreement, Expectations},
     suite::Suite,
     verdict::Verdict,
     Registry, TestResult,
 };
+use crate::markdown::MarkdownTable;
 
-/// A progress line on stderr: redrawn in place on a terminal, a line per
-/// quarter otherwise.
+/// A progress line on stderr: an indicatif bar on a terminal, a line per
+/// quarter otherwise (CI logs). Shared by the worker threads.
 #[derive(Debug)]
 pub(crate) struct Progress {
     /// Registry under test, shown in the line.
     registry: Registry,
+    /// The bar; hidden when stderr is not a terminal.
+    bar: ProgressBar,
     /// Executions planned.
     total: usize,
     /// Executions finished.
-    done: usize,
+    done: AtomicUsize,
     /// Executions failed so far.
-    failed: usize,
-    /// Whether stderr is a terminal (redraw in place).
-    terminal: bool,
-    /// When the line was last drawn (terminal only).
-    last_draw: Option<Instant>,
-    /// Last quarter reported (non-terminal only).
-    last_quarter: usize,
+    failed: AtomicUsize,
+    /// Last quarter reported (hidden bar only).
+    last_quarter: AtomicUsize,
 }
 
 impl Progress {
     /// Starts reporting `total` executions for `registry`.
     pub(crate) fn new(registry: Registry, total: usize) -> Self {
-        let progress = Self {
-            registry,
-            total,
-            done: 0,
-            failed: 0,
-            terminal: std::io::stderr().is_terminal(),
-            last_draw: None,
-            last_quarter: 0,
-        };
-        if !progress.terminal {
+        // Configured while hidden, so that the first frame already has every field.
+        let bar = ProgressBar::with_draw_target(Some(total as u64), ProgressDrawTarget::hidden());
+        if let Ok(style) =
+            ProgressStyle::with_template("test262 [{prefix}]: {pos}/{len} executions, {msg} failed")
+        {
+            bar.set_style(style);
+        }
+        bar.set_prefix(registry.name());
+        bar.set_message("0");
+        bar.set_draw_target(ProgressDrawTarget::stderr());
+        if bar.is_hidden() {
             eprintln!("test262 [{}]: running {total} executions", registry.name());
         }
-        progress
+        Self {
+            registry,
+            bar,
+            total,
+            done: AtomicUsize::new(0),
+            failed: AtomicUsize::new(0),
+            last_quarter: AtomicUsize::new(0),
+        }
     }
 
     /// Records one finished execution.
-    pub(crate) fn record(&mut self, passed: bool) {
-        self.done += 1;
-        if !passed {
-            self.failed += 1;
-        }
-        if self.terminal {
-            let due = self
-                .last_draw
-                .is_none_or(|t| t.elapsed() >= Duration::from_millis(50));
-            if due || self.done == self.total {
-                self.last_draw = Some(Instant::now());
-                eprint!("\r\x1b[2K{}", self.line());
-                let _ = std::io::stderr().flush();
-            }
+    pub(crate) fn record(&self, passed: bool) {
+        let done = self.done.fetch_add(1, Ordering::Relaxed) + 1;
+        let failed = if passed {
+            self.failed.load(Ordering::Relaxed)
         } else {
-            let quarter = self.done * 4 / self.total.max(1);
-            if quarter > self.last_quarter {
-                self.last_quarter = quarter;
-                eprintln!("{}", self.line());
+            self.failed.fetch_add(1, Ordering::Relaxed) + 1
+        };
+        self.bar.set_message(failed.to_string());
+        self.bar.inc(1);
+        if self.bar.is_hidden() {
+            let quarter = done * 4 / self.total.max(1);
+            if self.last_quarter.fetch_max(quarter, Ordering::Relaxed) < quarter {
+                eprintln!(
+                    "test262 [{}]: {done}/{} executions, {failed} failed",
+                    self.registry.name(),
+                    self.total
+                );
             }
         }
     }
 
-    /// Clears the in-place line.
+    /// Clears the bar.
     pub(crate) fn finish(&self) {
-        if self.terminal {
-            eprint!("\r\x1b[2K");
-            let _ = std::io::stderr().flush();
-        }
-    }
-
-    /// The progress text.
-    fn line(&self) -> String {
-        format!(
-            "test262 [{}]: {}/{} executions, {} failed",
-            self.registry.name(),
-            self.done,
-            self.total,
-            self.failed
-        )
+        self.bar.finish_and_clear();
     }
 }
 
@@ -150,7 +141,7 @@ impl Summary {
 }
 
 /// Prints a line to stdout, or stderr when stdout is reserved for the table.
-fn emit(to_stderr: bool, line: &str) {
+pub(crate) fn emit(to_stderr: bool, line: &str) {
     if to_stderr {
         eprintln!("{line}");
     } else {
@@ -254,24 +245,24 @@ fn display_file(path: &Path) -> String {
         .to_string()
 }
 
-/// Warns about entries for `registry` that name no test of the suite.
+/// Warns about entries that name no test of the suite.
 pub(crate) fn print_stale(
-    registry: Registry,
-    table: &BTreeMap<String, Expectation>,
+    expectations: &Expectations,
     suite: &Suite,
     expectations_file: &Path,
     to_stderr: bool,
 ) {
-    for path in table.keys() {
-        if !suite.root.join(path).is_file() {
-            emit(
-                to_stderr,
-                &format!(
-                    "warning: {} lists {path} under [{}], but the suite has no such test",
-                    display_file(expectations_file),
-                    registry.name()
-                ),
-            );
+    for (table_name, table) in expectations.tables() {
+        for path in table.keys() {
+            if !suite.root.join(path).is_file() {
+                emit(
+                    to_stderr,
+                    &format!(
+                        "warning: {} lists {path} under [{table_name}], but the suite has no such test",
+                        display_file(expectations_file),
+                    ),
+                );
+            }
         }
     }
 }
@@ -324,32 +315,30 @@ pub(crate) fn markdown_table(
             }
         }
     }
-    let mut out = String::from("| Test directory |");
-    let mut rule = String::from("| --- |");
-    for (registry, _, _) in runs {
-        out.push_str(match registry {
-            Registry::Extension => " extension (boa_finalization) |",
-            Registry::Builtin => " builtin (Boa 0.22) |",
-        });
-        rule.push_str(" ---: |");
-    }
-    out.push('\n');
-    out.push_str(&rule);
-    out.push('\n');
+    let mut header = vec!["Test directory"];
+    header.extend(runs.iter().map(|(registry, _, _)| match registry {
+        Registry::Extension => "extension (boa_finalization)",
+        Registry::Builtin => "builtin (Boa 0.22)",
+    }));
+    let mut table = MarkdownTable::new(header, &(1..=runs.len()).collect::<Vec<_>>());
     let mut totals = vec![(0, 0); runs.len()];
     for (group, cells) in &groups {
-        out.push_str(&format!("| `{group}` |"));
+        let mut row = vec![format!("`{group}`")];
         for (column, (passed, total)) in cells.iter().enumerate() {
-            out.push_str(&format!(" {passed}/{total} |"));
+            row.push(format!("{passed}/{total}"));
             totals[column].0 += passed;
             totals[column].1 += total;
         }
-        out.push('\n');
+        table.row(row);
     }
-    out.push_str("| **Total** |");
-    for (passed, total) in totals {
-        out.push_str(&format!(" **{passed}/{total}** |"));
-    }
+    let mut total_row = vec!["**Total**".to_owned()];
+    total_row.extend(
+        totals
+            .iter()
+            .map(|(passed, total)| format!("**{passed}/{total}**")),
+    );
+    table.row(total_row);
+    let mut out = table.render();
     out.push_str("\n\n_Generated by `cargo xtask test262 --markdown-table`");
     if let Some(commit) = commit {
         let short = commit.get(..12).unwrap_or(commit);
@@ -466,7 +455,7 @@ pub(crate) fn write_json(
 mod tests {
     use super::*;
     use crate::test262::{
-        expectations::{agree, Expected},
+        expectations::{agree, Expectation, Expected},
         metadata::Mode,
         RunResult,
     };
@@ -605,11 +594,16 @@ mod tests {
             (Registry::Builtin, builtin.clone(), Summary::of(&builtin)),
         ];
         let table = markdown_table(&runs, Some("be13516fb6441b950ba8a3df97eb34062c186972"));
-        let lines: Vec<&str> = table.lines().collect();
+        // Cells are padded to the column width; compare them without it.
+        let lines: Vec<String> = table
+            .lines()
+            .map(|line| line.split_whitespace().collect::<Vec<_>>().join(" "))
+            .collect();
         assert_eq!(
             lines[0],
             "| Test directory | extension (boa_finalization) | builtin (Boa 0.22) |"
         );
+        assert!(lines[1].ends_with("-:|"), "{}", lines[1]);
         assert_eq!(lines[2], "| `built-ins/A` | 2/2 | 1/2 |");
         assert_eq!(lines[3], "| `built-ins/A/p` | 1/1 | 1/1 |");
         assert_eq!(lines[4], "| **Total** | **3/3** | **2/3** |");

@@ -5,6 +5,8 @@
 
 use std::path::Path;
 
+use walkdir::WalkDir;
+
 /// Directory prefixes that the default selection always covers.
 pub(crate) const DEFAULT_PREFIXES: &[&str] = &[
     "built-ins/FinalizationRegistry/",
@@ -17,34 +19,28 @@ pub(crate) const DEFAULT_PREFIXES: &[&str] = &[
 pub(crate) const MENTION: &str = "FinalizationRegistry";
 
 /// Lists every test file under `test_dir` (recursively), sorted: `.js`
-/// files, without `_FIXTURE` files.
+/// files, without `_FIXTURE` files. Unreadable subdirectories only shrink
+/// the list; an unreadable `test_dir` is an error.
 pub(crate) fn list_tests(test_dir: &Path) -> std::io::Result<Vec<String>> {
     let mut out = Vec::new();
-    walk(test_dir, "", &mut out)?;
+    for entry in WalkDir::new(test_dir).min_depth(1) {
+        let entry = match entry {
+            Ok(entry) => entry,
+            Err(error) if error.depth() == 0 => return Err(error.into()),
+            Err(_) => continue,
+        };
+        let name = entry.file_name().to_string_lossy();
+        if !entry.file_type().is_file() || !is_test_file(&name) {
+            continue;
+        }
+        let Ok(rel) = entry.path().strip_prefix(test_dir) else {
+            continue;
+        };
+        let parts: Vec<_> = rel.iter().map(|part| part.to_string_lossy()).collect();
+        out.push(parts.join("/"));
+    }
     out.sort();
     Ok(out)
-}
-
-/// Depth-first walk collecting test files into `out`; unreadable
-/// subdirectories are skipped.
-fn walk(dir: &Path, prefix: &str, out: &mut Vec<String>) -> std::io::Result<()> {
-    for entry in std::fs::read_dir(dir)? {
-        let Ok(entry) = entry else { continue };
-        let Some(name) = entry.file_name().to_str().map(str::to_owned) else {
-            continue;
-        };
-        let rel = format!("{prefix}{name}");
-        let Ok(kind) = entry.file_type() else {
-            continue;
-        };
-        if kind.is_dir() {
-            // A vanished or unreadable folder only shrinks the selection.
-            let _ = walk(&entry.path(), &format!("{rel}/"), out);
-        } else if is_test_file(&name) {
-            out.push(rel);
-        }
-    }
-    Ok(())
 }
 
 /// Whether a file name is a standalone test (not a module fixture).
@@ -174,6 +170,26 @@ mod tests {
         );
         assert_eq!(normalize_pattern("./test/x.js", dir), "x.js");
         assert_eq!(normalize_pattern("symbol", dir), "symbol");
+    }
+
+    #[test]
+    fn lists_nested_tests_sorted_with_slashes() {
+        let dir = std::env::temp_dir().join(format!("xtask-list-tests-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(dir.join("b/c")).unwrap();
+        for file in [
+            "b/c/z.js",
+            "b/a.js",
+            "b/dep_FIXTURE.js",
+            "top.js",
+            "b/data.json",
+        ] {
+            std::fs::write(dir.join(file), "").unwrap();
+        }
+        let listed = list_tests(&dir).unwrap();
+        std::fs::remove_dir_all(&dir).unwrap();
+        assert_eq!(listed, ["b/a.js", "b/c/z.js", "top.js"]);
+        assert!(list_tests(&dir).is_err(), "a missing test/ is an error");
     }
 
     #[test]
