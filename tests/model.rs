@@ -119,6 +119,7 @@ fn the_model_rejects_a_callback_for_a_live_target() {
         seed: 0,
         slots: 1,
         registries: 1,
+        prologue: Vec::new(),
         steps: vec![modelcheck::program::Step {
             acts: vec![
                 modelcheck::program::Act::NewReg {
