@@ -58,6 +58,12 @@ fn a_long_lived_host_returns_to_its_baseline() {
     soak_returns_to_baseline(Mix::Everything);
 }
 
+/// The control: the same rounds without symbol tokens or native finalizers.
+#[test]
+fn registrations_with_object_tokens_on_a_long_lived_host_return_to_the_baseline() {
+    soak_returns_to_baseline(Mix::ObjectTokens);
+}
+
 #[test]
 fn fresh_symbol_tokens_on_a_registry_that_keeps_a_live_cell_do_not_accumulate() {
     soak_returns_to_baseline(Mix::SymbolTokens);

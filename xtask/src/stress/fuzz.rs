@@ -468,7 +468,9 @@ fn batch(seed: u64, calls: usize) -> (u64, Vec<String>) {
     // Hostile changes, some before the install: the crate must neither call the fakes nor fail.
     let fakes = "var __fakes = []; function __fake(name) { __fakes.push(name); }";
     context
-        .eval(Source::from_bytes(format!("{fakes}{HOSTILE_JS}").as_bytes()))
+        .eval(Source::from_bytes(
+            format!("{fakes}{HOSTILE_JS}").as_bytes(),
+        ))
         .expect("hostile changes");
     let mut changes = Vec::new();
     if rng.chance(40) {

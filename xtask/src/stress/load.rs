@@ -23,11 +23,17 @@ pub fn load(registrations: u64, registries: usize) -> bool {
 pub fn soak(total: u64, per_round: usize, registries: usize) -> bool {
     println!(
         "soak: {total} registrations and native finalizers in rounds of {per_round} over \
-         {registries} registries that each keep a live cell; mixed, then symbol tokens only, then \
-         native cancels only (so that a leak is attributed)"
+         {registries} registries that each keep a live cell; mixed, then object tokens only (the \
+         control), symbol tokens only, native cancels only (so that a leak is attributed)"
     );
     let mut ok = true;
-    for mix in [Mix::Everything, Mix::SymbolTokens, Mix::NativeCancels] {
+    let mixes = [
+        Mix::Everything,
+        Mix::ObjectTokens,
+        Mix::SymbolTokens,
+        Mix::NativeCancels,
+    ];
+    for mix in mixes {
         let run = move || memory::soak(total, per_round, registries, mix);
         ok &= match memory::on_fresh_thread_caught(run) {
             Ok(report) => {

@@ -54,6 +54,13 @@ pub struct Args {
     /// Maximum actions per step.
     #[arg(long, default_value_t = 10)]
     acts: usize,
+    /// Programs without hostile changes to globals (then the extension is installed before any
+    /// script code, as before).
+    #[arg(long)]
+    no_hostile: bool,
+    /// Programs without native finalizers (`on_collected`, `cancel`).
+    #[arg(long)]
+    no_native: bool,
     /// Worker threads (each runs its own Contexts).
     #[arg(long, default_value_t = 2)]
     jobs: usize,
@@ -90,6 +97,8 @@ pub fn run(args: Args) -> ExitCode {
     let config = GenConfig {
         steps: args.steps,
         acts_per_step: args.acts,
+        hostile: !args.no_hostile,
+        native: !args.no_native,
         ..GenConfig::default()
     };
     if let (Some(seed), true) = (args.seed, args.script) {
@@ -204,8 +213,28 @@ fn check_seeds(start: u64, count: u64, config: &GenConfig, jobs: usize, args: &A
         began.elapsed().as_secs_f64()
     );
     let _ = std::fs::create_dir_all(&args.out);
+    // The first failing seed of each kind is shrunk into a script; the others are listed (a defect
+    // usually fails many seeds the same way, and shrinking each would take long).
+    let mut by_kind = std::collections::BTreeMap::<String, Vec<u64>>::new();
     for (program, failure) in &failing {
-        report_failure(program, failure, args);
+        let seeds = by_kind.entry(format!("{:?}", failure.kind)).or_default();
+        if seeds.is_empty() {
+            report_failure(program, failure, args);
+        }
+        seeds.push(program.seed);
+    }
+    for (kind, seeds) in &by_kind {
+        let shown: Vec<String> = seeds.iter().take(12).map(u64::to_string).collect();
+        println!(
+            "{kind}: {} failing seeds: {}{}",
+            seeds.len(),
+            shown.join(" "),
+            if seeds.len() > shown.len() {
+                " ..."
+            } else {
+                ""
+            }
+        );
     }
     failing.is_empty()
 }
@@ -228,9 +257,7 @@ fn report_failure(program: &Program, failure: &modelcheck::Failure, args: &Args)
     };
     // A failure seen only next to another program cannot be shrunk alone; keep the original.
     let (shrunk, shrunk_failure) = match rerun(program) {
-        Some(f) if f.kind == failure.kind => {
-            shrink::shrink(program, f, args.shrink_budget, rerun)
-        }
+        Some(f) if f.kind == failure.kind => shrink::shrink(program, f, args.shrink_budget, rerun),
         _ => {
             println!("  (does not fail when run alone; not shrunk)");
             (program.clone(), failure.clone())

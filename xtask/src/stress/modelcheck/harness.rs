@@ -47,7 +47,11 @@ struct Natives {
 }
 
 fn natives(context: &Context) -> Rc<Natives> {
-    Rc::clone(context.get_data::<Rc<Natives>>().expect("the harness's natives"))
+    Rc::clone(
+        context
+            .get_data::<Rc<Natives>>()
+            .expect("the harness's natives"),
+    )
 }
 
 fn id_arg(args: &[JsValue]) -> u32 {

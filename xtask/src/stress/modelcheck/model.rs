@@ -743,7 +743,10 @@ impl<'p> Model<'p> {
                 if got != expect {
                     return Err(self.fail(
                         FailKind::Native,
-                        format!("on_collected on {}: got {got}, expected {expect} (`{line}`)", target.desc()),
+                        format!(
+                            "on_collected on {}: got {got}, expected {expect} (`{line}`)",
+                            target.desc()
+                        ),
                     ));
                 }
                 if expect == "ok" {

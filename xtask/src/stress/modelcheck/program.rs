@@ -260,7 +260,7 @@ impl Gen<'_> {
             3 => Kind::Proxy,
             4 => Kind::Foreign,
             5 => Kind::Symbol,
-            _ => Kind::WellKnown(self.rng.below(WELL_KNOWN.len()) as u8),
+            _ => Kind::WellKnown(self.rng.below_u8(WELL_KNOWN.len())),
         }
     }
 
@@ -284,7 +284,7 @@ impl Gen<'_> {
             2 => Val::Reg(self.reg()),
             3 => Val::Slot(self.slot()),
             4 => self.bad_primitive(),
-            _ => Val::WellKnown(self.rng.below(WELL_KNOWN.len()) as u8),
+            _ => Val::WellKnown(self.rng.below_u8(WELL_KNOWN.len())),
         }
     }
 
@@ -306,7 +306,7 @@ impl Gen<'_> {
             8 => Val::Slot(self.filled_slot()),
             9 => Val::Reg(self.reg()),
             10 => Val::Registered(id),
-            11 => Val::WellKnown(self.rng.below(WELL_KNOWN.len()) as u8),
+            11 => Val::WellKnown(self.rng.below_u8(WELL_KNOWN.len())),
             _ => target.clone(),
         }
     }
@@ -318,7 +318,7 @@ impl Gen<'_> {
             2 => Some(target.clone()),
             3 => Some(Val::Slot(self.filled_slot())),
             4 => Some(Val::Reg(self.reg())),
-            5 => Some(Val::WellKnown(self.rng.below(WELL_KNOWN.len()) as u8)),
+            5 => Some(Val::WellKnown(self.rng.below_u8(WELL_KNOWN.len()))),
             6 => Some(self.bad_primitive()),
             7 => Some(Val::FreshSym(self.id())),
             _ => Some(Val::Slot(self.slot())),
@@ -329,7 +329,7 @@ impl Gen<'_> {
         match self.rng.weighted(&[70, 6, 6, 6, 6, 6]) {
             0 => Val::Slot(self.filled_slot()),
             1 => Val::Reg(self.reg()),
-            2 => Val::WellKnown(self.rng.below(WELL_KNOWN.len()) as u8),
+            2 => Val::WellKnown(self.rng.below_u8(WELL_KNOWN.len())),
             3 => Val::Fresh(self.id()),
             4 => self.bad_primitive(),
             _ => Val::Slot(self.slot()),
@@ -460,7 +460,7 @@ impl Gen<'_> {
 
     fn hostile(&mut self) -> Act {
         Act::Hostile {
-            what: self.rng.below(HOSTILE.len()) as u8,
+            what: self.rng.below_u8(HOSTILE.len()),
         }
     }
 
@@ -496,9 +496,10 @@ impl Gen<'_> {
     fn top_act(&mut self) -> Act {
         let native = if self.cfg.native { [5, 3] } else { [0, 0] };
         let hostile = u32::from(self.cfg.hostile);
-        match self.rng.weighted(&[
-            16, 12, 3, 2, 38, 13, 9, 4, native[0], native[1], hostile,
-        ]) {
+        match self
+            .rng
+            .weighted(&[16, 12, 3, 2, 38, 13, 9, 4, native[0], native[1], hostile])
+        {
             0 => self.new_object(),
             1 => {
                 let slot = self.filled_slot();

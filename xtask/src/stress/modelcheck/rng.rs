@@ -25,6 +25,11 @@ impl Rng {
         self.0.random_range(0..n)
     }
 
+    /// A number in `0..n` (`0 < n <= 256`), for indices into small tables.
+    pub fn below_u8(&mut self, n: usize) -> u8 {
+        u8::try_from(self.below(n)).expect("tables of at most 256 entries")
+    }
+
     /// True with probability `percent`/100.
     pub fn chance(&mut self, percent: u32) -> bool {
         self.0.random_ratio(percent, 100)
