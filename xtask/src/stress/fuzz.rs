@@ -242,11 +242,11 @@ fn pool(rng: &mut Rng) -> Pool {
     }
 }
 
-/// Loaded after the install (the hostile changes' captures, `$Symbol`..., were made before it).
+/// Loaded after the install (the captures it uses, `$Symbol`, `$construct`..., were made before any
+/// hostile change).
 const PRELUDE: &str = r#"
 var SENTINEL = { sentinel: true };
 var __res = [];
-var $construct = $Reflect.construct, $getProto = Object.getPrototypeOf;
 function __t(f, m) {
   var r;
   try {
@@ -466,7 +466,9 @@ fn batch(seed: u64, calls: usize) -> (u64, Vec<String>) {
         .register_global_callable(js_string!("gc"), 0, NativeFunction::from_fn_ptr(gc))
         .expect("gc");
     // Hostile changes, some before the install: the crate must neither call the fakes nor fail.
-    let fakes = "var __fakes = []; function __fake(name) { __fakes.push(name); }";
+    // What the calls use is captured before any hostile change.
+    let fakes = "var __fakes = []; function __fake(name) { __fakes.push(name); }\n\
+                 var $construct = Reflect.construct, $getProto = Object.getPrototypeOf;";
     context
         .eval(Source::from_bytes(
             format!("{fakes}{HOSTILE_JS}").as_bytes(),
@@ -569,6 +571,47 @@ fn batch(seed: u64, calls: usize) -> (u64, Vec<String>) {
     (done as u64, mismatches)
 }
 
+/// What kind of mismatch a message reports, for the summary.
+fn category(mismatch: &str) -> String {
+    let call = |name: &str| {
+        let outcome = mismatch
+            .rsplit_once("` gave ")
+            .map_or("?", |(_, outcome)| outcome);
+        format!("{name}: gave {outcome}")
+    };
+    if mismatch.contains("PANIC") {
+        "panic".into()
+    } else if mismatch.contains("install failed") || mismatch.contains("create_realm failed") {
+        "install or create_realm failed after hostile changes".into()
+    } else if let Some((_, fakes)) = mismatch.split_once("called the script's fakes ") {
+        let mut names: Vec<&str> = fakes
+            .split(" (")
+            .next()
+            .unwrap_or_default()
+            .split(", ")
+            .collect();
+        names.sort_unstable();
+        names.dedup();
+        format!("the crate called the fakes {}", names.join(", "))
+    } else if mismatch.contains("__proto(r, V[") {
+        // The NewTarget's realm decides the expected prototype: name it.
+        let realm = match mismatch.rsplit_once("], ").map(|(_, rest)| &rest[..1]) {
+            Some("2") => "a realm without the extension",
+            Some("1") => "the other realm",
+            _ => "the same realm",
+        };
+        call(&format!("Reflect.construct, NewTarget of {realm}"))
+    } else if mismatch.contains("prototype.register") || mismatch.contains("M[0][0]") {
+        call("register")
+    } else if mismatch.contains("][1].call(") {
+        call("unregister")
+    } else if mismatch.contains("][0].call(") {
+        call("register")
+    } else {
+        call("constructor")
+    }
+}
+
 /// Runs `total` fuzz calls from `seed` on `jobs` threads, each batch on a fresh thread (a panic is
 /// caught and counted as a crash). True when there was no mismatch and no crash.
 pub fn run(seed: u64, total: u64, jobs: usize) -> bool {
@@ -620,6 +663,13 @@ pub fn run(seed: u64, total: u64, jobs: usize) -> bool {
         mismatches.len(),
         began.elapsed().as_secs_f64()
     );
+    let mut by_kind = std::collections::BTreeMap::<String, usize>::new();
+    for mismatch in &mismatches {
+        *by_kind.entry(category(mismatch)).or_default() += 1;
+    }
+    for (kind, n) in &by_kind {
+        println!("  {n:>6} x {kind}");
+    }
     for mismatch in mismatches.iter().take(20) {
         println!("  {mismatch}");
     }

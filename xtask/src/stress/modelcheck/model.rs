@@ -403,7 +403,7 @@ impl<'p> Model<'p> {
             "fake" => {
                 let during = match (&self.exec, self.pending.front()) {
                     (Exec::Idle, _) if self.in_turn => "during a turn of the job loop".to_string(),
-                    (_, Some(next)) => format!("while the script ran the action before {next:?}"),
+                    (_, Some(running)) => format!("during the action {running:?}"),
                     (exec, None) => format!("at the end of {exec:?}"),
                 };
                 let mut failure = self.fail(
