@@ -58,6 +58,24 @@ fn fixed_seeds_match_the_model() {
     assert!(totals.counts.required > 100, "{totals:?}");
 }
 
+/// The registry alone (no hostile changes to globals, no native finalizers): these seeds keep
+/// checking callbacks, outcomes and reports while the others stop at a hostile or native failure.
+#[test]
+fn fixed_seeds_of_plain_programs_match_the_model() {
+    let config = GenConfig {
+        hostile: false,
+        native: false,
+        ..small()
+    };
+    let mut totals = Totals::default();
+    for seed in 1000..1016 {
+        let program = generate(seed, &config);
+        let outcomes = vec![harness::run(&program)];
+        totals.merge(&check(vec![program], &outcomes));
+    }
+    assert!(totals.counts.callbacks > 60, "{totals:?}");
+}
+
 /// Two contexts on one thread share boa_gc's heap: each sees only its own callbacks.
 #[test]
 fn two_contexts_on_one_thread_never_see_each_others_callbacks() {
@@ -119,6 +137,7 @@ fn the_model_rejects_a_callback_for_a_live_target() {
         seed: 0,
         slots: 1,
         registries: 1,
+        prologue: Vec::new(),
         steps: vec![modelcheck::program::Step {
             acts: vec![
                 modelcheck::program::Act::NewReg {

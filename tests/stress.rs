@@ -1,290 +1,84 @@
 //! Stress and resources: many registrations, all delivered, memory back where it started (counted by
-//! this binary's global allocator, per thread); registries and contexts dying with cells pending;
-//! contexts sharing a thread or running on several; re-entrant callbacks.
+//! this binary's global allocator, per thread); a long-lived host whose registrations (symbol tokens
+//! and cancelled native finalizers included) come and go; registries and contexts dying with cells
+//! pending; contexts sharing a thread or running on several; re-entrant callbacks.
 //!
-//! The default run uses small sizes. `cargo xtask stress --load 1000000` runs the ignored test
-//! `load_from_env` in release mode with `STRESS_REGISTRATIONS=1000000 STRESS_REGISTRIES=100`.
+//! The load and soak scenarios live in `xtask/src/stress/memory.rs`, shared with
+//! `cargo xtask stress --load N --soak N`, which runs them long in release mode.
 
-use std::alloc::{GlobalAlloc, Layout, System};
-use std::cell::Cell;
+#[path = "../xtask/src/bench/alloc.rs"]
+#[allow(dead_code)] // the bench's `Counting` window is not used here
+mod alloc;
+#[path = "../xtask/src/stress/memory.rs"]
+mod memory;
 
 mod common;
 
-use boa_engine::Context;
 use common::{context, eval, take_log, turn};
+use memory::{load, on_fresh_thread_caught, soak, Mix};
 
-// ---------------------------------------------------------------------------------------------
-// Counting allocator: live bytes and peak, per thread (boa_gc's heap is per thread, so a thread's
-// count is the memory of its contexts, whatever the other tests do meanwhile).
-
-struct Counting;
-
+// The shared per-thread counter: boa_gc's heap is per thread, so a thread's count is the memory of
+// its contexts, whatever the other tests do meanwhile.
 #[global_allocator]
-static GLOBAL: Counting = Counting;
+static GLOBAL: alloc::CountingAlloc = alloc::CountingAlloc;
 
-thread_local! {
-    static LIVE: Cell<isize> = const { Cell::new(0) };
-    static PEAK: Cell<isize> = const { Cell::new(0) };
-}
+use alloc::live;
 
-fn count(delta: isize) {
-    // Const-initialized, destructor-free thread-locals: no allocation, usable in the allocator.
-    let _ = LIVE.try_with(|live| {
-        let now = live.get() + delta;
-        live.set(now);
-        let _ = PEAK.try_with(|peak| peak.set(peak.get().max(now)));
-    });
-}
-
-// SAFETY: every call is forwarded unchanged to `System`; the counters do not touch the memory.
-unsafe impl GlobalAlloc for Counting {
-    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
-        // SAFETY: forwarded with the caller's guarantees.
-        let ptr = unsafe { System.alloc(layout) };
-        if !ptr.is_null() {
-            count(layout.size() as isize);
-        }
-        ptr
-    }
-
-    unsafe fn alloc_zeroed(&self, layout: Layout) -> *mut u8 {
-        // SAFETY: forwarded with the caller's guarantees.
-        let ptr = unsafe { System.alloc_zeroed(layout) };
-        if !ptr.is_null() {
-            count(layout.size() as isize);
-        }
-        ptr
-    }
-
-    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
-        // SAFETY: forwarded with the caller's guarantees.
-        unsafe { System.dealloc(ptr, layout) };
-        count(-(layout.size() as isize));
-    }
-
-    unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
-        // SAFETY: forwarded with the caller's guarantees.
-        let new = unsafe { System.realloc(ptr, layout, new_size) };
-        if !new.is_null() {
-            count(new_size as isize - layout.size() as isize);
-        }
-        new
-    }
-}
-
-fn live() -> isize {
-    LIVE.with(Cell::get)
-}
-
-fn peak() -> isize {
-    PEAK.with(Cell::get)
-}
-
-fn reset_peak() {
-    let now = live();
-    PEAK.with(|peak| peak.set(now));
-}
-
-// ---------------------------------------------------------------------------------------------
-// Harness
-
-fn number(context: &mut Context, code: &str) -> f64 {
-    eval(context, code).as_number().expect("a number")
-}
-
-/// Runs `f` on a fresh thread (a fresh boa_gc heap and fresh allocation counters).
+/// Runs `f` on a fresh thread (a fresh boa_gc heap and a fresh allocation count).
 fn on_fresh_thread<T: Send + 'static>(f: impl FnOnce() -> T + Send + 'static) -> T {
-    std::thread::Builder::new()
-        .stack_size(64 << 20)
-        .spawn(f)
-        .expect("spawn")
-        .join()
-        .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+    on_fresh_thread_caught(f).unwrap_or_else(|panic| panic!("{panic}"))
 }
 
 // ---------------------------------------------------------------------------------------------
 // Load
 
-/// What one load run measured (bytes, per thread).
-#[derive(Debug)]
-struct LoadReport {
-    registrations: usize,
-    registries: usize,
-    /// Before the first (warm-up) round: the registries exist and have never held a cell.
-    cold: isize,
-    /// Before any target of the measured round exists, after the warm-up round (registries and the result array made, collected).
-    baseline: isize,
-    /// With every target alive and registered.
-    registered: isize,
-    /// The same targets alive, before registering: `registered - targets_only` is the crate's cost.
-    targets_only: isize,
-    /// Highest live count during the run.
-    peak: isize,
-    /// After every target was dropped, every callback delivered, and a collection.
-    after_cleanup: isize,
-    /// After the registries were dropped too, and a collection.
-    after_registries_dropped: isize,
-    delivered: u64,
-    seconds: f64,
-}
-
-impl LoadReport {
-    fn print(&self) {
-        let mib = |b: isize| b as f64 / (1024.0 * 1024.0);
-        let delta = self.after_cleanup - self.baseline;
-        println!(
-            "load: {} registrations over {} registries in {:.2} s, {} callbacks delivered\n  \
-             baseline {:.2} MiB, peak {:.2} MiB, with all registered {:.2} MiB (the crate's share {:.2} MiB = {:.0} B/registration)\n  \
-             after cleanup {:.2} MiB ({:+} B = {:+.3}% of baseline), after dropping the registries {:.2} MiB ({:+} B)\n  \
-             before the warm-up round (registries new) {:.2} MiB: registries that once held cells keep {:+} B ({:.1} B per peak registration)",
-            self.registrations,
-            self.registries,
-            self.seconds,
-            self.delivered,
-            mib(self.baseline),
-            mib(self.peak),
-            mib(self.registered),
-            mib(self.registered - self.targets_only),
-            (self.registered - self.targets_only) as f64 / self.registrations as f64,
-            mib(self.after_cleanup),
-            delta,
-            delta as f64 * 100.0 / self.baseline as f64,
-            mib(self.after_registries_dropped),
-            self.after_registries_dropped - self.baseline,
-            mib(self.cold),
-            self.baseline - self.cold,
-            (self.baseline - self.cold) as f64 / self.registrations as f64,
-        );
-    }
-}
-
-/// `registrations` registrations over `registries` registries, all targets alive at once, then all
-/// dropped and cleaned; checks that every callback arrived exactly once with its held value.
-fn load(registrations: usize, registries: usize) -> LoadReport {
-    let started = std::time::Instant::now();
-    let mut context = context();
-    eval(
-        &mut context,
-        &format!(
-            r"
-            globalThis.N = {registrations};
-            globalThis.seen = new Uint8Array(N);
-            globalThis.bad = 0;
-            globalThis.R = [];
-            for (let r = 0; r < {registries}; r++)
-                R.push(new FinalizationRegistry(v => {{ if (seen[v]++ !== 0) bad++; }}));
-            globalThis.T = null;
-            "
-        ),
-    );
-    // A first round of the same size, so that boa_gc's and the engine's own tables have reached
-    // their working size: the measured round then shows what the crate keeps, not warm-up.
-    let round = |context: &mut Context, measure: bool| -> (isize, isize, isize) {
-        eval(
-            context,
-            "T = new Array(N); for (let i = 0; i < N; i++) T[i] = {}; seen.fill(0);",
-        );
-        boa_gc::force_collect();
-        let targets_only = live();
-        eval(
-            context,
-            "for (let i = 0; i < N; i++) R[i % R.length].register(T[i], i, T[i]);",
-        );
-        boa_gc::force_collect();
-        let registered = live();
-        eval(context, "T = null;");
-        boa_gc::force_collect();
-        turn(context);
-        assert_eq!(number(context, "bad"), 0.0, "a callback arrived twice");
-        let missing = number(
-            context,
-            "(() => { let m = 0; for (let i = 0; i < N; i++) if (seen[i] !== 1) m++; return m; })()",
-        );
-        assert_eq!(
-            missing, 0.0,
-            "callbacks missing (measured round: {measure})"
-        );
-        boa_gc::force_collect();
-        turn(context);
-        (targets_only, registered, live())
-    };
-    boa_gc::force_collect();
-    let cold = live();
-    round(&mut context, false);
-    boa_gc::force_collect();
-    let baseline = live();
-    reset_peak();
-    let (targets_only, registered, after_cleanup) = round(&mut context, true);
-    let peak = peak();
-    let stats = boa_finalization::stats(&context);
-    assert_eq!(stats.live_cells + stats.awaiting_cleanup, 0, "{stats:?}");
-    assert_eq!(stats.registries, registries);
-    assert_eq!(stats.callbacks_delivered, 2 * registrations as u64);
-    eval(&mut context, "R = null;");
-    boa_gc::force_collect();
-    turn(&mut context);
-    boa_gc::force_collect();
-    assert_eq!(boa_finalization::stats(&context).registries, 0);
-    let after_registries_dropped = live();
-    LoadReport {
-        registrations,
-        registries,
-        cold,
-        baseline,
-        registered,
-        targets_only,
-        peak,
-        after_cleanup,
-        after_registries_dropped,
-        delivered: stats.callbacks_delivered / 2,
-        seconds: started.elapsed().as_secs_f64(),
-    }
-}
-
-fn assert_back_within_one_percent(report: &LoadReport) {
-    let delta = (report.after_cleanup - report.baseline).abs();
-    assert!(
-        delta * 100 <= report.baseline,
-        "memory after cleanup is {delta} B away from the baseline {}: {report:?}",
-        report.baseline
-    );
-    let delta = report.after_registries_dropped - report.baseline;
-    assert!(
-        delta * 100 <= report.baseline,
-        "memory after dropping the registries grew by {delta} B: {report:?}"
-    );
+fn assert_no_problems(problems: &[String], report: &impl std::fmt::Debug) {
+    assert!(problems.is_empty(), "{problems:#?}\n{report:?}");
 }
 
 #[test]
 fn many_registrations_all_delivered_and_memory_returns() {
     let report = on_fresh_thread(|| load(20_000, 20));
     report.print();
-    assert_back_within_one_percent(&report);
+    assert_no_problems(&report.problems(), &report);
 }
 
-/// The long version: `STRESS_REGISTRATIONS` (default 1e6) over `STRESS_REGISTRIES` (default 100).
-/// Run by `cargo xtask stress --load N` (release mode).
-#[test]
-#[ignore = "long; run by `cargo xtask stress --load N`"]
-fn load_from_env() {
-    let var = |name: &str, default: usize| {
-        std::env::var(name)
-            .ok()
-            .and_then(|v| v.parse().ok())
-            .unwrap_or(default)
-    };
-    let registrations = var("STRESS_REGISTRATIONS", 1_000_000);
-    let registries = var("STRESS_REGISTRIES", 100);
-    let report = on_fresh_thread(move || load(registrations, registries));
+/// A long-lived host: registries that keep a live cell while short-lived targets come and go with
+/// object and fresh-symbol tokens (some unregistered), and native finalizers, half of them
+/// cancelled on one long-lived object. After cleanup the memory must be back within 1% of the level
+/// after the first round. `cargo xtask stress --soak N` runs these over 1e6 and more.
+fn soak_returns_to_baseline(mix: Mix) {
+    let report = on_fresh_thread(move || soak(40_000, 8_000, 100, mix));
     report.print();
-    assert_back_within_one_percent(&report);
+    assert_no_problems(&report.problems, &report);
+}
+
+#[test]
+fn a_long_lived_host_returns_to_its_baseline() {
+    soak_returns_to_baseline(Mix::Everything);
+}
+
+/// The control: the same rounds without symbol tokens or native finalizers.
+#[test]
+fn registrations_with_object_tokens_on_a_long_lived_host_return_to_the_baseline() {
+    soak_returns_to_baseline(Mix::ObjectTokens);
+}
+
+#[test]
+fn fresh_symbol_tokens_on_a_registry_that_keeps_a_live_cell_do_not_accumulate() {
+    soak_returns_to_baseline(Mix::SymbolTokens);
+}
+
+#[test]
+fn cancelled_native_finalizers_on_a_long_lived_object_do_not_accumulate() {
+    soak_returns_to_baseline(Mix::NativeCancels);
 }
 
 // ---------------------------------------------------------------------------------------------
 // Registries and contexts that die with cells pending
 
 /// Runs `scenario` `rounds` times on one thread and returns the live bytes after each round.
-fn rounds(rounds: usize, scenario: impl Fn() + Send + 'static) -> Vec<isize> {
+fn rounds(rounds: usize, scenario: impl Fn() + Send + 'static) -> Vec<i64> {
     on_fresh_thread(move || {
         (0..rounds)
             .map(|_| {
@@ -299,7 +93,7 @@ fn rounds(rounds: usize, scenario: impl Fn() + Send + 'static) -> Vec<isize> {
 
 /// Memory after the warm-up rounds must not grow from round to round (measured: exactly 0 B when
 /// nothing leaks; a leak of even a few bytes per cell would show as thousands here).
-fn assert_no_growth(after: &[isize], what: &str) {
+fn assert_no_growth(after: &[i64], what: &str) {
     let settled = &after[2..];
     let growth = settled.last().expect("rounds") - settled[0];
     assert!(

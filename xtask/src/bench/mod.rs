@@ -8,7 +8,7 @@
 //! scaling exponent between N points, bytes per registration (counted exactly by the bench binary's
 //! global allocator) and a verdict per target.
 
-mod alloc;
+pub(crate) mod alloc; // shared: `cargo xtask stress` reads the same per-thread counter
 mod report;
 mod workloads;
 

@@ -8,14 +8,15 @@
 
 use std::fmt::Write as _;
 use std::rc::Rc;
-use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Arc, Mutex};
+
+use rayon::prelude::*;
 
 use boa_engine::{
     context::ContextBuilder, js_string, Context, JsResult, JsValue, NativeFunction, Source,
 };
 use boa_finalization::CleanupExecutor;
 
+use super::modelcheck::program::{HOSTILE, HOSTILE_JS};
 use super::modelcheck::rng::Rng;
 
 /// What the spec needs to know about a pool value.
@@ -60,11 +61,11 @@ const POOL: &[(&str, Kind)] = &[
     ("''", Kind::Primitive),
     ("'FinalizationRegistry'", Kind::Primitive),
     ("10n", Kind::Primitive),
-    ("Symbol.for('registered')", Kind::Registered),
-    ("Symbol('unique')", Kind::Symbol),
-    ("Symbol()", Kind::Symbol),
-    ("Symbol.iterator", Kind::Symbol),
-    ("Symbol.unscopables", Kind::Symbol),
+    ("$SymbolFor('registered')", Kind::Registered),
+    ("$Symbol('unique')", Kind::Symbol),
+    ("$Symbol()", Kind::Symbol),
+    ("$Symbol.iterator", Kind::Symbol),
+    ("$Symbol.unscopables", Kind::Symbol),
     ("({})", obj(false, false, false)),
     ("[]", obj(false, false, false)),
     ("Object.create(null)", obj(false, false, false)),
@@ -128,10 +129,41 @@ const POOL: &[(&str, Kind)] = &[
     ("FinalizationRegistry", obj(true, true, false)),
     ("other.FinalizationRegistry", obj(true, true, false)),
     ("BuiltinFR", obj(true, true, false)),
-    ("new WeakRef({})", obj(false, false, false)),
+    ("new $WeakRef({})", obj(false, false, false)),
     ("new other.Object()", obj(false, false, false)),
     ("globalThis", obj(false, false, false)),
+    // Foreign NewTargets: functions of the other realm and of a realm without the extension
+    // (`bare`), whose `prototype` is an object, is not, or is absent (bound): the new registry's
+    // prototype is then %FinalizationRegistry.prototype% of the NewTarget's realm.
+    ("new other.Function()", obj(true, true, false)),
+    (
+        "(() => { const f = new other.Function(); f.prototype = 1; return f; })()",
+        obj(true, true, false),
+    ),
+    ("bare.FinalizationRegistry", obj(true, true, false)),
+    ("new bare.Function()", obj(true, true, false)),
+    (
+        "(() => { const f = new bare.Function(); f.prototype = 1; return f; })()",
+        obj(true, true, false),
+    ),
+    (
+        "(() => { const f = new bare.Function(); f.prototype = null; return f.bind(null); })()",
+        obj(true, true, false),
+    ),
+    ("new bare.Object()", obj(false, false, false)),
 ];
+
+/// The realm of a pool value (0 main, 1 other, 2 bare), for the prototype a NewTarget without an
+/// object `prototype` gives.
+fn realm_of(js: &str) -> u8 {
+    if js.contains("bare.") {
+        2
+    } else if js.contains("other.") {
+        1
+    } else {
+        0
+    }
+}
 
 /// The expected outcome of one call.
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
@@ -173,12 +205,14 @@ fn is_registry(kind: Kind) -> bool {
 
 struct Pool {
     kinds: Vec<Kind>,
+    realms: Vec<u8>,
     setup: String,
 }
 
 /// The pool: the fixed values plus a few random primitives.
 fn pool(rng: &mut Rng) -> Pool {
     let mut kinds: Vec<Kind> = POOL.iter().map(|(_, kind)| *kind).collect();
+    let mut realms: Vec<u8> = POOL.iter().map(|(js, _)| realm_of(js)).collect();
     let mut setup = String::from("var V = [\n");
     for (js, _) in POOL {
         let _ = writeln!(setup, "  {js},");
@@ -198,11 +232,18 @@ fn pool(rng: &mut Rng) -> Pool {
         };
         let _ = writeln!(setup, "  {js},");
         kinds.push(Kind::Primitive);
+        realms.push(0);
     }
     setup.push_str("];\n");
-    Pool { kinds, setup }
+    Pool {
+        kinds,
+        realms,
+        setup,
+    }
 }
 
+/// Loaded after the install (the captures it uses, `$Symbol`, `$construct`..., were made before any
+/// hostile change).
 const PRELUDE: &str = r#"
 var SENTINEL = { sentinel: true };
 var __res = [];
@@ -210,20 +251,30 @@ function __t(f, m) {
   var r;
   try {
     var v = f();
-    r = v === undefined ? "undef" : typeof v === "boolean" ? "bool" : typeof v === "object" ? "obj" : "other:" + typeof v;
+    r = v === undefined ? "undef" : typeof v === "boolean" ? "bool" : typeof v === "object" ? "obj" : v === "badproto" ? v : "other:" + typeof v;
   } catch (e) {
     if (e === SENTINEL) r = "sentinel";
-    else if (e instanceof TypeError || e instanceof other.TypeError) r = String(e.message).includes(m) ? "TE" : "TE?";
+    else if (e instanceof TypeError || e instanceof other.TypeError || e instanceof bare.TypeError) r = String(e.message).includes(m) ? "TE" : "TE?";
     else r = "bad:" + e;
   }
   __res.push(r);
 }
 var F = [FinalizationRegistry, other.FinalizationRegistry];
+var M = F.map(function (f) { return [f.prototype.register, f.prototype.unregister]; });
+// %FinalizationRegistry.prototype% of each realm: this crate's in the two where it is installed,
+// Boa's own in `bare`.
+var PROTOS = [F[0].prototype, F[1].prototype, bare.FinalizationRegistry.prototype];
+// OrdinaryCreateFromConstructor's prototype for `newTarget` of realm `realm`.
+function __proto(r, nt, realm) {
+  var p = nt.prototype;
+  var expected = (typeof p === "object" && p !== null) || typeof p === "function" ? p : PROTOS[realm];
+  return $getProto(r) === expected ? r : "badproto";
+}
 var made = [];
 "#;
 
 /// One generated call: its JS and the outcome the spec requires.
-fn call(rng: &mut Rng, kinds: &[Kind]) -> (String, Expect) {
+fn call(rng: &mut Rng, kinds: &[Kind], realms: &[u8]) -> (String, Expect) {
     let n = kinds.len();
     let pick = |rng: &mut Rng| rng.below(n);
     // Half of the calls get a real registry as `this`, and weakly-holdable values are favoured, so
@@ -289,7 +340,10 @@ fn call(rng: &mut Rng, kinds: &[Kind]) -> (String, Expect) {
                 _ => Expect::AnyTypeError,
             };
             (
-                format!("__t(() => {{ var r = Reflect.construct(F[{realm}], [V[{a}]], V[{nt}]); made.push(r); return r; }}, 'FinalizationRegistry')"),
+                format!(
+                    "__t(() => {{ var r = $construct(F[{realm}], [V[{a}]], V[{nt}]); made.push(r); return __proto(r, V[{nt}], {}); }}, 'FinalizationRegistry')",
+                    realms[nt]
+                ),
                 expect,
             )
         }
@@ -331,7 +385,7 @@ fn call(rng: &mut Rng, kinds: &[Kind]) -> (String, Expect) {
             }
             (
                 format!(
-                    "__t(() => F[{realm}].prototype.register.call({}), 'FinalizationRegistry.prototype.register')",
+                    "__t(() => M[{realm}][0].call({}), 'FinalizationRegistry.prototype.register')",
                     list.join(", ")
                 ),
                 expect,
@@ -352,7 +406,7 @@ fn call(rng: &mut Rng, kinds: &[Kind]) -> (String, Expect) {
             list.extend(args.iter().map(|a| format!("V[{a}]")));
             (
                 format!(
-                    "__t(() => F[{realm}].prototype.unregister.call({}), 'FinalizationRegistry.prototype.unregister')",
+                    "__t(() => M[{realm}][1].call({}), 'FinalizationRegistry.prototype.unregister')",
                     list.join(", ")
                 ),
                 expect,
@@ -368,32 +422,92 @@ fn gc(_: &JsValue, _: &[JsValue], _: &mut Context) -> JsResult<JsValue> {
 
 /// One batch: a fresh context, `calls` calls in chunks with collections and turns in between.
 /// Returns (calls checked, mismatches as messages).
+/// Hostile changes the fuzzer makes: all but the `Object.prototype` accessors, whose `prototype`
+/// getter the spec itself reads for a NewTarget without an own `prototype` (a bound function).
+fn hostile(rng: &mut Rng) -> usize {
+    loop {
+        let what = rng.below(HOSTILE.len());
+        if !HOSTILE[what].starts_with("Object.prototype") {
+            return what;
+        }
+    }
+}
+
+fn realm_global(realm: &boa_engine::realm::Realm, context: &mut Context) -> boa_engine::JsObject {
+    let previous = context.enter_realm(realm.clone());
+    let global = context.global_object();
+    context.enter_realm(previous);
+    global
+}
+
+/// One batch: a fresh context, `calls` calls in chunks with collections and turns in between.
+/// Returns (calls checked, mismatches as messages).
 fn batch(seed: u64, calls: usize) -> (u64, Vec<String>) {
     let mut rng = Rng::new(seed);
     let mut context = ContextBuilder::new()
         .job_executor(Rc::new(CleanupExecutor::default()))
         .build()
         .expect("context");
-    let builtin = context
-        .global_object()
+    let global = context.global_object();
+    let builtin = global
         .get(js_string!("FinalizationRegistry"), &mut context)
         .expect("builtin");
-    context
-        .global_object()
+    global
         .set(js_string!("BuiltinFR"), builtin, true, &mut context)
         .expect("builtin");
-    boa_finalization::install(&mut context).expect("install");
-    let other = boa_finalization::create_realm(&mut context).expect("realm");
-    let previous = context.enter_realm(other);
-    let other_global = context.global_object();
-    context.enter_realm(previous);
-    context
-        .global_object()
-        .set(js_string!("other"), other_global, true, &mut context)
-        .expect("other");
+    // A realm the extension is never installed into: its functions are foreign NewTargets whose
+    // realm's %FinalizationRegistry.prototype% is Boa's.
+    let bare = context.create_realm().expect("realm");
+    let bare = realm_global(&bare, &mut context);
+    global
+        .set(js_string!("bare"), bare, true, &mut context)
+        .expect("bare");
     context
         .register_global_callable(js_string!("gc"), 0, NativeFunction::from_fn_ptr(gc))
         .expect("gc");
+    // Hostile changes, some before the install: the crate must neither call the fakes nor fail.
+    // What the calls use is captured before any hostile change.
+    let fakes = "var __fakes = []; function __fake(name) { __fakes.push(name); }\n\
+                 var $construct = Reflect.construct, $getProto = Object.getPrototypeOf;";
+    context
+        .eval(Source::from_bytes(
+            format!("{fakes}{HOSTILE_JS}").as_bytes(),
+        ))
+        .expect("hostile changes");
+    let mut changes = Vec::new();
+    if rng.chance(40) {
+        for _ in 0..1 + rng.below(3) {
+            let what = hostile(&mut rng);
+            changes.push(HOSTILE[what]);
+            context
+                .eval(Source::from_bytes(format!("HOSTILE[{what}]()").as_bytes()))
+                .expect("a hostile change");
+        }
+    }
+    let before = if changes.is_empty() {
+        String::new()
+    } else {
+        format!(" (after, before the install: {})", changes.join("; "))
+    };
+    if let Err(error) = boa_finalization::install(&mut context) {
+        return (
+            0,
+            vec![format!("seed {seed}: install failed{before}: {error}")],
+        );
+    }
+    let other = match boa_finalization::create_realm(&mut context) {
+        Ok(other) => other,
+        Err(error) => {
+            return (
+                0,
+                vec![format!("seed {seed}: create_realm failed{before}: {error}")],
+            )
+        }
+    };
+    let other = realm_global(&other, &mut context);
+    global
+        .set(js_string!("other"), other, true, &mut context)
+        .expect("other");
     boa_finalization::set_error_reporter(&mut context, |_, _, _| {});
     let pool = pool(&mut rng);
     context
@@ -406,10 +520,15 @@ fn batch(seed: u64, calls: usize) -> (u64, Vec<String>) {
     while done < calls {
         let chunk = (calls - done).min(100);
         let mut script = String::from("__res = [];\n");
+        if rng.chance(10) {
+            let what = hostile(&mut rng);
+            changes.push(HOSTILE[what]);
+            let _ = writeln!(script, "HOSTILE[{what}]();");
+        }
         let mut expects = Vec::new();
         let mut lines = Vec::new();
         for _ in 0..chunk {
-            let (js, expect) = call(&mut rng, &pool.kinds);
+            let (js, expect) = call(&mut rng, &pool.kinds, &pool.realms);
             let _ = writeln!(script, "{js};");
             lines.push(js);
             expects.push(expect);
@@ -426,6 +545,17 @@ fn batch(seed: u64, calls: usize) -> (u64, Vec<String>) {
                 break;
             }
         };
+        let fakes = context
+            .eval(Source::from_bytes(b"__fakes.splice(0).join(', ')"))
+            .ok()
+            .and_then(|v| v.as_string().map(|s| s.to_std_string_escaped()))
+            .unwrap_or_default();
+        if !fakes.is_empty() {
+            mismatches.push(format!(
+                "seed {seed}: the crate called the script's fakes {fakes} (hostile changes so far: {})",
+                changes.join("; ")
+            ));
+        }
         for ((got, expect), js) in results.split(',').zip(&expects).zip(&lines) {
             if !expect.accepts(got) {
                 mismatches.push(format!(
@@ -441,6 +571,47 @@ fn batch(seed: u64, calls: usize) -> (u64, Vec<String>) {
     (done as u64, mismatches)
 }
 
+/// What kind of mismatch a message reports, for the summary.
+fn category(mismatch: &str) -> String {
+    let call = |name: &str| {
+        let outcome = mismatch
+            .rsplit_once("` gave ")
+            .map_or("?", |(_, outcome)| outcome);
+        format!("{name}: gave {outcome}")
+    };
+    if mismatch.contains("PANIC") {
+        "panic".into()
+    } else if mismatch.contains("install failed") || mismatch.contains("create_realm failed") {
+        "install or create_realm failed after hostile changes".into()
+    } else if let Some((_, fakes)) = mismatch.split_once("called the script's fakes ") {
+        let mut names: Vec<&str> = fakes
+            .split(" (")
+            .next()
+            .unwrap_or_default()
+            .split(", ")
+            .collect();
+        names.sort_unstable();
+        names.dedup();
+        format!("the crate called the fakes {}", names.join(", "))
+    } else if mismatch.contains("__proto(r, V[") {
+        // The NewTarget's realm decides the expected prototype: name it.
+        let realm = match mismatch.rsplit_once("], ").map(|(_, rest)| &rest[..1]) {
+            Some("2") => "a realm without the extension",
+            Some("1") => "the other realm",
+            _ => "the same realm",
+        };
+        call(&format!("Reflect.construct, NewTarget of {realm}"))
+    } else if mismatch.contains("prototype.register") || mismatch.contains("M[0][0]") {
+        call("register")
+    } else if mismatch.contains("][1].call(") {
+        call("unregister")
+    } else if mismatch.contains("][0].call(") {
+        call("register")
+    } else {
+        call("constructor")
+    }
+}
+
 /// Runs `total` fuzz calls from `seed` on `jobs` threads, each batch on a fresh thread (a panic is
 /// caught and counted as a crash). True when there was no mismatch and no crash.
 pub fn run(seed: u64, total: u64, jobs: usize) -> bool {
@@ -451,44 +622,54 @@ pub fn run(seed: u64, total: u64, jobs: usize) -> bool {
         "fuzz: {total} calls in {batches} contexts, seeds {seed}..{}",
         seed + batches
     );
-    let next = Arc::new(AtomicU64::new(0));
-    let results = Arc::new(Mutex::new((0u64, 0u64, Vec::<String>::new())));
-    let workers: Vec<_> = (0..jobs)
-        .map(|_| {
-            let (next, results) = (next.clone(), results.clone());
-            std::thread::spawn(move || loop {
-                let i = next.fetch_add(1, Ordering::Relaxed);
-                if i >= batches {
-                    break;
-                }
+    // Each batch still runs on a thread of its own (a fresh boa_gc heap, a panic caught as a
+    // crash); rayon only hands the batches out.
+    let outcomes: Vec<Result<(u64, Vec<String>), String>> = super::pool(jobs).install(|| {
+        (0..batches)
+            .into_par_iter()
+            .map(|i| {
                 let calls = PER_BATCH.min(total - i * PER_BATCH) as usize;
-                let handle = std::thread::Builder::new()
+                std::thread::Builder::new()
                     .stack_size(64 << 20)
                     .spawn(move || batch(seed + i, calls))
-                    .expect("spawn");
-                let mut results = results.lock().expect("results");
-                match handle.join() {
-                    Ok((calls, mismatches)) => {
-                        results.0 += calls;
-                        results.2.extend(mismatches);
-                    }
-                    Err(_) => {
-                        results.1 += 1;
-                        results.2.push(format!("seed {}: PANIC", seed + i));
-                    }
-                }
+                    .expect("spawn")
+                    .join()
+                    .map_err(|payload| {
+                        let message = payload
+                            .downcast_ref::<String>()
+                            .cloned()
+                            .or_else(|| payload.downcast_ref::<&str>().map(|s| (*s).to_owned()))
+                            .unwrap_or_default();
+                        format!("seed {}: PANIC: {message}", seed + i)
+                    })
             })
-        })
-        .collect();
-    for worker in workers {
-        let _ = worker.join();
+            .collect()
+    });
+    let (mut calls, mut crashes, mut mismatches) = (0u64, 0u64, Vec::new());
+    for outcome in outcomes {
+        match outcome {
+            Ok((done, found)) => {
+                calls += done;
+                mismatches.extend(found);
+            }
+            Err(panic) => {
+                crashes += 1;
+                mismatches.push(panic);
+            }
+        }
     }
-    let (calls, crashes, mismatches) = std::mem::take(&mut *results.lock().expect("results"));
     println!(
         "fuzz: {calls} calls executed, {} mismatches, {crashes} crashes ({:.1} s)",
         mismatches.len(),
         began.elapsed().as_secs_f64()
     );
+    let mut by_kind = std::collections::BTreeMap::<String, usize>::new();
+    for mismatch in &mismatches {
+        *by_kind.entry(category(mismatch)).or_default() += 1;
+    }
+    for (kind, n) in &by_kind {
+        println!("  {n:>6} x {kind}");
+    }
     for mismatch in mismatches.iter().take(20) {
         println!("  {mismatch}");
     }

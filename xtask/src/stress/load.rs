@@ -1,42 +1,54 @@
-//! `cargo xtask stress --load N`: runs the ignored test `load_from_env` of `tests/stress.rs` in
-//! release mode. That test binary has a per-thread counting global allocator (this binary already has
-//! the bench's), so the memory numbers are exact.
+//! `cargo xtask stress --load N` and `--soak N`: the memory checks of [`super::memory`], run in this
+//! (release) process on a fresh thread, measured by the bench's per-thread counting allocator.
 
-use std::path::Path;
-use std::process::Command;
+use super::memory::{self, Mix};
 
-/// Runs the load test with `registrations` registrations over `registries` registries; true if it
-/// passed (every callback delivered once, memory back within 1% of the baseline).
-pub fn run(registrations: u64, registries: usize) -> bool {
-    println!("load: {registrations} registrations over {registries} registries (release build of tests/stress.rs)");
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
-    let status = Command::new(env!("CARGO"))
-        .args([
-            "test",
-            "--release",
-            "--package",
-            "boa_finalization",
-            "--test",
-            "stress",
-            "--",
-            "--ignored",
-            "--exact",
-            "load_from_env",
-            "--nocapture",
-        ])
-        .env("STRESS_REGISTRATIONS", registrations.to_string())
-        .env("STRESS_REGISTRIES", registries.to_string())
-        .current_dir(root)
-        .status();
-    match status {
-        Ok(status) if status.success() => true,
-        Ok(status) => {
-            println!("load: FAILED ({status})");
-            false
+/// The load test: `registrations` over `registries`, all alive at once, then all dropped and cleaned
+/// up; true if every callback came once and the memory came back within 1% of the baseline.
+pub fn load(registrations: u64, registries: usize) -> bool {
+    println!("load: {registrations} registrations over {registries} registries, all alive at once");
+    let n = usize::try_from(registrations).expect("registrations fit in memory");
+    match memory::on_fresh_thread_caught(move || memory::load(n, registries)) {
+        Ok(report) => {
+            report.print();
+            verdict(&report.problems())
         }
-        Err(error) => {
-            println!("load: cannot run cargo: {error}");
-            false
-        }
+        Err(panic) => verdict(&[format!("load: panicked: {panic}")]),
     }
+}
+
+/// The soak: `total` registrations and native finalizers in rounds of `per_round` over `registries`
+/// registries that keep a live cell; true if the counts are right and the memory after cleanup is
+/// back within 1% of the level after the first round.
+pub fn soak(total: u64, per_round: usize, registries: usize) -> bool {
+    println!(
+        "soak: {total} registrations and native finalizers in rounds of {per_round} over \
+         {registries} registries that each keep a live cell; mixed, then object tokens only (the \
+         control), symbol tokens only, native cancels only (so that a leak is attributed)"
+    );
+    let mut ok = true;
+    let mixes = [
+        Mix::Everything,
+        Mix::ObjectTokens,
+        Mix::SymbolTokens,
+        Mix::NativeCancels,
+    ];
+    for mix in mixes {
+        let run = move || memory::soak(total, per_round, registries, mix);
+        ok &= match memory::on_fresh_thread_caught(run) {
+            Ok(report) => {
+                report.print();
+                verdict(&report.problems)
+            }
+            Err(panic) => verdict(&[format!("soak ({}): panicked: {panic}", mix.name())]),
+        };
+    }
+    ok
+}
+
+fn verdict(problems: &[String]) -> bool {
+    for problem in problems {
+        println!("FAILED {problem}");
+    }
+    problems.is_empty()
 }

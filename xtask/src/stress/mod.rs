@@ -6,21 +6,29 @@
 //!   shrunk and written as a script `finreg --expose-gc` replays.
 //! - `--fuzz N`: N random calls of the constructor, `register` and `unregister` with arbitrary
 //!   values and `this`; every outcome must be the spec's (normal result or TypeError), no panic.
-//! - `--load N`: N registrations over `--registries` registries, all dropped and cleaned up; every
-//!   callback must arrive once, and the memory (counting allocator) must come back within 1%. It
-//!   runs the ignored test `load_from_env` of `tests/stress.rs` in release mode, whose binary has
-//!   the counting global allocator (the xtask binary already has the bench's).
+//! - `--load N`: N registrations over `--registries` registries, all alive at once, then dropped and
+//!   cleaned up; every callback must arrive once, and the memory must come back within 1%.
+//! - `--soak N`: a long-lived host: N registrations and native finalizers in rounds, on registries
+//!   that keep a live cell, with fresh symbol tokens, `unregister` and `on_collected` + `cancel` on
+//!   one long-lived object; after cleanup (collect + cleanup jobs until quiet) the memory must be
+//!   back within 1% of the level after the first round.
 //!
-//! `cargo xtask stress --seeds 0 --fuzz 0 --load 1000000` runs only the load test, and so on.
+//! Memory is counted by the bench's counting allocator (this binary's global allocator), for the
+//! thread that runs the check. `cargo xtask stress --seeds 0 --fuzz 0 --soak 0 --load 1000000`
+//! runs only the load test, and so on.
 
 use std::path::PathBuf;
 use std::process::ExitCode;
-use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Arc, Mutex};
 use std::time::Instant;
+
+use rayon::prelude::*;
+
+// The counting allocator's per-thread count, which `memory` reads as `super::alloc`.
+use crate::bench::alloc;
 
 pub mod fuzz;
 pub mod load;
+pub mod memory;
 pub mod modelcheck;
 
 use modelcheck::{generate, harness, shrink, FailKind, GenConfig, Program, Totals};
@@ -46,6 +54,13 @@ pub struct Args {
     /// Maximum actions per step.
     #[arg(long, default_value_t = 10)]
     acts: usize,
+    /// Programs without hostile changes to globals (then the extension is installed before any
+    /// script code, as before).
+    #[arg(long)]
+    no_hostile: bool,
+    /// Programs without native finalizers (`on_collected`, `cancel`).
+    #[arg(long)]
+    no_native: bool,
     /// Worker threads (each runs its own Contexts).
     #[arg(long, default_value_t = 2)]
     jobs: usize,
@@ -55,9 +70,15 @@ pub struct Args {
     /// Registrations for the load test (0: skip it).
     #[arg(long, default_value_t = 0)]
     load: u64,
-    /// Registries for the load test.
+    /// Registries for the load test and the soak.
     #[arg(long, default_value_t = 100)]
     registries: usize,
+    /// Registrations and native finalizers for the soak (0: skip it).
+    #[arg(long, default_value_t = 1_000_000)]
+    soak: u64,
+    /// Registrations and native finalizers per soak round (each round ends with a cleanup).
+    #[arg(long, default_value_t = 20_000)]
+    soak_round: usize,
     /// Check Boa 0.22's built-in FinalizationRegistry instead of this crate's (it is expected to
     /// fail: this shows what the checker catches).
     #[arg(long)]
@@ -76,6 +97,8 @@ pub fn run(args: Args) -> ExitCode {
     let config = GenConfig {
         steps: args.steps,
         acts_per_step: args.acts,
+        hostile: !args.no_hostile,
+        native: !args.no_native,
         ..GenConfig::default()
     };
     if let (Some(seed), true) = (args.seed, args.script) {
@@ -99,6 +122,9 @@ pub fn run(args: Args) -> ExitCode {
     if args.against_builtin {
         return against_builtin(args.start.unwrap_or(0), args.seeds.min(500), &config);
     }
+    // Panics are caught and reported as failures (with their message); the default hook would
+    // print a backtrace for each.
+    std::panic::set_hook(Box::new(|_| {}));
     if args.seeds > 0 {
         let start = args.start.unwrap_or_else(|| {
             std::time::SystemTime::now()
@@ -112,7 +138,10 @@ pub fn run(args: Args) -> ExitCode {
         ok &= fuzz::run(seed, args.fuzz, args.jobs.max(1));
     }
     if args.load > 0 {
-        ok &= load::run(args.load, args.registries);
+        ok &= load::load(args.load, args.registries);
+    }
+    if args.soak > 0 {
+        ok &= load::soak(args.soak, args.soak_round.max(1), args.registries);
     }
     if ok {
         ExitCode::SUCCESS
@@ -131,50 +160,45 @@ fn check_seeds(start: u64, count: u64, config: &GenConfig, jobs: usize, args: &A
         config.acts_per_step
     );
     let began = Instant::now();
-    let next = Arc::new(AtomicU64::new(0));
-    let totals = Arc::new(Mutex::new(Totals::default()));
-    let failing = Arc::new(Mutex::new(Vec::<(Program, modelcheck::Failure)>::new()));
-    let workers: Vec<_> = (0..jobs)
-        .map(|_| {
-            let (next, totals, failing, config) =
-                (next.clone(), totals.clone(), failing.clone(), *config);
-            std::thread::spawn(move || loop {
-                let i = next.fetch_add(1, Ordering::Relaxed);
-                if i >= count {
-                    break;
-                }
+    // Each seed's run still gets a thread of its own (`run_isolated`: a fresh boa_gc heap, a panic
+    // caught as a failure); rayon only hands the seeds out, in order.
+    let (totals, failing) = pool(jobs).install(|| {
+        (0..count)
+            .into_par_iter()
+            .map(|i| {
                 let seed = start + i;
-                // Every 8th seed also runs next to the following one, in two Contexts of one
-                // thread.
+                // Every 8th seed also runs next to another program, in two Contexts of one thread.
                 let programs: Vec<Program> = if i % 8 == 7 {
-                    vec![generate(seed, &config), generate(seed ^ (1 << 63), &config)]
+                    vec![generate(seed, config), generate(seed ^ (1 << 63), config)]
                 } else {
-                    vec![generate(seed, &config)]
+                    vec![generate(seed, config)]
                 };
                 let outcomes = harness::run_isolated(programs.clone());
-                let mut totals = totals.lock().expect("totals");
-                for (program, outcome) in programs.iter().zip(&outcomes) {
-                    totals.add(program, outcome);
-                    if let Some(failure) = &outcome.failure {
-                        failing
-                            .lock()
-                            .expect("failing")
-                            .push((program.clone(), failure.clone()));
+                let mut totals = Totals::default();
+                let mut failing = Vec::new();
+                for (program, outcome) in programs.into_iter().zip(outcomes) {
+                    totals.add(&program, &outcome);
+                    if let Some(failure) = outcome.failure {
+                        failing.push((program, failure));
                     }
                 }
+                (totals, failing)
             })
-        })
-        .collect();
-    for worker in workers {
-        let _ = worker.join();
-    }
-    let totals = *totals.lock().expect("totals");
-    let failing = std::mem::take(&mut *failing.lock().expect("failing"));
+            .reduce(
+                || (Totals::default(), Vec::new()),
+                |(mut totals, mut failing), (more, failed)| {
+                    totals.merge(&more);
+                    failing.extend(failed);
+                    (totals, failing)
+                },
+            )
+    });
     let c = totals.counts;
     println!(
         "model check: {} programs, {} actions, {} events replayed, {} callbacks checked, {} \
          deliveries required after gc()+turn, {} register/unregister outcomes ({} TypeErrors), {} \
-         reported errors; {} failing programs ({:.1} s)",
+         reported errors, {} native finalizers checked, {} hostile changes to globals; {} failing \
+         programs ({:.1} s)",
         totals.programs,
         totals.actions,
         c.events,
@@ -183,14 +207,45 @@ fn check_seeds(start: u64, count: u64, config: &GenConfig, jobs: usize, args: &A
         c.outcomes,
         c.type_errors,
         c.reports,
+        c.natives,
+        c.hostile,
         totals.failures,
         began.elapsed().as_secs_f64()
     );
     let _ = std::fs::create_dir_all(&args.out);
+    // The first failing seed of each kind is shrunk into a script; the others are listed (a defect
+    // usually fails many seeds the same way, and shrinking each would take long).
+    let mut by_kind = std::collections::BTreeMap::<String, Vec<u64>>::new();
     for (program, failure) in &failing {
-        report_failure(program, failure, args);
+        let seeds = by_kind.entry(format!("{:?}", failure.kind)).or_default();
+        if seeds.is_empty() {
+            report_failure(program, failure, args);
+        }
+        seeds.push(program.seed);
+    }
+    for (kind, seeds) in &by_kind {
+        let shown: Vec<String> = seeds.iter().take(12).map(u64::to_string).collect();
+        println!(
+            "{kind}: {} failing seeds: {}{}",
+            seeds.len(),
+            shown.join(" "),
+            if seeds.len() > shown.len() {
+                " ..."
+            } else {
+                ""
+            }
+        );
     }
     failing.is_empty()
+}
+
+/// A rayon pool of `jobs` threads (the generators and the harness are light: the programs run on
+/// threads of their own).
+pub fn pool(jobs: usize) -> rayon::ThreadPool {
+    rayon::ThreadPoolBuilder::new()
+        .num_threads(jobs.max(1))
+        .build()
+        .expect("thread pool")
 }
 
 fn report_failure(program: &Program, failure: &modelcheck::Failure, args: &Args) {
@@ -202,13 +257,7 @@ fn report_failure(program: &Program, failure: &modelcheck::Failure, args: &Args)
     };
     // A failure seen only next to another program cannot be shrunk alone; keep the original.
     let (shrunk, shrunk_failure) = match rerun(program) {
-        Some(f) if f.kind == failure.kind => {
-            let quiet = std::panic::take_hook();
-            std::panic::set_hook(Box::new(|_| {}));
-            let result = shrink::shrink(program, f, args.shrink_budget, rerun);
-            std::panic::set_hook(quiet);
-            result
-        }
+        Some(f) if f.kind == failure.kind => shrink::shrink(program, f, args.shrink_budget, rerun),
         _ => {
             println!("  (does not fail when run alone; not shrunk)");
             (program.clone(), failure.clone())

@@ -1,15 +1,17 @@
 //! Runs programs in real Boa contexts with the extension and checks them against the model.
 
 use std::cell::RefCell;
+use std::collections::HashMap;
 use std::rc::Rc;
 
 use boa_engine::{
-    context::ContextBuilder, js_string, Context, JsResult, JsValue, NativeFunction, Source,
+    context::ContextBuilder, js_string, object::builtins::JsArray, Context, JsResult,
+    JsString, JsValue, NativeFunction, Source,
 };
-use boa_finalization::CleanupExecutor;
+use boa_finalization::{CleanupExecutor, NativeRegistration};
 
 use super::model::{Counts, FailKind, Failure, Model};
-use super::program::{render, Program, Turn};
+use super::program::{render, Act, Program, Turn, HOSTILE};
 
 /// The result of running one program.
 #[derive(Clone, Debug)]
@@ -36,6 +38,91 @@ fn gc(_: &JsValue, _: &[JsValue], _: &mut Context) -> JsResult<JsValue> {
     Ok(JsValue::undefined())
 }
 
+/// The native finalizers a program registered through `__native`, by id, and the script's log
+/// (the finalizers append `ncb|id` to it).
+#[derive(Default)]
+struct Natives {
+    handles: RefCell<HashMap<u32, NativeRegistration>>,
+    log: RefCell<Option<JsArray>>,
+}
+
+fn natives(context: &Context) -> Rc<Natives> {
+    Rc::clone(
+        context
+            .get_data::<Rc<Natives>>()
+            .expect("the harness's natives"),
+    )
+}
+
+fn id_arg(args: &[JsValue]) -> u32 {
+    #[expect(
+        clippy::cast_possible_truncation,
+        clippy::cast_sign_loss,
+        reason = "ids are small positive integers made by the generator"
+    )]
+    args.get(1)
+        .or(args.first())
+        .and_then(JsValue::as_number)
+        .map_or(0, |n| n as u32)
+}
+
+/// `__native(object, id)`: `on_collected` from Rust; returns "ok", "notobj" or the error.
+fn native(_: &JsValue, args: &[JsValue], context: &mut Context) -> JsResult<JsValue> {
+    let id = id_arg(args);
+    let Some(object) = args.first().and_then(JsValue::as_object) else {
+        return Ok(js_string!("notobj").into());
+    };
+    let state = natives(context);
+    let log = state.log.borrow().clone().expect("the log is set");
+    // The finalizer appends to the script's log, so the model sees it in order with the callbacks.
+    let finalizer = move |context: &mut Context| {
+        let line = JsString::from(format!("ncb|{id}"));
+        log.push(line, context).expect("log a native finalizer");
+    };
+    let outcome = match boa_finalization::on_collected(&object, finalizer, context) {
+        Ok(registration) => {
+            state.handles.borrow_mut().insert(id, registration);
+            "ok".to_string()
+        }
+        Err(error) => format!("error {error}"),
+    };
+    Ok(JsString::from(outcome).into())
+}
+
+/// `__cancel(id)`: `NativeRegistration::cancel`; "true", "false", or "gone" if already cancelled.
+fn cancel(_: &JsValue, args: &[JsValue], context: &mut Context) -> JsResult<JsValue> {
+    let id = id_arg(&args[..args.len().min(1)]);
+    let registration = natives(context).handles.borrow_mut().remove(&id);
+    let outcome = match registration {
+        Some(registration) => registration.cancel(context).to_string(),
+        None => "gone".to_string(),
+    };
+    Ok(JsString::from(outcome).into())
+}
+
+/// Takes the script's log.
+fn drain(context: &mut Context, step: usize) -> Result<Vec<String>, Failure> {
+    let value = context
+        .eval(Source::from_bytes(b"__log.splice(0).join('\\n')"))
+        .map_err(|e| harness_failure(step, format!("reading the log: {e}")))?;
+    let text = value
+        .as_string()
+        .map(|s| s.to_std_string_escaped())
+        .unwrap_or_default();
+    Ok(text.lines().map(str::to_owned).collect())
+}
+
+fn describe_hostile(acts: &[Act]) -> String {
+    let names: Vec<&str> = acts
+        .iter()
+        .filter_map(|act| match act {
+            Act::Hostile { what } => HOSTILE.get(usize::from(*what)).copied(),
+            _ => None,
+        })
+        .collect();
+    names.join("; ")
+}
+
 fn harness_failure(step: usize, message: String) -> Failure {
     Failure {
         kind: FailKind::Harness,
@@ -60,14 +147,69 @@ impl<'p> Runner<'p> {
             .job_executor(Rc::new(CleanupExecutor::default()))
             .build()
             .map_err(setup)?;
+        context
+            .register_global_callable(js_string!("gc"), 0, NativeFunction::from_fn_ptr(gc))
+            .map_err(setup)?;
+        context
+            .register_global_callable(
+                js_string!("__native"),
+                2,
+                NativeFunction::from_fn_ptr(native),
+            )
+            .map_err(setup)?;
+        context
+            .register_global_callable(
+                js_string!("__cancel"),
+                1,
+                NativeFunction::from_fn_ptr(cancel),
+            )
+            .map_err(setup)?;
+        let state = Rc::new(Natives::default());
+        context.insert_data(Rc::clone(&state));
+        // The script first, then its prologue (hostile changes, native finalizers), then the
+        // install: an embedder may install after script code ran.
+        context
+            .eval(Source::from_bytes(render(program).as_bytes()))
+            .map_err(setup)?;
+        let log = context
+            .global_object()
+            .get(js_string!("__log"), &mut context)
+            .map_err(setup)?;
+        *state.log.borrow_mut() = log
+            .as_object()
+            .and_then(|log| JsArray::from_object(log).ok());
+        let mut model = Model::new(program);
+        model.begin_prologue();
+        let result = context.eval(Source::from_bytes(b"__prologue()"));
+        let lines = drain(&mut context, 0)?;
+        for line in &lines {
+            model.event(line)?;
+        }
+        result.map_err(|e| harness_failure(0, format!("the prologue threw: {e}")))?;
+        model.end_step()?;
+        let hostile = program
+            .prologue
+            .iter()
+            .any(|act| matches!(act, Act::Hostile { .. }));
+        let installing = |e: boa_engine::JsError| {
+            let mut failure = harness_failure(0, format!("install failed: {e}"));
+            if hostile {
+                failure.kind = FailKind::Hostile;
+                failure.message = format!(
+                    "install failed after the script changed globals ({}): {e}",
+                    describe_hostile(&program.prologue)
+                );
+            }
+            failure
+        };
         if !builtin {
-            boa_finalization::install(&mut context).map_err(setup)?;
+            boa_finalization::install(&mut context).map_err(installing)?;
         }
         let main = context.realm().clone();
         let other = if builtin {
             context.create_realm().map_err(setup)?
         } else {
-            boa_finalization::create_realm(&mut context).map_err(setup)?
+            boa_finalization::create_realm(&mut context).map_err(installing)?
         };
         let previous = context.enter_realm(other.clone());
         let other_global = context.global_object();
@@ -75,9 +217,6 @@ impl<'p> Runner<'p> {
         context
             .global_object()
             .set(js_string!("other"), other_global, true, &mut context)
-            .map_err(setup)?;
-        context
-            .register_global_callable(js_string!("gc"), 0, NativeFunction::from_fn_ptr(gc))
             .map_err(setup)?;
         let reports: Reports = Rc::default();
         let sink = Rc::clone(&reports);
@@ -93,12 +232,12 @@ impl<'p> Runner<'p> {
             sink.borrow_mut().push((which, error.to_string()));
         });
         context
-            .eval(Source::from_bytes(render(program).as_bytes()))
+            .eval(Source::from_bytes(b"__installed()"))
             .map_err(setup)?;
         Ok(Self {
             program,
             context,
-            model: Model::new(program),
+            model,
             reports,
             next: 0,
         })
@@ -115,16 +254,7 @@ impl<'p> Runner<'p> {
     }
 
     fn drain_log(&mut self) -> Result<Vec<String>, Failure> {
-        let step = self.next;
-        let value = self
-            .context
-            .eval(Source::from_bytes(b"__log.splice(0).join('\\n')"))
-            .map_err(|e| harness_failure(step, format!("reading the log: {e}")))?;
-        let text = value
-            .as_string()
-            .map(|s| s.to_std_string_escaped())
-            .unwrap_or_default();
-        Ok(text.lines().map(str::to_owned).collect())
+        drain(&mut self.context, self.next)
     }
 
     fn replay(&mut self, lines: &[String]) -> Result<(), Failure> {
@@ -190,31 +320,45 @@ impl<'p> Runner<'p> {
 
     fn check_counters(&self, k: usize) -> Result<(), Failure> {
         let stats = boa_finalization::stats(&self.context);
+        let stats_failure = |message: String| Failure {
+            kind: FailKind::Stats,
+            message,
+            step: k,
+            replay_check: None,
+        };
         let expected = (
-            self.model.delivered_total,
             self.model.callback_errors,
             self.model.job_errors,
+            self.model.native_run,
+            self.model.native_pending(),
         );
         let got = (
-            stats.callbacks_delivered,
             stats.callback_errors,
             stats.job_errors,
+            stats.native_run,
+            stats.native_pending,
         );
         if got != expected {
-            return Err(Failure {
-                kind: FailKind::Stats,
-                message: format!(
-                    "stats (callbacks_delivered, callback_errors, job_errors) = {got:?}, model {expected:?}"
-                ),
-                step: k,
-                replay_check: None,
-            });
+            return Err(stats_failure(format!(
+                "stats (callback_errors, job_errors, native_run, native_pending) = {got:?}, model {expected:?}"
+            )));
         }
-        Ok(())
+        // `callbacks_delivered` also counts the internal registry's deliveries: one per native
+        // finalizer run, and possibly one per cancelled one whose object died (a cancel may leave
+        // its cell until then).
+        let low = self.model.delivered_total + self.model.native_run;
+        let high = low + self.model.native_cancelled();
+        if !(low..=high).contains(&stats.callbacks_delivered) {
+            return Err(stats_failure(format!(
+                "stats: callbacks_delivered = {}, the model allows {low}..={high}",
+                stats.callbacks_delivered
+            )));
+        }
+        self.check_cells(k)
     }
 
-    /// After the last step: `stats()` registries and cells against the model.
-    pub fn finish(&mut self) -> Result<(), Failure> {
+    /// `stats()` registries and cells against the model (after a turn).
+    fn check_cells(&self, k: usize) -> Result<(), Failure> {
         let stats = boa_finalization::stats(&self.context);
         let cells = stats.live_cells + stats.awaiting_cleanup;
         let ((reg_low, reg_high), (cells_low, cells_high)) = self.model.expected_stats();
@@ -227,15 +371,25 @@ impl<'p> Runner<'p> {
             return Err(Failure {
                 kind: FailKind::Stats,
                 message: format!(
-                    "stats: {} registries and {} cells (live + awaiting cleanup); the model allows {reg_low}..={reg_high} \
-                     registries and {cells_low}..={cells_high} cells",
-                    stats.registries, cells
+                    "stats: {} registries and {} cells ({} live + {} awaiting cleanup); the model allows \
+                     {reg_low}..={reg_high} registries and {cells_low}..={cells_high} cells (of which {} \
+                     native finalizers pending; a cancelled one must leave no cell)",
+                    stats.registries,
+                    cells,
+                    stats.live_cells,
+                    stats.awaiting_cleanup,
+                    self.model.native_pending()
                 ),
-                step: self.next,
+                step: k,
                 replay_check: None,
             });
         }
         Ok(())
+    }
+
+    /// After the last step: `stats()` registries and cells against the model.
+    pub fn finish(&mut self) -> Result<(), Failure> {
+        self.check_cells(self.next)
     }
 }
 

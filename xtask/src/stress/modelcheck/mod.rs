@@ -30,17 +30,27 @@ pub struct Totals {
 impl Totals {
     /// Adds one program's outcome.
     pub fn add(&mut self, program: &Program, outcome: &Outcome) {
-        self.programs += 1;
-        self.actions += size(program) as u64;
-        let c = &mut self.counts;
-        c.events += outcome.counts.events;
-        c.callbacks += outcome.counts.callbacks;
-        c.required += outcome.counts.required;
-        c.outcomes += outcome.counts.outcomes;
-        c.type_errors += outcome.counts.type_errors;
-        c.reports += outcome.counts.reports;
-        if outcome.failure.is_some() {
-            self.failures += 1;
-        }
+        self.merge(&Totals {
+            programs: 1,
+            actions: size(program) as u64,
+            counts: outcome.counts,
+            failures: u64::from(outcome.failure.is_some()),
+        });
+    }
+
+    /// Adds another set of totals.
+    pub fn merge(&mut self, other: &Totals) {
+        self.programs += other.programs;
+        self.actions += other.actions;
+        self.failures += other.failures;
+        let (c, o) = (&mut self.counts, &other.counts);
+        c.events += o.events;
+        c.callbacks += o.callbacks;
+        c.required += o.required;
+        c.outcomes += o.outcomes;
+        c.type_errors += o.type_errors;
+        c.reports += o.reports;
+        c.natives += o.natives;
+        c.hostile += o.hostile;
     }
 }

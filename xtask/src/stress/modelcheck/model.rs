@@ -106,6 +106,12 @@ pub enum FailKind {
     Harness,
     /// A promise job did not run, ran twice or out of order.
     Microtask,
+    /// The crate was disturbed by the script's changes to globals: it called a fake the script put
+    /// in place of an intrinsic, or could not be installed after them.
+    Hostile,
+    /// A native finalizer ran when it must not (object alive, cancelled, twice), or
+    /// `on_collected`/`cancel` gave the wrong result.
+    Native,
 }
 
 /// A failed check.
@@ -123,7 +129,10 @@ pub struct Failure {
 
 impl fmt::Display for Failure {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{:?} in step {}: {}", self.kind, self.step, self.message)
+        match self.step {
+            usize::MAX => write!(f, "{:?} (step unknown): {}", self.kind, self.message),
+            step => write!(f, "{:?} in step {step}: {}", self.kind, self.message),
+        }
     }
 }
 
@@ -163,6 +172,26 @@ struct Registry {
     cells: Vec<usize>,
 }
 
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum NativeState {
+    /// Waiting for its object to die.
+    Live,
+    /// Its object was found unreachable by a collection: must run by the end of the turn.
+    Collected,
+    /// Ran.
+    Run,
+    /// Cancelled before it ran.
+    Cancelled,
+}
+
+#[derive(Clone, Copy, Debug)]
+struct Native {
+    target: Id,
+    state: NativeState,
+    /// The harness still holds its `NativeRegistration` (`cancel` consumes it).
+    handle: bool,
+}
+
 #[derive(Clone, Debug, PartialEq, Eq)]
 enum Exec {
     Idle,
@@ -186,6 +215,10 @@ pub struct Counts {
     pub type_errors: u64,
     /// Errors reported to the host as expected.
     pub reports: u64,
+    /// Native finalizer registrations, cancels and runs checked.
+    pub natives: u64,
+    /// Hostile changes to globals made before the checks that followed them.
+    pub hostile: u64,
 }
 
 /// The model of one program run.
@@ -204,6 +237,10 @@ pub struct Model<'p> {
     expected_reports: Vec<bool>,
     /// Outcomes seen so far, in script order (index into the script's `__outs`).
     outcomes_seen: usize,
+    /// Native finalizers by id.
+    natives: BTreeMap<u32, Native>,
+    /// Native finalizers run so far.
+    pub native_run: u64,
     /// Totals for checking `stats()`.
     pub delivered_total: u64,
     /// Callback errors so far.
@@ -232,6 +269,8 @@ impl<'p> Model<'p> {
             micro: VecDeque::new(),
             expected_reports: Vec::new(),
             outcomes_seen: 0,
+            natives: BTreeMap::new(),
+            native_run: 0,
             delivered_total: 0,
             callback_errors: 0,
             job_errors: 0,
@@ -315,6 +354,28 @@ impl<'p> Model<'p> {
         self.step = k;
     }
 
+    /// Starts the prologue (the actions run before the install); [`Model::end_step`] ends it.
+    pub fn begin_prologue(&mut self) {
+        self.exec = Exec::Step(usize::MAX);
+        self.pending = self.program.prologue.clone().into();
+    }
+
+    /// Native finalizers registered and not yet run or cancelled.
+    pub fn native_pending(&self) -> usize {
+        self.natives
+            .values()
+            .filter(|n| matches!(n.state, NativeState::Live | NativeState::Collected))
+            .count()
+    }
+
+    /// Native finalizers cancelled before they ran.
+    pub fn native_cancelled(&self) -> u64 {
+        self.natives
+            .values()
+            .filter(|n| n.state == NativeState::Cancelled)
+            .count() as u64
+    }
+
     /// Starts a turn.
     pub fn begin_turn(&mut self) {
         self.in_turn = true;
@@ -338,6 +399,26 @@ impl<'p> Model<'p> {
                 Ok(())
             }
             "cb" => self.callback(&fields, line),
+            "ncb" => self.native_callback(&fields, line),
+            "fake" => {
+                let during = match (&self.exec, self.pending.front()) {
+                    (Exec::Idle, _) if self.in_turn => "during a turn of the job loop".to_string(),
+                    (_, Some(running)) => format!("during the action {running:?}"),
+                    (exec, None) => format!("at the end of {exec:?}"),
+                };
+                let mut failure = self.fail(
+                    FailKind::Hostile,
+                    format!(
+                        "`{}` was called {during}: the crate used an intrinsic the script had \
+                         replaced (the script itself never calls it)",
+                        fields.get(1).copied().unwrap_or("?")
+                    ),
+                );
+                failure.replay_check = Some(format!(
+                    "__log.indexOf({line:?}) >= 0 /* the crate called the script's fake */"
+                ));
+                Err(failure)
+            }
             "microrun" => {
                 if !self.in_turn || !self.pending.is_empty() {
                     return Err(self.fail(
@@ -429,6 +510,47 @@ impl<'p> Model<'p> {
         let held = self.cells[c].held;
         self.pending = self.cells[c].acts.clone().into();
         self.exec = Exec::Callback { reg: roid, held };
+        Ok(())
+    }
+
+    fn native_callback(&mut self, fields: &[&str], line: &str) -> Check {
+        let Some(id) = fields.get(1).and_then(|r| r.parse::<u32>().ok()) else {
+            return Err(self.fail(FailKind::Harness, format!("bad log line `{line}`")));
+        };
+        self.counts.natives += 1;
+        if !self.in_turn || !self.pending.is_empty() {
+            return Err(self.fail(
+                FailKind::CallbackOutOfTurn,
+                format!("native finalizer {id} ran outside a turn or while other code was running"),
+            ));
+        }
+        let reach = self.reachable();
+        let Some(native) = self.natives.get(&id).copied() else {
+            return Err(self.fail(
+                FailKind::Native,
+                format!("native finalizer {id} ran, but was never registered"),
+            ));
+        };
+        let why = match native.state {
+            NativeState::Run => Some("a second time"),
+            NativeState::Cancelled => Some("after it was cancelled"),
+            _ if !Self::target_dead(native.target, &reach) => Some("while its object is reachable"),
+            _ => None,
+        };
+        if let Some(why) = why {
+            return Err(self.fail(
+                FailKind::Native,
+                format!(
+                    "native finalizer {id} (object {}) ran {why}",
+                    native.target.desc()
+                ),
+            ));
+        }
+        if let Some(native) = self.natives.get_mut(&id) {
+            native.state = NativeState::Run;
+        }
+        self.native_run += 1;
+        self.exec = Exec::Idle;
         Ok(())
     }
 
@@ -606,6 +728,76 @@ impl<'p> Model<'p> {
                 }
                 self.micro.push_back((*id, acts.clone()));
             }
+            Act::Native { slot, id } => {
+                if tag != "native" || arg(3) != id.to_string() {
+                    return Err(mismatch(self));
+                }
+                let target = self.slots[*slot].unwrap_or(Id::Undef);
+                let expect = if matches!(target, Id::Obj(_)) {
+                    "ok"
+                } else {
+                    "notobj"
+                };
+                self.counts.natives += 1;
+                let got = arg(4);
+                if got != expect {
+                    return Err(self.fail(
+                        FailKind::Native,
+                        format!(
+                            "on_collected on {}: got {got}, expected {expect} (`{line}`)",
+                            target.desc()
+                        ),
+                    ));
+                }
+                if expect == "ok" {
+                    self.natives.insert(
+                        *id,
+                        Native {
+                            target,
+                            state: NativeState::Live,
+                            handle: true,
+                        },
+                    );
+                }
+            }
+            Act::Cancel { id } => {
+                if tag != "cancel" {
+                    return Err(mismatch(self));
+                }
+                self.counts.natives += 1;
+                let expect = match self.natives.get_mut(id) {
+                    Some(native) if native.handle => {
+                        native.handle = false;
+                        match native.state {
+                            NativeState::Live | NativeState::Collected => {
+                                native.state = NativeState::Cancelled;
+                                "true"
+                            }
+                            _ => "false",
+                        }
+                    }
+                    _ => "gone",
+                };
+                let got = arg(2);
+                if got != expect {
+                    return Err(self.fail(
+                        FailKind::Native,
+                        format!("NativeRegistration::cancel of {id}: got {got}, expected {expect}"),
+                    ));
+                }
+            }
+            Act::Hostile { what } => {
+                if tag != "hostile" {
+                    return Err(mismatch(self));
+                }
+                if arg(2) != "ok" {
+                    return Err(self.fail(
+                        FailKind::Harness,
+                        format!("hostile change {what} failed: `{line}`"),
+                    ));
+                }
+                self.counts.hostile += 1;
+            }
         }
         Ok(())
     }
@@ -706,6 +898,13 @@ impl<'p> Model<'p> {
                 }
             }
         }
+        // Native finalizers belong to the context's internal registry, which never dies.
+        for native in self.natives.values_mut() {
+            if native.state == NativeState::Live && Self::target_dead(native.target, &reach) {
+                native.state = NativeState::Collected;
+                self.counts.required += 1;
+            }
+        }
     }
 
     /// The end of a step's task (before its turn).
@@ -770,6 +969,20 @@ impl<'p> Model<'p> {
                 }
             }
         }
+        if let Some((id, native)) = self
+            .natives
+            .iter()
+            .find(|(_, n)| n.state == NativeState::Collected)
+        {
+            return Err(self.fail(
+                FailKind::MissedCallback,
+                format!(
+                    "native finalizer {id}: its object {} was collected by a gc() and the turn \
+                     ended without running it",
+                    native.target.desc()
+                ),
+            ));
+        }
         let expected = std::mem::take(&mut self.expected_reports);
         let got: Vec<bool> = reports.iter().map(|(other, _)| *other).collect();
         if got != expected {
@@ -801,8 +1014,11 @@ impl<'p> Model<'p> {
                 .filter(|&&c| self.cells[c].in_list())
                 .count()
         };
-        let mut low = (0, 0);
-        let mut high = (0, 0);
+        // The internal registry behind native finalizers counts once used, with their cells.
+        let internal = usize::from(!self.natives.is_empty());
+        let native_cells = self.native_pending();
+        let mut low = (internal, native_cells);
+        let mut high = (internal, native_cells);
         for (oid, reg) in &self.regs {
             if reg.dead {
                 continue;

@@ -112,7 +112,41 @@ pub enum Act {
     Throw,
     /// `Promise.resolve().then(() => <acts>)`.
     Micro { id: u32, acts: Vec<Act> },
+    /// `boa_finalization::on_collected(S[slot], ..)` from Rust (through the harness's `__native`),
+    /// keeping the `NativeRegistration` under `id`; the finalizer logs `ncb|id`.
+    Native { slot: usize, id: u32 },
+    /// `NativeRegistration::cancel` of the registration kept under `id` (through `__cancel`).
+    Cancel { id: u32 },
+    /// A hostile change to the globals ([`HOSTILE`]): an intrinsic the crate might read is deleted,
+    /// replaced by a fake that logs `fake|name` when called, or turned into a throwing getter.
+    Hostile { what: u8 },
 }
+
+/// The hostile changes (by index into the prelude's `HOSTILE` functions): what each one does.
+pub const HOSTILE: [&str; 22] = [
+    "delete Symbol.keyFor",
+    "Symbol.keyFor = fake",
+    "Symbol.keyFor: throwing getter",
+    "delete Symbol.for",
+    "Symbol.for = fake",
+    "Symbol.for: throwing getter",
+    "delete globalThis.Symbol",
+    "globalThis.Symbol = fake",
+    "globalThis.Symbol: throwing getter",
+    "delete globalThis.WeakMap",
+    "globalThis.WeakMap = fake",
+    "WeakMap.prototype.{get,set,has,delete} = fakes",
+    "delete globalThis.WeakRef; WeakRef.prototype.deref = fake",
+    "globalThis.WeakRef = fake",
+    "delete globalThis.Reflect",
+    "Reflect.{apply,construct,get,getPrototypeOf,ownKeys} = fakes",
+    "FinalizationRegistry.prototype.{register,unregister} = fakes",
+    "globalThis.FinalizationRegistry = fake",
+    "delete globalThis.FinalizationRegistry",
+    "Object.prototype.{keyFor,for,prototype,register,unregister,description,then,deref}: throwing accessors",
+    "Function.prototype.{keyFor,for,register,unregister}: throwing accessors",
+    "Symbol.prototype.{description,toString,valueOf,@@toPrimitive}: fakes and throwing getters",
+];
 
 /// How a step's turn of the job loop is run.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -141,6 +175,9 @@ pub struct Program {
     pub slots: usize,
     /// Number of registry slots.
     pub registries: usize,
+    /// Actions run before the extension is installed (hostile changes to globals, native
+    /// finalizers): the embedder installs after script code ran.
+    pub prologue: Vec<Act>,
     /// The steps.
     pub steps: Vec<Step>,
 }
@@ -156,6 +193,10 @@ pub struct GenConfig {
     pub slots: usize,
     /// Registry slots.
     pub registries: usize,
+    /// Hostile changes to globals (before the install and during the program).
+    pub hostile: bool,
+    /// Native finalizers and their cancellation.
+    pub native: bool,
 }
 
 impl Default for GenConfig {
@@ -165,6 +206,8 @@ impl Default for GenConfig {
             acts_per_step: 8,
             slots: 8,
             registries: 3,
+            hostile: true,
+            native: true,
         }
     }
 }
@@ -177,6 +220,8 @@ struct Gen<'a> {
     next_id: u32,
     filled: Vec<bool>,
     regs: Vec<bool>,
+    /// Ids of the native registrations made so far.
+    natives: Vec<u32>,
 }
 
 impl Gen<'_> {
@@ -215,7 +260,7 @@ impl Gen<'_> {
             3 => Kind::Proxy,
             4 => Kind::Foreign,
             5 => Kind::Symbol,
-            _ => Kind::WellKnown(self.rng.below(WELL_KNOWN.len()) as u8),
+            _ => Kind::WellKnown(self.rng.below_u8(WELL_KNOWN.len())),
         }
     }
 
@@ -239,7 +284,7 @@ impl Gen<'_> {
             2 => Val::Reg(self.reg()),
             3 => Val::Slot(self.slot()),
             4 => self.bad_primitive(),
-            _ => Val::WellKnown(self.rng.below(WELL_KNOWN.len()) as u8),
+            _ => Val::WellKnown(self.rng.below_u8(WELL_KNOWN.len())),
         }
     }
 
@@ -261,7 +306,7 @@ impl Gen<'_> {
             8 => Val::Slot(self.filled_slot()),
             9 => Val::Reg(self.reg()),
             10 => Val::Registered(id),
-            11 => Val::WellKnown(self.rng.below(WELL_KNOWN.len()) as u8),
+            11 => Val::WellKnown(self.rng.below_u8(WELL_KNOWN.len())),
             _ => target.clone(),
         }
     }
@@ -273,7 +318,7 @@ impl Gen<'_> {
             2 => Some(target.clone()),
             3 => Some(Val::Slot(self.filled_slot())),
             4 => Some(Val::Reg(self.reg())),
-            5 => Some(Val::WellKnown(self.rng.below(WELL_KNOWN.len()) as u8)),
+            5 => Some(Val::WellKnown(self.rng.below_u8(WELL_KNOWN.len()))),
             6 => Some(self.bad_primitive()),
             7 => Some(Val::FreshSym(self.id())),
             _ => Some(Val::Slot(self.slot())),
@@ -284,7 +329,7 @@ impl Gen<'_> {
         match self.rng.weighted(&[70, 6, 6, 6, 6, 6]) {
             0 => Val::Slot(self.filled_slot()),
             1 => Val::Reg(self.reg()),
-            2 => Val::WellKnown(self.rng.below(WELL_KNOWN.len()) as u8),
+            2 => Val::WellKnown(self.rng.below_u8(WELL_KNOWN.len())),
             3 => Val::Fresh(self.id()),
             4 => self.bad_primitive(),
             _ => Val::Slot(self.slot()),
@@ -318,7 +363,20 @@ impl Gen<'_> {
     fn callback_acts(&mut self, own: usize, own_token: Option<&Val>, depth: usize) -> Vec<Act> {
         let mut acts = Vec::new();
         for _ in 0..1 + self.rng.below(3) {
-            let act = match self.rng.weighted(&[25, 20, 18, 12, 10, 6, 5, 4]) {
+            let native = if self.cfg.native { [4, 3] } else { [0, 0] };
+            let act = match self.rng.weighted(&[
+                25,
+                20,
+                18,
+                12,
+                10,
+                6,
+                5,
+                4,
+                native[0],
+                native[1],
+                u32::from(self.cfg.hostile),
+            ]) {
                 0 => {
                     let r = if self.rng.chance(60) { own } else { self.reg() };
                     self.register(r, depth)
@@ -339,6 +397,9 @@ impl Gen<'_> {
                 }
                 4 => self.new_object(),
                 5 => Act::DropReg { r: own },
+                8 => self.native(),
+                9 => self.cancel(),
+                10 => self.hostile(),
                 6 => {
                     let r = self.rng.below(self.cfg.registries);
                     Act::NewReg {
@@ -379,8 +440,66 @@ impl Gen<'_> {
         }
     }
 
+    fn native(&mut self) -> Act {
+        let id = self.id();
+        self.natives.push(id);
+        Act::Native {
+            slot: self.filled_slot(),
+            id,
+        }
+    }
+
+    fn cancel(&mut self) -> Act {
+        let id = if self.natives.is_empty() || self.rng.chance(5) {
+            self.id()
+        } else {
+            self.natives[self.rng.below(self.natives.len())]
+        };
+        Act::Cancel { id }
+    }
+
+    fn hostile(&mut self) -> Act {
+        Act::Hostile {
+            what: self.rng.below_u8(HOSTILE.len()),
+        }
+    }
+
+    /// What runs before the install: hostile changes, and native finalizers registered before
+    /// `install` (on objects that may die at once).
+    fn prologue(&mut self) -> Vec<Act> {
+        let mut acts = Vec::new();
+        if self.cfg.hostile && self.rng.chance(35) {
+            for _ in 0..1 + self.rng.below(3) {
+                acts.push(self.hostile());
+            }
+        }
+        if self.cfg.native && self.rng.chance(20) {
+            let slot = self.slot();
+            acts.push(Act::New {
+                slot,
+                oid: self.id(),
+                kind: Kind::Object,
+            });
+            let id = self.id();
+            self.natives.push(id);
+            acts.push(Act::Native { slot, id });
+            if self.rng.chance(50) {
+                acts.push(Act::Drop { slot });
+                acts.push(Act::Gc);
+            } else {
+                self.filled[slot] = true;
+            }
+        }
+        acts
+    }
+
     fn top_act(&mut self) -> Act {
-        match self.rng.weighted(&[16, 12, 3, 2, 38, 13, 9, 4]) {
+        let native = if self.cfg.native { [5, 3] } else { [0, 0] };
+        let hostile = u32::from(self.cfg.hostile);
+        match self
+            .rng
+            .weighted(&[16, 12, 3, 2, 38, 13, 9, 4, native[0], native[1], hostile])
+        {
             0 => self.new_object(),
             1 => {
                 let slot = self.filled_slot();
@@ -410,6 +529,9 @@ impl Gen<'_> {
                 token: self.unregister_token(),
             },
             6 => Act::Gc,
+            8 => self.native(),
+            9 => self.cancel(),
+            10 => self.hostile(),
             _ => {
                 let id = self.id();
                 let own = self.reg();
@@ -431,7 +553,9 @@ pub fn generate(seed: u64, cfg: &GenConfig) -> Program {
         next_id: 100,
         filled: vec![false; cfg.slots],
         regs: vec![false; cfg.registries],
+        natives: Vec::new(),
     };
+    let prologue = gen.prologue();
     let mut steps = Vec::new();
     // Every registry slot starts with a registry, and a few targets exist.
     let mut first = Vec::new();
@@ -481,6 +605,7 @@ pub fn generate(seed: u64, cfg: &GenConfig) -> Program {
         seed,
         slots: cfg.slots,
         registries: cfg.registries,
+        prologue,
         steps,
     }
 }
@@ -496,7 +621,12 @@ pub fn size(program: &Program) -> usize {
             })
             .sum()
     }
-    program.steps.iter().map(|step| 1 + count(&step.acts)).sum()
+    count(&program.prologue)
+        + program
+            .steps
+            .iter()
+            .map(|step| 1 + count(&step.acts))
+            .sum::<usize>()
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -541,6 +671,9 @@ fn act_js(act: &Act) -> String {
         Act::Gc => "[\"gc\"]".into(),
         Act::Throw => "[\"throw\"]".into(),
         Act::Micro { id, acts } => format!("[\"micro\",{id},{}]", acts_js(acts)),
+        Act::Native { slot, id } => format!("[\"native\",{slot},{id}]"),
+        Act::Cancel { id } => format!("[\"cancel\",{id}]"),
+        Act::Hostile { what } => format!("[\"hostile\",{what}]"),
     }
 }
 
@@ -579,12 +712,15 @@ fn collect_callbacks(acts: &[Act], out: &mut String) {
     }
 }
 
-/// The interpreter every program runs on.
+/// The interpreter every program runs on. It captures, when it loads (before any hostile change
+/// and before the install), every intrinsic it uses that a hostile change may touch (`$Symbol`...),
+/// and calls `register`/`unregister` through the methods captured at install (`__installed`), so
+/// that only the crate can run into the fakes.
 pub const PRELUDE: &str = r#""use strict";
-var S = [], R = [], __log = [], __outs = [], __seen = Object.create(null);
+var S = [], R = [], RM = [], __log = [], __outs = [], __seen = Object.create(null);
 var ACTS = Object.create(null);
 var WK = [Symbol.iterator, Symbol.asyncIterator, Symbol.hasInstance, Symbol.toPrimitive];
-var other = globalThis.other !== undefined ? globalThis.other : globalThis;
+var other = globalThis, __FR = null, __M = null;
 function L() { __log.push(Array.prototype.join.call(arguments, "|")); }
 function d(v) {
   switch (typeof v) {
@@ -593,7 +729,7 @@ function d(v) {
     case "bigint": return "b" + v;
     case "boolean": return "B" + v;
     case "undefined": return "u";
-    case "symbol": return "y" + v.description;
+    case "symbol": return "y" + $desc.call(v);
     default: return v === null ? "N" : "o" + v.oid;
   }
 }
@@ -608,8 +744,8 @@ function val(x) {
     case "s": return "h" + x[1];
     case "b": return BigInt(x[1]);
     case "o": return { oid: x[1] };
-    case "y": return Symbol("h" + x[1]);
-    case "k": return Symbol.for("k" + x[1]);
+    case "y": return $Symbol("h" + x[1]);
+    case "k": return $SymbolFor("k" + x[1]);
     case "w": return WK[x[1]];
   }
   throw new Error("bad value " + x);
@@ -631,10 +767,14 @@ function mknew(kind, oid) {
     case "foreign": return new other.Object();
   }
 }
+function __fake(name) { L("fake", name); }
+// Native finalizers are driven from Rust by the harness; a plain finreg replay has none.
+var __nat = typeof __native === "function" ? __native : function () { return "unavailable"; };
+var __can = typeof __cancel === "function" ? __cancel : function () { return "unavailable"; };
 function exec(a) {
   switch (a[0]) {
     case "new": {
-      if (a[3] === "sym") S[a[1]] = Symbol("e" + a[2]);
+      if (a[3] === "sym") S[a[1]] = $Symbol("e" + a[2]);
       else if (a[3] === "wk") S[a[1]] = WK[a[2]];
       else { var o = mknew(a[3], a[2]); o.oid = a[2]; S[a[1]] = o; }
       L("new", a[1], a[2]);
@@ -642,20 +782,20 @@ function exec(a) {
     }
     case "drop": S[a[1]] = undefined; L("drop", a[1]); return;
     case "newreg": {
-      var F = a[3] === 1 ? other.FinalizationRegistry : FinalizationRegistry;
-      var fr = new F(mkcb(a[2]));
+      var fr = new __FR[a[3]](mkcb(a[2]));
       fr.oid = a[2];
       R[a[1]] = fr;
+      RM[a[1]] = a[3];
       L("newreg", a[1], a[2]);
       return;
     }
     case "dropreg": R[a[1]] = undefined; L("dropreg", a[1]); return;
     case "reg": {
       if (R[a[1]] === undefined) { L("reg", a[1], out("noreg")); return; }
-      var t = val(a[2]), h = val(a[3]), kd = "-", res;
+      var t = val(a[2]), h = val(a[3]), kd = "-", res, m = __M[RM[a[1]]][0];
       try {
-        if (a[4] === null) res = R[a[1]].register(t, h);
-        else { var k = val(a[4]); kd = d(k); res = R[a[1]].register(t, h, k); }
+        if (a[4] === null) res = m.call(R[a[1]], t, h);
+        else { var k = val(a[4]); kd = d(k); res = m.call(R[a[1]], t, h, k); }
         res = res === undefined ? "ok" : "bad:returned " + d(res);
       } catch (e) { res = ename(e, "FinalizationRegistry.prototype.register"); }
       L("reg", a[1], d(t), d(h), kd, out(res));
@@ -665,7 +805,7 @@ function exec(a) {
       if (R[a[1]] === undefined) { L("unreg", a[1], out("noreg")); return; }
       var tok = val(a[2]), r;
       try {
-        r = R[a[1]].unregister(tok);
+        r = __M[RM[a[1]]][1].call(R[a[1]], tok);
         r = typeof r === "boolean" ? String(r) : "bad:returned " + d(r);
       } catch (e) { r = ename(e, "FinalizationRegistry.prototype.unregister"); }
       L("unreg", a[1], d(tok), out(r));
@@ -674,6 +814,14 @@ function exec(a) {
     case "gc": L("gc"); gc(); return;
     case "throw": L("throw"); throw new Error("boom");
     case "micro": Promise.resolve().then(mkmicro(a[1], a[2])); L("micro", a[1]); return;
+    case "native": { var no = S[a[1]]; L("native", a[1], d(no), a[2], __nat(no, a[2])); return; }
+    case "cancel": L("cancel", a[1], __can(a[1])); return;
+    case "hostile": {
+      var hr = "ok";
+      try { HOSTILE[a[1]](); } catch (e) { hr = "bad:" + String(e).split("|").join("/"); }
+      L("hostile", a[1], hr);
+      return;
+    }
   }
   throw new Error("bad action " + a);
 }
@@ -686,16 +834,88 @@ function __cb(roid, v) {
   if (acts !== undefined) run(acts);
 }
 function __run(k) { L("step", k); run(STEPS[k]); }
+function __prologue() { run(PROLOGUE); }
+// After the install (and, in the harness, after the other realm was made and `other` set).
+function __installed() {
+  if (globalThis.other !== undefined) other = globalThis.other;
+  __FR = [FinalizationRegistry, other.FinalizationRegistry];
+  __M = [0, 1].map(function (i) { return [__FR[i].prototype.register, __FR[i].prototype.unregister]; });
+}
+"#;
+
+/// The hostile changes to globals, shared with the fuzzer: `HOSTILE[i]()` makes change `i` of
+/// [`HOSTILE`]. It captures, as it loads, the intrinsics that scripts use afterwards (`$Symbol`,
+/// `$SymbolFor`, `$desc`, `$dp`...), and needs a function `__fake(name)` that records a call.
+pub const HOSTILE_JS: &str = r#"
+var $Symbol = Symbol, $SymbolFor = Symbol.for, $dp = Object.defineProperty;
+var $WeakMap = WeakMap, $WeakRef = WeakRef, $Reflect = Reflect;
+var $desc = Object.getOwnPropertyDescriptor(Symbol.prototype, "description").get;
+var $toPrimitive = Symbol.toPrimitive;
+function fakeFn(name) { return function () { __fake(name); return undefined; }; }
+function thrower(name) {
+  return {
+    get: function () { __fake("get " + name); throw new Error("hostile getter " + name); },
+    set: function () { __fake("set " + name); },
+    configurable: true
+  };
+}
+// Defined, not assigned: an assignment would call a setter an earlier change left there.
+function put(object, key, value) {
+  $dp(object, key, { value: value, writable: true, enumerable: false, configurable: true });
+}
+function fakes(object, name, keys) {
+  for (var i = 0; i < keys.length; i++) put(object, keys[i], fakeFn(name + "." + keys[i]));
+}
+function throwers(object, name, keys) {
+  for (var i = 0; i < keys.length; i++) $dp(object, keys[i], thrower(name + "." + keys[i]));
+}
+var HOSTILE = [
+  function () { delete $Symbol.keyFor; },
+  function () { put($Symbol, "keyFor", fakeFn("Symbol.keyFor")); },
+  function () { $dp($Symbol, "keyFor", thrower("Symbol.keyFor")); },
+  function () { delete $Symbol.for; },
+  function () { put($Symbol, "for", fakeFn("Symbol.for")); },
+  function () { $dp($Symbol, "for", thrower("Symbol.for")); },
+  function () { delete globalThis.Symbol; },
+  function () { put(globalThis, "Symbol", fakeFn("Symbol")); },
+  function () { $dp(globalThis, "Symbol", thrower("Symbol")); },
+  function () { delete globalThis.WeakMap; },
+  function () { put(globalThis, "WeakMap", fakeFn("WeakMap")); },
+  function () { fakes($WeakMap.prototype, "WeakMap.prototype", ["get", "set", "has", "delete"]); },
+  function () { delete globalThis.WeakRef; put($WeakRef.prototype, "deref", fakeFn("WeakRef.prototype.deref")); },
+  function () { put(globalThis, "WeakRef", fakeFn("WeakRef")); },
+  function () { delete globalThis.Reflect; },
+  function () { fakes($Reflect, "Reflect", ["apply", "construct", "get", "getPrototypeOf", "ownKeys"]); },
+  function () {
+    var F = globalThis.FinalizationRegistry;
+    if (typeof F === "function") fakes(F.prototype, "FinalizationRegistry.prototype", ["register", "unregister"]);
+  },
+  function () { put(globalThis, "FinalizationRegistry", fakeFn("FinalizationRegistry")); },
+  function () { delete globalThis.FinalizationRegistry; },
+  function () {
+    throwers(Object.prototype, "Object.prototype",
+      ["keyFor", "for", "prototype", "register", "unregister", "description", "then", "deref"]);
+  },
+  function () { throwers(Function.prototype, "Function.prototype", ["keyFor", "for", "register", "unregister"]); },
+  function () {
+    throwers($Symbol.prototype, "Symbol.prototype", ["description"]);
+    fakes($Symbol.prototype, "Symbol.prototype", ["toString", "valueOf"]);
+    $dp($Symbol.prototype, $toPrimitive, thrower("Symbol.prototype[Symbol.toPrimitive]"));
+  }
+];
 "#;
 
 /// The program as a script defining `STEPS` and `ACTS` on top of [`PRELUDE`].
 pub fn render(program: &Program) -> String {
     let mut out = String::from(PRELUDE);
+    out.push_str(HOSTILE_JS);
     out.push_str("var STEPS = [\n");
     for step in &program.steps {
         let _ = writeln!(out, "  {},", acts_js(&step.acts));
     }
     out.push_str("];\n");
+    let _ = writeln!(out, "var PROLOGUE = {};", acts_js(&program.prologue));
+    collect_callbacks(&program.prologue, &mut out);
     for step in &program.steps {
         collect_callbacks(&step.acts, &mut out);
     }

@@ -1,44 +1,44 @@
-//! A tiny deterministic PRNG (SplitMix64), so a seed names one program on every machine.
+//! The generators' randomness: `rand_pcg`'s PCG (value-stable across platforms and releases, so a
+//! seed names one program on every machine), with `rand`'s uniform, Bernoulli and weighted choices.
 
-/// SplitMix64: fast, seedable, good enough for test generation.
+use rand::distr::{weighted::WeightedIndex, Distribution};
+use rand::{RngExt, SeedableRng};
+use rand_pcg::Pcg64Mcg;
+
+/// A seeded generator with the three choices the generators make.
 #[derive(Clone, Debug)]
-pub struct Rng(u64);
+pub struct Rng(Pcg64Mcg);
 
 impl Rng {
     /// The generator for `seed`.
     pub fn new(seed: u64) -> Self {
-        Self(seed ^ 0x5DEE_CE66_D1CE_4E5B)
+        Self(Pcg64Mcg::seed_from_u64(seed))
     }
 
     /// The next 64 random bits.
     pub fn next_u64(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
+        self.0.random()
     }
 
     /// A number in `0..n` (`n > 0`).
     pub fn below(&mut self, n: usize) -> usize {
-        (self.next_u64() % n as u64) as usize
+        self.0.random_range(0..n)
+    }
+
+    /// A number in `0..n` (`0 < n <= 256`), for indices into small tables.
+    pub fn below_u8(&mut self, n: usize) -> u8 {
+        u8::try_from(self.below(n)).expect("tables of at most 256 entries")
     }
 
     /// True with probability `percent`/100.
     pub fn chance(&mut self, percent: u32) -> bool {
-        self.below(100) < percent as usize
+        self.0.random_ratio(percent, 100)
     }
 
-    /// An index chosen with the given weights.
+    /// An index chosen with the given weights (not all zero).
     pub fn weighted(&mut self, weights: &[u32]) -> usize {
-        let total: u32 = weights.iter().sum();
-        let mut x = self.below(total as usize) as u32;
-        for (i, w) in weights.iter().enumerate() {
-            if x < *w {
-                return i;
-            }
-            x -= w;
-        }
-        weights.len() - 1
+        WeightedIndex::new(weights)
+            .expect("the generators' weight tables are non-empty and not all zero")
+            .sample(&mut self.0)
     }
 }

@@ -1,5 +1,11 @@
 //! Shrinking a failing program to a small one with the same kind of failure, and writing it as a
 //! script `finreg --expose-gc` replays.
+//!
+//! Hand-written rather than `proptest`/`proptest-state-machine`: programs are named by a `u64`
+//! seed of our own generator (`--seed N`, the replay scripts), and the shrinker removes whole steps,
+//! halves of steps, single actions nested in callbacks and promise jobs, prologue actions, and
+//! turns, keeping the failure's kind; proptest would shrink its own value trees, lose the seed's
+//! naming, and not reach nested callback actions without a strategy rewrite of the generator.
 
 use std::fmt::Write as _;
 
@@ -124,6 +130,16 @@ pub fn shrink(
                 }
             }
         }
+        // Prologue actions, last first.
+        let mut k = best.prologue.len();
+        while k > 0 && tries.get() < budget {
+            k -= 1;
+            let mut candidate = best.clone();
+            candidate.prologue.remove(k);
+            if attempt(candidate, &mut best, &mut best_failure) {
+                progress = true;
+            }
+        }
         // Plain turns.
         for k in 0..best.steps.len() {
             if best.steps[k].turn == Turn::CleanupOnly && tries.get() < budget {
@@ -177,6 +193,9 @@ function __next() {{
   if (__k - 1 === {step}) __verdict();
   if (__k < STEPS.length) {{ setTimeout(__next, 0); __run(__k++); }}
 }}
+// The harness runs the prologue before it installs the extension; finreg installs it first.
+__prologue();
+__installed();
 __next();
 "#,
         message = failure
