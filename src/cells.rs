@@ -180,6 +180,15 @@ const NO_SLOT: u32 = u32::MAX;
 /// an old id can never name a new cell.
 const RETIRE_AT: u32 = u32::MAX - 1;
 
+/// Gives a map's memory back once it is mostly empty: `HashMap` keeps the capacity of its peak, and
+/// a registry that never empties would otherwise hold a burst's worth forever. Halving only below a
+/// quarter keeps the cost amortized O(1) per removal.
+fn shrink_if_sparse<K: Eq + std::hash::Hash, V>(map: &mut HashMap<K, V>) {
+    if map.capacity() > 64 && map.len() * 4 < map.capacity() {
+        map.shrink_to(map.len() * 2);
+    }
+}
+
 fn slot_contains<H>(slots: &[Slot<H>], id: CellId) -> bool {
     slots
         .get(id.index as usize)
@@ -319,6 +328,8 @@ impl<H: Default> CellStore<H> {
                 self.symbol_tokens.remove(&symbol);
             }
         }
+        shrink_if_sparse(&mut self.cell_symbols);
+        shrink_if_sparse(&mut self.symbol_tokens);
     }
 
     /// Gives the memory of an empty slab back once everything was delivered or unregistered. Ids

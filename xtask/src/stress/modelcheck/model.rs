@@ -369,12 +369,6 @@ impl<'p> Model<'p> {
     }
 
     /// Native finalizers cancelled before they ran.
-    pub fn native_cancelled(&self) -> u64 {
-        self.natives
-            .values()
-            .filter(|n| n.state == NativeState::Cancelled)
-            .count() as u64
-    }
 
     /// Starts a turn.
     pub fn begin_turn(&mut self) {
@@ -1014,11 +1008,9 @@ impl<'p> Model<'p> {
                 .filter(|&&c| self.cells[c].in_list())
                 .count()
         };
-        // The internal registry behind native finalizers counts once used, with their cells.
-        let internal = usize::from(!self.natives.is_empty());
-        let native_cells = self.native_pending();
-        let mut low = (internal, native_cells);
-        let mut high = (internal, native_cells);
+        // Scripts' registries only: native finalizers have their own figures (`native_pending`).
+        let mut low = (0, 0);
+        let mut high = (0, 0);
         for (oid, reg) in &self.regs {
             if reg.dead {
                 continue;
