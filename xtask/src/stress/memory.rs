@@ -430,12 +430,10 @@ pub fn soak(total: u64, per_round: usize, registries: usize, mix: Mix) -> SoakRe
         Mix::NativeCancels => (per_round, "[]"),
     };
     let js_per_round = per_round - native_per_round;
-    // `scale` sizes the round: the warm-up is a double round (see below).
-    let round = |context: &mut Context, report: &mut SoakReport, k: u64, scale: usize| {
-        let base = k * (2 * js_per_round) as u64;
-        let js = js_per_round * scale;
-        eval(context, &format!("round({base}, {js}, {cases})"));
-        for i in 0..native_per_round * scale {
+    let round = |context: &mut Context, report: &mut SoakReport, k: u64| {
+        let base = k * js_per_round as u64;
+        eval(context, &format!("round({base}, {js_per_round}, {cases})"));
+        for i in 0..native_per_round {
             let ran = Rc::clone(&ran);
             let count = move |_: &mut Context| ran.set(ran.get() + 1);
             if i % 2 == 0 {
@@ -456,15 +454,12 @@ pub fn soak(total: u64, per_round: usize, registries: usize, mix: Mix) -> SoakRe
         }
         cleanup(context);
     };
-    // The warm-up is a double round, so that the tables that keep the capacity of their peak (the
-    // weak maps of registries that keep a live note: boa_gc offers no way to shrink or rebuild
-    // them) reach it before the baseline. What a round leaves behind still shows as growth.
-    round(&mut context, &mut report, 0, 2);
+    round(&mut context, &mut report, 0);
     let baseline = live();
     reset_peak();
     let rounds = total.div_ceil(per_round as u64).max(1);
     for k in 1..=rounds {
-        round(&mut context, &mut report, k, 1);
+        round(&mut context, &mut report, k);
         report.per_round.push(live());
     }
     report.rounds = usize::try_from(rounds).expect("rounds fit in memory");
