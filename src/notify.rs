@@ -7,12 +7,15 @@
 //! note's [`Link`] (which names the dead target's cells) in the registry's [`Inbox`] and puts the
 //! inbox on the context's [`CleanupQueue`]. Everything JS-visible happens later, in a cleanup job.
 //!
-//! A note is as small as a notification object can be: the inbox pointer and one [`Link`] word, so
-//! one registration costs one weak-map entry, one 16-byte note and one 16-byte slab slot.
+//! A note is as small as a notification object can be: a pointer to its map's [`NoteGroup`] (which
+//! leads to the inbox) and one [`Link`] word, so one registration costs one weak-map entry, one
+//! 16-byte note and one 16-byte slab slot.
 //!
 //! Notes are never deleted from or replaced in the map (that would finalize them early); a note for an
 //! object that no longer has cells simply waits for the object to die. When the registry itself dies,
-//! its map dies and every note fires: the queue entry then finds the registry gone and drops it.
+//! its maps die and every note fires: the queue entry then finds the registry gone and drops it. The
+//! [`NoteGroup`] of each map counts its notes that have not fired, so the registry can drop or retire
+//! a map whose entries are (almost) all dead (see `registry::renew_notes`).
 
 use std::cell::{Cell, RefCell};
 use std::collections::VecDeque;
@@ -62,10 +65,6 @@ pub(crate) struct Inbox {
     dead_cells: RefCell<Vec<Link>>,
     registry_died: Cell<bool>,
     queued: Cell<bool>,
-    /// Notes made for this registry that have not fired yet (every note fires exactly once).
-    live_notes: Cell<usize>,
-    /// Notes made since the registry's notes map was last replaced.
-    notes_made: Cell<usize>,
     /// Weak: the queue holds inboxes, so a strong pointer back would leak both once the context
     /// (the queue's owner) is gone.
     queue: Weak<CleanupQueue>,
@@ -79,8 +78,6 @@ impl Inbox {
             dead_cells: RefCell::default(),
             registry_died: Cell::new(false),
             queued: Cell::new(false),
-            live_notes: Cell::new(0),
-            notes_made: Cell::new(0),
             queue: Rc::downgrade(queue),
         })
     }
@@ -110,18 +107,6 @@ impl Inbox {
         std::mem::take(&mut self.dead_cells.borrow_mut())
     }
 
-    /// Whether the registry's notes map should be replaced by an empty one: every note it ever held
-    /// has fired, so all its entries are dead, but boa_gc's weak map keeps the capacity of its peak.
-    /// Replacing it gives that memory back; waiting for a few notes keeps small registries from
-    /// churning maps.
-    pub(crate) fn take_notes_map_reset(&self) -> bool {
-        let reset = self.live_notes.get() == 0 && self.notes_made.get() >= NOTES_BEFORE_RESET;
-        if reset {
-            self.notes_made.set(0);
-        }
-        reset
-    }
-
     /// Asks for another cleanup job (used when a callback threw with cells left to deliver).
     pub(crate) fn requeue(self: &Rc<Self>) {
         if let (false, Some(queue)) = (self.queued.get(), self.queue.upgrade()) {
@@ -145,8 +130,37 @@ impl Inbox {
     }
 }
 
-/// How many notes a registry makes before an all-dead notes map is worth replacing.
-const NOTES_BEFORE_RESET: usize = 64;
+/// The notes of one notes map (see [`crate::registry`]): how many were made and how many have not
+/// fired yet, so the registry knows when the map holds nothing but dead entries or few live ones.
+#[derive(Debug)]
+pub(crate) struct NoteGroup {
+    inbox: Rc<Inbox>,
+    /// Notes of this map that have not fired yet (every note fires exactly once).
+    live: Cell<usize>,
+    /// Notes made in this map.
+    made: Cell<usize>,
+}
+
+impl NoteGroup {
+    /// The group of a new, empty notes map of the registry that reports to `inbox`.
+    pub(crate) fn new(inbox: Rc<Inbox>) -> Rc<Self> {
+        Rc::new(Self {
+            inbox,
+            live: Cell::new(0),
+            made: Cell::new(0),
+        })
+    }
+
+    /// Notes of this map that have not fired yet.
+    pub(crate) fn live(&self) -> usize {
+        self.live.get()
+    }
+
+    /// Notes made in this map.
+    pub(crate) fn made(&self) -> usize {
+        self.made.get()
+    }
+}
 
 /// Native data of the notification object a registry keeps for one object (a target, a token or both).
 ///
@@ -155,19 +169,20 @@ const NOTES_BEFORE_RESET: usize = 64;
 #[derive(Debug, Trace, JsData)]
 #[boa_gc(unsafe_empty_trace)]
 pub(crate) struct Note {
-    inbox: Rc<Inbox>,
+    /// The note's map's group, which leads to the registry's inbox.
+    group: Rc<NoteGroup>,
     /// The cells of this object, as their target and as their token, in one [`Link`] word. Touched
     /// only outside allocations and from the note's own finalizer.
     pub(crate) cells: Cell<Link>,
 }
 
 impl Note {
-    /// A note reporting to `inbox` for an object whose cells are `link`.
-    pub(crate) fn new(inbox: Rc<Inbox>, link: Link) -> Self {
-        inbox.live_notes.set(inbox.live_notes.get() + 1);
-        inbox.notes_made.set(inbox.notes_made.get() + 1);
+    /// A note of the map of `group` for an object whose cells are `link`.
+    pub(crate) fn new(group: Rc<NoteGroup>, link: Link) -> Self {
+        group.live.set(group.live.get() + 1);
+        group.made.set(group.made.get() + 1);
         Self {
-            inbox,
+            group,
             cells: Cell::new(link),
         }
     }
@@ -178,13 +193,12 @@ impl Finalize for Note {
     /// GC values, no `Context`; only plain Rust bookkeeping. An object that was only a token needs
     /// nothing: its cells can no longer be unregistered, and their ids vanish with this note.
     fn finalize(&self) {
-        self.inbox
-            .live_notes
-            .set(self.inbox.live_notes.get().saturating_sub(1));
+        let group = &self.group;
+        group.live.set(group.live.get().saturating_sub(1));
         let link = self.cells.get();
-        event!(trace, registry = self.inbox.registry, "collection noticed");
+        event!(trace, registry = group.inbox.registry, "collection noticed");
         if link.reports_death() {
-            self.inbox.notify_target_died(link);
+            group.inbox.notify_target_died(link);
         }
     }
 }

@@ -15,7 +15,7 @@ use boa_engine::{
 use boa_gc::{Finalize, Gc, GcRefCell, Trace};
 
 use crate::cells::{CellId, CellStore, Link, Role};
-use crate::notify::{Inbox, Note};
+use crate::notify::{Inbox, Note, NoteGroup};
 
 /// A registry's state, shared by its JS object (strongly) and the host (weakly).
 pub(crate) type SharedState = Gc<GcRefCell<RegistryState>>;
@@ -30,8 +30,12 @@ pub(crate) struct RegistryState {
     callback: Gc<JobCallback>,
     /// `[[Cells]]`: the held values, kept alive while their cells exist.
     pub(crate) cells: CellStore<JsValue>,
-    /// target or token object -> its [`Note`]; weak in its keys, so it keeps neither alive.
-    notes: JsWeakMap,
+    /// target or token object -> its [`Note`]; weak in its keys, so it keeps neither alive. New
+    /// notes go here.
+    notes: NotesMap,
+    /// An earlier notes map that still has live notes, frozen: looked up, never added to. It goes
+    /// when its last note fires (see [`renew_notes`]).
+    retired: Option<NotesMap>,
     #[unsafe_ignore_trace]
     pub(crate) inbox: Rc<Inbox>,
     /// Whether the crate made this registry for itself (native finalizers), not a script.
@@ -50,12 +54,13 @@ impl RegistryState {
         internal: bool,
         context: &mut Context,
     ) -> SharedState {
-        let notes = JsWeakMap::new(context);
+        let notes = NotesMap::new(&inbox, context);
         Gc::new(GcRefCell::new(Self {
             realm,
             callback: Gc::new(callback),
             cells: CellStore::default(),
             notes,
+            retired: None,
             inbox,
             internal,
             delivered: 0,
@@ -72,6 +77,79 @@ impl RegistryState {
             callbacks_delivered: self.delivered,
             callback_errors: self.errors,
         }
+    }
+}
+
+/// One notes map and the counts of its notes.
+#[derive(Trace, Finalize)]
+struct NotesMap {
+    map: JsWeakMap,
+    #[unsafe_ignore_trace]
+    group: Rc<NoteGroup>,
+}
+
+impl NotesMap {
+    fn new(inbox: &Rc<Inbox>, context: &mut Context) -> Self {
+        Self {
+            map: JsWeakMap::new(context),
+            group: NoteGroup::new(Rc::clone(inbox)),
+        }
+    }
+}
+
+/// How many notes a map must have made before it is worth retiring (a retired map and its fresh
+/// successor are two maps where there was one).
+const NOTES_BEFORE_RETIRING: usize = 16;
+
+/// A map is retired (frozen, a new one takes the new notes) when at most one in this many of the
+/// notes it made is still live.
+const RETIRE_WHEN_ONE_LIVE_IN: usize = 4;
+
+/// Gives the registry a fresh notes map when its current one holds (almost) only dead entries.
+///
+/// boa_gc's weak maps never shrink, and a map with steady churn keeps growing: a dead entry is erased
+/// only at a collection, as a hashbrown tombstone that still uses up the table's growth budget, and
+/// when that budget runs out with more than half the capacity in entries (live ones and dead ones not
+/// yet cleared) the table doubles. So a map's table ratchets up, by chance, towards four times the
+/// most entries it held between two collections, and never gives memory back. A map whose notes have
+/// all fired is therefore replaced by an empty one (dropping it finalizes nothing). One that keeps a
+/// few live notes (a registry with a long-lived cell) cannot be dropped, since that would fire them,
+/// so it is retired: kept, frozen, and only looked up, until its last note fires; new notes go to a
+/// fresh map, which the churn then empties again and again. At most one map is retired at a time,
+/// so a registry has at most two. A cleanup job follows at least one collected target and usually
+/// makes a JS call per cell, so one small allocation per job for the fresh map costs little, and
+/// after cleanup a churned registry is back to an empty table.
+///
+/// No borrow is held while the new map is allocated (that may collect).
+fn renew_notes(state: &SharedState, context: &mut Context) {
+    let retire = {
+        let mut state = state.borrow_mut();
+        if state.retired.as_ref().is_some_and(|r| r.group.live() == 0) {
+            state.retired = None;
+        }
+        let group = &state.notes.group;
+        if group.made() == 0 {
+            return;
+        }
+        if group.live() == 0 {
+            false
+        } else if state.retired.is_none()
+            && group.made() >= NOTES_BEFORE_RETIRING
+            && group.live() * RETIRE_WHEN_ONE_LIVE_IN <= group.made()
+        {
+            true
+        } else {
+            return;
+        }
+    };
+    let inbox = Rc::clone(&state.borrow().inbox);
+    let fresh = NotesMap::new(&inbox, context);
+    let mut state = state.borrow_mut();
+    let old = std::mem::replace(&mut state.notes, fresh);
+    if retire {
+        // Notes only fire, so the old map's count can have dropped to 0 during the allocation: then
+        // it goes at the next renewal.
+        state.retired = Some(old);
     }
 }
 
@@ -104,8 +182,20 @@ fn note_of(
     object: &JsObject,
     context: &mut Context,
 ) -> JsResult<Option<JsObject>> {
-    let notes = state.borrow().notes.clone();
-    Ok(notes.get(object, context)?.as_object())
+    let (notes, retired) = {
+        let state = state.borrow();
+        (
+            state.notes.map.clone(),
+            state.retired.as_ref().map(|r| r.map.clone()),
+        )
+    };
+    if let Some(note) = notes.get(object, context)?.as_object() {
+        return Ok(Some(note));
+    }
+    match retired {
+        Some(retired) => Ok(retired.get(object, context)?.as_object()),
+        None => Ok(None),
+    }
 }
 
 /// Records that `object` plays `role` in the cell `id`: in its note's link if it has a note, else in
@@ -129,12 +219,12 @@ pub(crate) fn attach(
         note.cells.set(link);
         return Ok(());
     }
-    let (inbox, notes) = {
+    let (group, notes) = {
         let state = state.borrow();
-        (Rc::clone(&state.inbox), state.notes.clone())
+        (Rc::clone(&state.notes.group), state.notes.map.clone())
     };
     let note =
-        ObjectInitializer::with_native_data(Note::new(inbox, Link::one(role, id)), context).build();
+        ObjectInitializer::with_native_data(Note::new(group, Link::one(role, id)), context).build();
     notes.set(object, note.into(), context)?;
     Ok(())
 }
@@ -171,18 +261,13 @@ pub(crate) fn cleanup_finalization_registry(
 ) -> (usize, JsResult<()>) {
     // 1. Assert: finalizationRegistry has [[Cells]] and [[CleanupCallback]] internal slots.
     // 2. Let callback be finalizationRegistry.[[CleanupCallback]].
-    let (callback, reset_notes) = {
+    let callback = {
         let mut state = state.borrow_mut();
         let dead = state.inbox.take_dead_cells();
         state.cells.targets_died(dead);
-        (state.callback.clone(), state.inbox.take_notes_map_reset())
+        state.callback.clone()
     };
-    if reset_notes {
-        // Every note fired, so no live object is a key of the old map; boa_gc's weak maps keep
-        // their peak capacity, so an empty one gives that memory back.
-        let empty = JsWeakMap::new(context);
-        state.borrow_mut().notes = empty;
-    }
+    renew_notes(state, context);
     let hooks = context.host_hooks();
     let mut delivered = 0;
     // 3. While finalizationRegistry.[[Cells]] contains a Record cell such that

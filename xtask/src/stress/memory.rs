@@ -454,10 +454,12 @@ pub fn soak(total: u64, per_round: usize, registries: usize, mix: Mix) -> SoakRe
         }
         cleanup(context);
     };
+    let rounds = total.div_ceil(per_round as u64).max(1);
+    // Allocated before the baseline: the figures' own vector must not show as growth.
+    report.per_round = Vec::with_capacity(usize::try_from(rounds).expect("rounds fit in memory"));
     round(&mut context, &mut report, 0);
     let baseline = live();
     reset_peak();
-    let rounds = total.div_ceil(per_round as u64).max(1);
     for k in 1..=rounds {
         round(&mut context, &mut report, k);
         report.per_round.push(live());
