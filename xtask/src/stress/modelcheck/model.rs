@@ -368,8 +368,6 @@ impl<'p> Model<'p> {
             .count()
     }
 
-    /// Native finalizers cancelled before they ran.
-
     /// Starts a turn.
     pub fn begin_turn(&mut self) {
         self.in_turn = true;
