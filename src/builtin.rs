@@ -119,7 +119,10 @@ pub(crate) fn new_internal_registry(
 ) -> JsResult<JsObject> {
     let data = RegistryData::new(callback, true, context)?;
     data.track(context);
-    Ok(JsObject::from_proto_and_data(None, data))
+    let state = data.state.clone();
+    let registry = JsObject::from_proto_and_data(None, data);
+    state.borrow_mut().set_object(registry.clone());
+    Ok(registry)
 }
 
 /// `registry.register(target, heldValue, token)` from Rust.
@@ -186,7 +189,9 @@ fn constructor(new_target: &JsValue, args: &[JsValue], context: &mut Context) ->
     let data = RegistryData::new(callback, false, context)?;
     data.track(context);
     // 8. Return finalizationRegistry.
+    let state = data.state.clone();
     let registry = ObjectInitializer::with_native_data_and_proto(data, prototype, context).build();
+    state.borrow_mut().set_object(registry.clone());
     Ok(registry.into())
 }
 

@@ -40,6 +40,11 @@ pub(crate) struct RegistryState {
     pub(crate) inbox: Rc<Inbox>,
     /// Whether the crate made this registry for itself (native finalizers), not a script.
     pub(crate) internal: bool,
+    /// The registry object. The spec's cleanup job closes over its registry, so a callback that
+    /// drops the last reference to it cannot get it collected before the job ends; a job holds the
+    /// state, and through this the object. (A cycle with the object's native data: the collector
+    /// frees both once neither is reachable, so the host's weak handle still sees the registry die.)
+    object: Option<JsObject>,
     /// Callbacks made so far, and how many of them threw (for [`crate::registry_stats`]).
     delivered: u64,
     errors: u64,
@@ -63,9 +68,15 @@ impl RegistryState {
             retired: None,
             inbox,
             internal,
+            object: None,
             delivered: 0,
             errors: 0,
         }))
+    }
+
+    /// Links the state to the object that owns it (see [`RegistryState::object`]).
+    pub(crate) fn set_object(&mut self, object: JsObject) {
+        self.object = Some(object);
     }
 
     /// This registry's numbers.

@@ -363,3 +363,33 @@ fn registry_stats_follow_a_cell_from_live_to_delivered() {
         (1, 1, 1)
     );
 }
+
+#[test]
+fn a_registry_stays_alive_until_its_own_cleanup_job_ends() {
+    // The spec's cleanup job holds its registry: a callback that drops the last reference to it and
+    // collects must not get it collected (and reported dead to another registry) mid-job. Only a
+    // collection after the job may find it dead.
+    let log = run("
+        const watcher = new FinalizationRegistry(held => log('watcher: ' + held));
+        globalThis.watcher = watcher;
+        globalThis.inner = new FinalizationRegistry(held => {
+            log('inner: ' + held);
+            globalThis.inner = null;
+            gc();
+            log('after gc in the job');
+        });
+        watcher.register(inner, 'inner registry');
+        (() => inner.register({}, 'target'))();
+        gc();
+        setTimeout(() => { log('later'); gc(); }, 0);
+    ");
+    assert_eq!(
+        log,
+        [
+            "inner: target",
+            "after gc in the job",
+            "later",
+            "watcher: inner registry"
+        ]
+    );
+}
