@@ -212,24 +212,30 @@ fn floor_finalized(this: &JsValue, _: &[JsValue], _: &mut Context) -> JsResult<J
 }
 
 /// One context with one workload's functions defined.
+/// A context as `imp` runs: with `CleanupExecutor` and the extension installed, or Boa's own.
+fn context_for(imp: Impl) -> Context {
+    let mut context = match imp {
+        Impl::Extension => ContextBuilder::new()
+            .job_executor(Rc::new(CleanupExecutor::default()))
+            .build(),
+        _ => ContextBuilder::new()
+            .job_executor(Rc::new(SimpleJobExecutor::new()))
+            .build(),
+    }
+    .expect("context");
+    if imp == Impl::Extension {
+        boa_finalization::install(&mut context).expect("install");
+    }
+    context
+}
+
 pub struct Env {
     context: Context,
 }
 
 impl Env {
     pub fn new(imp: Impl) -> Self {
-        let mut context = match imp {
-            Impl::Extension => ContextBuilder::new()
-                .job_executor(Rc::new(CleanupExecutor::default()))
-                .build(),
-            _ => ContextBuilder::new()
-                .job_executor(Rc::new(SimpleJobExecutor::new()))
-                .build(),
-        }
-        .expect("context");
-        if imp == Impl::Extension {
-            boa_finalization::install(&mut context).expect("install");
-        }
+        let mut context = context_for(imp);
         if imp == Impl::FloorWeakMap {
             let floor = FloorRegistry {
                 map: JsWeakMap::new(&mut context),
@@ -456,18 +462,7 @@ pub fn context_creation(imp: Impl, count: usize) -> Duration {
     isolated(move || {
         median_of(count, || {
             let start = Instant::now();
-            let mut context = match imp {
-                Impl::Extension => ContextBuilder::new()
-                    .job_executor(Rc::new(CleanupExecutor::default()))
-                    .build(),
-                _ => ContextBuilder::new()
-                    .job_executor(Rc::new(SimpleJobExecutor::new()))
-                    .build(),
-            }
-            .expect("context");
-            if imp == Impl::Extension {
-                boa_finalization::install(&mut context).expect("install");
-            }
+            let mut context = context_for(imp);
             let code = match imp {
                 Impl::NoRegistry => "var made = new WeakMap();",
                 _ => "var made = new FinalizationRegistry(() => {});",
