@@ -15,6 +15,7 @@ use boa_gc::WeakGc;
 
 use crate::events::event;
 use crate::notify::{CleanupQueue, RegistryId};
+use crate::options::InstallOptions;
 use crate::registry::{self, SharedState};
 use crate::report::{default_reporter, ErrorOrigin, ErrorReporter};
 
@@ -28,6 +29,7 @@ pub(crate) struct HostState {
     pub(crate) counters: Counters,
     /// Whether [`warn_if_never_delivered`] has spoken for this context.
     warned: Cell<bool>,
+    options: RefCell<InstallOptions>,
 }
 
 /// Running totals of one context, updated by cleanup jobs.
@@ -68,6 +70,7 @@ impl HostState {
             reporter: RefCell::new(default_reporter()),
             counters: Counters::default(),
             warned: Cell::new(false),
+            options: RefCell::default(),
         });
         context.insert_data(Rc::clone(&state));
         state
@@ -95,6 +98,10 @@ impl HostState {
         state: WeakGc<boa_gc::GcRefCell<registry::RegistryState>>,
     ) {
         self.registries.borrow_mut().insert(id, state);
+    }
+
+    pub(crate) fn set_options(&self, options: InstallOptions) {
+        *self.options.borrow_mut() = options;
     }
 
     pub(crate) fn set_reporter(&self, reporter: Rc<ErrorReporter>) {

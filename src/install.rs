@@ -5,7 +5,16 @@ use boa_engine::{js_string, property::PropertyDescriptor, realm::Realm, Context,
 
 use crate::builtin::{self, RegistryData};
 use crate::host::HostState;
+use crate::options::InstallOptions;
 use crate::report;
+
+/// Installs this crate's `FinalizationRegistry` into the current realm of `context` with `options`
+/// (see [`install`]).
+pub fn install_with(context: &mut Context, options: &InstallOptions) -> JsResult<()> {
+    HostState::of(context).set_options(options.clone());
+    let realm = context.realm().clone();
+    install_in_realm(&realm, context)
+}
 
 /// Installs this crate's `FinalizationRegistry` into the current realm of `context`, replacing Boa's
 /// built-in global binding. Installing twice into one realm does nothing the second time.
@@ -27,8 +36,7 @@ use crate::report;
 /// assert_eq!(symbols_ok.as_boolean(), Some(true));
 /// ```
 pub fn install(context: &mut Context) -> JsResult<()> {
-    let realm = context.realm().clone();
-    install_in_realm(&realm, context)
+    install_with(context, &InstallOptions::default())
 }
 
 /// Installs this crate's `FinalizationRegistry` into `realm` (a realm of `context`).

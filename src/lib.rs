@@ -48,6 +48,7 @@ mod host;
 mod install;
 mod native;
 mod notify;
+mod options;
 mod registry;
 mod report;
 mod stats;
@@ -58,8 +59,9 @@ pub use executor::CleanupExecutor;
 pub use host::{has_pending_cleanup, run_cleanup_jobs, set_error_reporter};
 #[cfg(feature = "runtime")]
 pub use install::FinalizationExtension;
-pub use install::{create_realm, install, install_in_realm};
+pub use install::{create_realm, install, install_in_realm, install_with};
 pub use native::{on_collected, shutdown, NativeRegistration};
+pub use options::InstallOptions;
 pub use report::{ErrorOrigin, ErrorReporter};
 pub use stats::{registry_stats, stats, RegistryStats, Stats};
 

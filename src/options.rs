@@ -1,0 +1,33 @@
+//! [`InstallOptions`]: how a context is set up, kept by the context's host state.
+
+/// How [`crate::install_with`] sets a context up. The options belong to the context: realms installed later
+/// ([`crate::install_in_realm`], [`crate::create_realm`], `FinalizationExtension`) use the ones
+/// given last.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct InstallOptions {
+    pub(crate) own_event_loop: bool,
+    pub(crate) keep_boa_weak_family: bool,
+}
+
+impl InstallOptions {
+    /// The defaults: cleanup runs through [`crate::CleanupExecutor`].
+    #[must_use]
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Declares that the embedder's own loop calls [`crate::run_cleanup_jobs`] at its checkpoints,
+    /// instead of using [`crate::CleanupExecutor`] as the context's job executor.
+    #[must_use]
+    pub fn own_event_loop(mut self) -> Self {
+        self.own_event_loop = true;
+        self
+    }
+
+    /// Leaves Boa's own `WeakRef`, `WeakMap` and `WeakSet` in the realm, as they are.
+    #[must_use]
+    pub fn keep_boa_weak_family(mut self) -> Self {
+        self.keep_boa_weak_family = true;
+        self
+    }
+}
