@@ -17,7 +17,7 @@ use crate::events::event;
 use crate::host::{self, HostState};
 use crate::notify::Inbox;
 use crate::registry::{self, RegistryState, SharedState};
-use crate::symbols;
+use crate::symbols::{can_be_held_weakly, WeakKey};
 
 /// The native data of a `FinalizationRegistry` instance: the only strong pointer to its internal
 /// slots, which the host reaches weakly.
@@ -257,28 +257,6 @@ fn this_registry(this: &JsValue, method: &str) -> JsResult<SharedState> {
                 ))
                 .into()
         })
-}
-
-/// A value that passed CanBeHeldWeakly, with what the registry needs to track it.
-enum WeakKey {
-    Object(JsObject),
-    Symbol(JsSymbol),
-}
-
-/// CanBeHeldWeakly ( v )
-fn can_be_held_weakly(value: &JsValue, context: &mut Context) -> JsResult<Option<WeakKey>> {
-    // 1. If v is an Object, return true.
-    if let Some(object) = value.as_object() {
-        return Ok(Some(WeakKey::Object(object)));
-    }
-    // 2. If v is a Symbol and KeyForSymbol(v) is undefined, return true.
-    if let Some(symbol) = value.as_symbol() {
-        if !symbols::is_registered(&symbol, context)? {
-            return Ok(Some(WeakKey::Symbol(symbol)));
-        }
-    }
-    // 3. Return false.
-    Ok(None)
 }
 
 fn weak_argument_error(method: &str, argument: &str, value: &JsValue) -> JsNativeError {

@@ -104,6 +104,11 @@ impl HostState {
         *self.options.borrow_mut() = options;
     }
 
+    /// The options given last to [`crate::install_with`] (the defaults if none were).
+    pub(crate) fn options(&self) -> InstallOptions {
+        self.options.borrow().clone()
+    }
+
     pub(crate) fn set_reporter(&self, reporter: Rc<ErrorReporter>) {
         *self.reporter.borrow_mut() = reporter;
     }

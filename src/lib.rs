@@ -53,6 +53,7 @@ mod registry;
 mod report;
 mod stats;
 mod symbols;
+mod weak;
 
 pub use builtin::is_installed;
 pub use executor::CleanupExecutor;
