@@ -231,8 +231,13 @@ fn keep_boa_weak_family_leaves_boas_own() {
     let mut context = Context::default();
     let original = eval(&mut context, "WeakRef");
     let set = eval(&mut context, "WeakMap.prototype.set");
-    boa_finalization::install_with(&mut context, &InstallOptions::new().keep_boa_weak_family())
-        .unwrap();
+    boa_finalization::install_with(
+        &mut context,
+        &InstallOptions::new()
+            .keep_boa_weak_family()
+            .own_event_loop(),
+    )
+    .unwrap();
     assert_eq!(eval(&mut context, "WeakRef"), original);
     assert_eq!(eval(&mut context, "WeakMap.prototype.set"), set);
     for code in [
