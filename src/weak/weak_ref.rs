@@ -7,6 +7,8 @@ use boa_engine::{
     JsArgs, JsNativeError, JsObject, JsResult, JsValue, NativeFunction,
 };
 
+use boa_gc::{Finalize, Gc, GcRefCell, Trace};
+
 use super::{
     builtin_binding, define_method, held_symbols::SymbolTarget, not_this, not_weakly_holdable,
 };
@@ -35,12 +37,8 @@ pub(super) fn install(realm: &Realm, context: &mut Context) -> JsResult<()> {
         builtin_binding(constructor.clone()),
         context,
     )?;
-    define_method(
-        &prototype,
-        ("deref", 0, NativeFunction::from_fn_ptr(deref)),
-        realm,
-        context,
-    )?;
+    let deref = NativeFunction::from_copy_closure_with_captures(deref, BoaDeref::default());
+    define_method(&prototype, ("deref", 0, deref), realm, context)?;
     context.global_object().define_property_or_throw(
         js_string!("WeakRef"),
         builtin_binding(constructor),
@@ -93,8 +91,29 @@ fn construct(
     }
 }
 
+/// Boa's own `WeakRef.prototype.deref` (from the private realm), kept by this realm's `deref` once
+/// it was first needed, so that a call costs no lookup.
+#[derive(Default, Trace, Finalize)]
+struct BoaDeref(Gc<GcRefCell<Option<JsObject>>>);
+
+impl BoaDeref {
+    fn get(&self, context: &mut Context) -> JsResult<JsObject> {
+        if let Some(function) = &*self.0.borrow() {
+            return Ok(function.clone());
+        }
+        let function = symbols::pristine_weak_ref_deref(context)?;
+        *self.0.borrow_mut() = Some(function.clone());
+        Ok(function)
+    }
+}
+
 /// `WeakRef.prototype.deref ( )`
-fn deref(this: &JsValue, args: &[JsValue], context: &mut Context) -> JsResult<JsValue> {
+fn deref(
+    this: &JsValue,
+    args: &[JsValue],
+    boa_deref: &BoaDeref,
+    context: &mut Context,
+) -> JsResult<JsValue> {
     // 1. Let weakRef be the this value.
     // 2. Perform ? RequireInternalSlot(weakRef, [[WeakRefTarget]]).
     // 3. Return WeakRefDeref(weakRef).
@@ -106,8 +125,8 @@ fn deref(this: &JsValue, args: &[JsValue], context: &mut Context) -> JsResult<Js
     }
     // Boa's own WeakRef: its `deref` does WeakRefDeref, AddToKeptObjects included. Its only error is
     // RequireInternalSlot's, which must come from this function's realm, not the private one.
-    let boa_deref = symbols::pristine_weak_ref_deref(context)?;
     boa_deref
+        .get(context)?
         .call(this, args, context)
         .map_err(|_| not_this("WeakRef.prototype.deref", "WeakRef").into())
 }

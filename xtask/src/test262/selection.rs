@@ -141,6 +141,7 @@ mod tests {
                 "built-ins/FinalizationRegistry/prototype/register/name.js",
                 "built-ins/Object/seal/seal-finalizationregistry.js",
                 "built-ins/WeakRef/length.js",
+                "built-ins/WeakMap/length.js",
                 "staging/misc/uses-finreg.js",
             ]
         );
