@@ -42,6 +42,7 @@
 
 mod builtin;
 mod cells;
+mod describe;
 mod events;
 mod executor;
 mod host;
@@ -55,6 +56,7 @@ mod stats;
 mod symbols;
 
 pub use builtin::is_installed;
+pub use describe::describe_error;
 pub use executor::CleanupExecutor;
 pub use host::{has_pending_cleanup, run_cleanup_jobs, set_error_reporter};
 #[cfg(feature = "runtime")]

@@ -4,6 +4,7 @@
 
 mod diagnostic;
 mod loader;
+mod output;
 mod repl;
 
 use std::io::{IsTerminal, Read};
@@ -101,15 +102,17 @@ fn main() -> ExitCode {
     if nothing_given && !prompt {
         // Standard input is a pipe or a file: reading it as a script silently would surprise
         // whoever forgot the file name, so this stays a usage error (`-` reads it on purpose).
-        eprintln!(
-            "finreg: nothing to run: give a FILE, `-` for standard input, --eval CODE, or -i for the prompt"
+        output::error_line(
+            "finreg: nothing to run: give a FILE, `-` for standard input, --eval CODE, or -i for the prompt",
         );
         return ExitCode::from(2);
     }
     let cwd = match std::env::current_dir() {
         Ok(cwd) => cwd,
         Err(error) => {
-            eprintln!("finreg: cannot read the working directory: {error}");
+            output::error_line(&format!(
+                "finreg: cannot read the working directory: {error}"
+            ));
             return ExitCode::from(2);
         }
     };
@@ -117,7 +120,7 @@ fn main() -> ExitCode {
     let mut context = match build_context(&cli, Rc::clone(&loader)) {
         Ok(context) => context,
         Err(error) => {
-            eprintln!("finreg: cannot set up the context: {error}");
+            output::error_line(&format!("finreg: cannot set up the context: {error}"));
             return ExitCode::FAILURE;
         }
     };
@@ -127,7 +130,7 @@ fn main() -> ExitCode {
     }
     let stats = boa_finalization::stats(&context);
     if cli.stats {
-        eprintln!("{stats:#?}");
+        output::error_line(&format!("{stats:#?}"));
     }
     match outcome {
         // Errors at the prompt were shown as they happened; leaving it is a success.
@@ -135,7 +138,7 @@ fn main() -> ExitCode {
         Ok(()) if stats.callback_errors + stats.job_errors == 0 => ExitCode::SUCCESS,
         Ok(()) => ExitCode::FAILURE,
         Err(failure) => {
-            eprintln!("{}", failure.message());
+            output::error_line(failure.message());
             failure.exit_code()
         }
     }
@@ -156,12 +159,12 @@ fn build_context(cli: &Cli, loader: Rc<FileLoader>) -> JsResult<Context> {
     }
     match cli.registry {
         Registry::Extension => boa_runtime::register(
-            (ConsoleExtension::default(), FinalizationExtension),
+            (ConsoleExtension(output::PipeLogger), FinalizationExtension),
             None,
             &mut context,
         )?,
         Registry::Builtin => {
-            boa_runtime::register(ConsoleExtension::default(), None, &mut context)?
+            boa_runtime::register(ConsoleExtension(output::PipeLogger), None, &mut context)?
         }
     }
     if cli.expose_gc {
@@ -338,7 +341,8 @@ pub(crate) fn describe(error: &JsError, context: &mut Context) -> String {
     if let Some(located) = located_syntax_error_message(error, context) {
         return located;
     }
-    format!("Uncaught {}", without_native_markers(&error.to_string()))
+    let shown = boa_finalization::describe_error(error, context);
+    format!("Uncaught {}", without_native_markers(&shown))
 }
 
 /// Boa marks the creation point of an error made by native code, and each native frame of a
