@@ -19,7 +19,7 @@ use boa_finalization::CleanupExecutor;
 use common::{context_on, eval, take_log};
 use tokio_executor::{sleep, TokioLoop};
 
-fn async_context() -> (Rc<CleanupExecutor<TokioLoop>>, Context) {
+fn async_context() -> (Rc<CleanupExecutor>, Context) {
     let executor = Rc::new(CleanupExecutor::new(TokioLoop::default()));
     let mut context = context_on(Rc::clone(&executor));
     context
