@@ -188,8 +188,8 @@ mod tests {
     #[test]
     fn errors_and_primitives_read_as_boa_shows_them() {
         assert!(describe("throw new TypeError('boom')").starts_with("TypeError: boom"));
-        assert_eq!(describe("throw 'text'"), "\"text\"");
-        assert_eq!(describe("throw 42"), "42");
+        assert!(describe("throw 'text'").starts_with("\"text\""));
+        assert!(describe("throw 42").starts_with("42"));
     }
 
     #[test]
