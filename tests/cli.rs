@@ -695,3 +695,72 @@ fn a_rejected_module_is_reported_once_as_its_error() {
     assert!(err.starts_with("Uncaught Error: tla"), "{err}");
     assert_eq!(err.matches("Uncaught").count(), 1, "{err}");
 }
+
+/// The directory the `--help` examples are written for: the workspace root (they name `examples/`).
+fn workspace_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .ancestors()
+        .find(|dir| {
+            std::fs::read_to_string(dir.join("Cargo.toml"))
+                .is_ok_and(|manifest| manifest.contains("[workspace]"))
+        })
+        .expect("workspace root")
+        .to_path_buf()
+}
+
+#[cfg(unix)]
+#[test]
+fn every_example_in_help_runs_and_prints_something() {
+    let help = stdout(&finreg(&["--help"]));
+    let (_, examples) = help.split_once("Examples:\n").expect("an Examples section");
+    let examples: Vec<&str> = examples
+        .lines()
+        .map(str::trim)
+        .filter(|line| !line.is_empty())
+        .collect();
+    assert!(examples.len() >= 5, "{help}");
+    let binaries = Path::new(env!("CARGO_BIN_EXE_finreg")).parent().unwrap();
+    let path = std::env::join_paths(std::iter::once(binaries.to_path_buf()).chain(
+        std::env::split_paths(&std::env::var_os("PATH").unwrap_or_default()),
+    ))
+    .unwrap();
+    for example in examples {
+        // The example with nothing to run opens the prompt at a terminal; standard input is a
+        // pipe here, which `-i` stands for.
+        let opens_prompt = example
+            .split_whitespace()
+            .all(|word| word == "finreg" || word.starts_with("--"));
+        let command = if opens_prompt {
+            format!("{example} -i")
+        } else {
+            example.to_owned()
+        };
+        let output = with_stdin(
+            Command::new("sh")
+                .args(["-c", &command])
+                .current_dir(workspace_root())
+                .env("PATH", &path),
+            b"console.log('typed at the prompt')\n",
+        );
+        assert!(output.status.success(), "{example}: {}", stderr(&output));
+        assert!(
+            !stdout(&output).trim().is_empty(),
+            "{example} printed nothing"
+        );
+    }
+}
+
+#[test]
+fn an_entry_unfinished_at_the_end_of_piped_input_is_a_syntax_error() {
+    let output = with_stdin(
+        Command::new(env!("CARGO_BIN_EXE_finreg")).arg("-i"),
+        b"console.log('ran')\nfunction f() {\n",
+    );
+    assert_eq!(stdout(&output), "ran\nundefined\n");
+    assert_eq!(
+        stderr(&output),
+        "<prompt>:2:1: SyntaxError: unexpected end of input\n"
+    );
+    // As a syntax error in a file or in --eval code.
+    assert_eq!(output.status.code(), Some(1));
+}

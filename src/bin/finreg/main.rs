@@ -30,7 +30,7 @@ use crate::rejections::{handled_by_shell, Rejections, ShellHooks};
 #[command(
     version,
     about,
-    after_help = "With no FILE and no --eval, and a terminal on standard input, finreg opens a prompt.\n\nExamples:\n  finreg --expose-gc examples/resource-pool.js\n  finreg --expose-gc examples/modules/main.mjs\n  finreg --expose-gc -e 'new FinalizationRegistry(console.log).register({}, \"bye\"); gc()'\n  finreg --expose-gc --registry builtin examples/late-target.js\n  echo 'console.log(1)' | finreg -\n  finreg --expose-gc"
+    after_help = "With no FILE and no --eval, and a terminal on standard input, finreg opens a prompt.\n\nExamples:\n  finreg --expose-gc examples/resource-pool.js\n  finreg --expose-gc examples/modules/main.mjs\n  finreg --expose-gc -e 'const fr = new FinalizationRegistry(v => console.log(\"cleaned up\", v)); fr.register({}, \"bye\"); gc()'\n  finreg --expose-gc --registry builtin examples/late-target.js\n  echo 'console.log(1)' | finreg -\n  finreg --expose-gc"
 )]
 struct Cli {
     /// Files, evaluated in order in one realm (`-` reads standard input). A `.mjs` file is an ES
@@ -128,14 +128,15 @@ fn main() -> ExitCode {
     };
     let mut outcome = run(&cli, &loader, &mut context);
     if outcome.is_ok() && prompt {
-        outcome = repl::run(&mut context).map_err(Failure::Io);
+        outcome = repl::run(&mut context);
     }
     let stats = boa_finalization::stats(&context);
     if cli.stats {
         print_stats(&context);
     }
     match outcome {
-        // Errors at the prompt were shown as they happened; leaving it is a success.
+        // Errors at the prompt were shown as they happened; leaving it is a success (unless an
+        // entry was left unfinished: that is an `Err`).
         Ok(()) if prompt => ExitCode::SUCCESS,
         Ok(()) if stats.callback_errors + stats.job_errors == 0 => ExitCode::SUCCESS,
         Ok(()) => ExitCode::FAILURE,
