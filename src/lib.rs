@@ -47,6 +47,7 @@
 mod builtin;
 mod cells;
 mod delivery;
+mod describe;
 mod events;
 mod executor;
 mod host;
@@ -61,6 +62,7 @@ mod symbols;
 
 pub use builtin::is_installed;
 pub use delivery::{delivery, Delivery};
+pub use describe::describe_error;
 pub use executor::CleanupExecutor;
 pub use host::{has_pending_cleanup, run_cleanup_jobs, set_error_reporter};
 #[cfg(feature = "runtime")]

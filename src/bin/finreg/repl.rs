@@ -140,10 +140,10 @@ pub(crate) fn run(context: &mut Context) -> Result<(), Failure> {
     let mut editor = DefaultEditor::new()
         .map_err(|error| Failure::Io(format!("finreg: cannot open the prompt: {error}")))?;
     if std::io::stdin().is_terminal() {
-        println!(
+        crate::output::output_line(&format!(
             "finreg {} (Boa 0.22). .help for help, .exit or Ctrl-D to leave.",
             env!("CARGO_PKG_VERSION")
-        );
+        ));
     }
     let mut session = Session::new(context);
     let (mut out, mut err) = (std::io::stdout(), std::io::stderr());
