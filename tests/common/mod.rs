@@ -6,6 +6,7 @@ use std::rc::Rc;
 
 use boa_engine::{context::ContextBuilder, job::JobExecutor, Context, JsResult, JsValue, Source};
 use boa_finalization::CleanupExecutor;
+use boa_runtime::extensions::ConsoleExtension;
 
 /// A context as an embedder builds it: CleanupExecutor, timers, the extension, `gc()` and `log()`.
 pub fn context() -> Context {
@@ -29,8 +30,8 @@ fn context_on_with<E: JobExecutor + 'static>(executor: Rc<E>, before_install: &s
         .build()
         .expect("context");
     eval(&mut context, before_install);
-    boa_runtime::register(boa_finalization::FinalizationExtension, None, &mut context)
-        .expect("runtime");
+    boa_runtime::register(ConsoleExtension::default(), None, &mut context).expect("runtime");
+    boa_finalization::install(&mut context).expect("install");
     register_gc_and_log(&mut context);
     context
 }
