@@ -77,7 +77,10 @@ fn print(_: &JsValue, args: &[JsValue], context: &mut Context) -> JsResult<JsVal
 fn main() -> JsResult<()> {
     let executor = Rc::new(HostLoop::default());
     let mut context = ContextBuilder::new().job_executor(executor).build()?;
-    boa_finalization::install(&mut context)?;
+    // This loop calls `run_cleanup_jobs` itself: say so, or `install` refuses a context whose
+    // executor is not a `CleanupExecutor` (nothing would ever deliver its cleanup callbacks).
+    let options = boa_finalization::InstallOptions::new().own_event_loop();
+    boa_finalization::install_with(&mut context, &options)?;
     context.register_global_callable(js_string!("print"), 0, NativeFunction::from_fn_ptr(print))?;
 
     context.eval(Source::from_bytes(

@@ -14,7 +14,7 @@ use boa_gc::{Finalize, Trace, WeakGc};
 
 use crate::cells::Role;
 use crate::events::event;
-use crate::host::{self, HostState};
+use crate::host::HostState;
 use crate::notify::Inbox;
 use crate::registry::{self, RegistryState, SharedState};
 use crate::symbols;
@@ -77,9 +77,14 @@ impl RegistryData {
 /// ([`crate::install`]); if not, scripts there get Boa's built-in one.
 ///
 /// ```
-/// use boa_engine::Context;
+/// use std::rc::Rc;
+/// use boa_engine::context::ContextBuilder;
+/// use boa_finalization::CleanupExecutor;
 ///
-/// let mut context = Context::default();
+/// let mut context = ContextBuilder::new()
+///     .job_executor(Rc::new(CleanupExecutor::default()))
+///     .build()
+///     .unwrap();
 /// assert!(!boa_finalization::is_installed(&context));
 /// boa_finalization::install(&mut context).unwrap();
 /// assert!(boa_finalization::is_installed(&context));
@@ -367,9 +372,6 @@ fn register(this: &JsValue, args: &[JsValue], context: &mut Context) -> JsResult
         registry = state.borrow().inbox.registry(),
         "cell registered"
     );
-    if state.borrow().inbox.dead_objects() >= host::UNDELIVERED_WARNING_AT {
-        host::warn_if_never_delivered(context);
-    }
     // 8. Return undefined.
     Ok(JsValue::undefined())
 }

@@ -1,8 +1,12 @@
 //! [`CleanupExecutor`]: a `JobExecutor` wrapper that gives FinalizationRegistry cleanup the place the
 //! HTML event loop gives it: a task of its own, queued behind the tasks that were already due.
 
+use std::any::Any;
 use std::cell::{Cell, RefCell};
 use std::collections::{BTreeSet, VecDeque};
+use std::fmt;
+use std::future::Future;
+use std::pin::Pin;
 use std::rc::{Rc, Weak};
 
 use boa_engine::{
@@ -78,9 +82,8 @@ use crate::host::{has_pending_cleanup, report_job_error, run_next_cleanup_job};
 /// let seen = context.eval(Source::from_bytes("seen.join()")).unwrap();
 /// assert_eq!(seen.as_string().unwrap().to_std_string_escaped(), "x");
 /// ```
-#[derive(Debug)]
-pub struct CleanupExecutor<E: JobExecutor = SimpleJobExecutor> {
-    inner: Rc<E>,
+pub struct CleanupExecutor {
+    inner: Box<dyn InnerExecutor>,
     promise_jobs: RefCell<VecDeque<PromiseJob>>,
     /// The cleanup task's place in the queue, while one is queued.
     queued_cleanup: Cell<Option<QueueKey>>,
@@ -98,18 +101,66 @@ pub struct CleanupExecutor<E: JobExecutor = SimpleJobExecutor> {
 /// in. A task runs after every task with a smaller key.
 type QueueKey = (JsInstant, u64);
 
+/// The inner executor with its type erased, so that `CleanupExecutor` is one type whatever it wraps
+/// (and `Context::downcast_job_executor::<CleanupExecutor>()` finds it). Not `dyn JobExecutor`:
+/// `JobExecutor::run_jobs_async` needs `Self: Sized`, and an async inner loop must stay async.
+trait InnerExecutor {
+    fn enqueue_job(&self, job: Job, context: &mut Context);
+    fn run_jobs(&self, context: &mut Context) -> JsResult<()>;
+    fn run_jobs_async<'a, 'b>(
+        &self,
+        context: &'a RefCell<&'b mut Context>,
+    ) -> Pin<Box<dyn Future<Output = JsResult<()>> + 'a>>;
+    fn as_any(&self) -> Rc<dyn Any>;
+}
+
+impl<E: JobExecutor> InnerExecutor for Rc<E> {
+    fn enqueue_job(&self, job: Job, context: &mut Context) {
+        Rc::clone(self).enqueue_job(job, context);
+    }
+
+    fn run_jobs(&self, context: &mut Context) -> JsResult<()> {
+        Rc::clone(self).run_jobs(context)
+    }
+
+    fn run_jobs_async<'a, 'b>(
+        &self,
+        context: &'a RefCell<&'b mut Context>,
+    ) -> Pin<Box<dyn Future<Output = JsResult<()>> + 'a>> {
+        Box::pin(Rc::clone(self).run_jobs_async(context))
+    }
+
+    fn as_any(&self) -> Rc<dyn Any> {
+        Rc::clone(self) as Rc<dyn Any>
+    }
+}
+
+impl fmt::Debug for CleanupExecutor {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("CleanupExecutor")
+            .field("promise_jobs", &self.promise_jobs.borrow().len())
+            .field("queued_cleanup", &self.queued_cleanup.get())
+            .field("waiting", &self.waiting.borrow().len())
+            .finish_non_exhaustive()
+    }
+}
+
 impl Default for CleanupExecutor {
     fn default() -> Self {
         Self::new(SimpleJobExecutor::new())
     }
 }
 
-impl<E: JobExecutor> CleanupExecutor<E> {
-    /// Wraps `inner`, which runs every job but promise jobs.
+impl CleanupExecutor {
+    /// Wraps `inner`, which runs every job but promise jobs. An async `inner` keeps its
+    /// [`run_jobs_async`](JobExecutor::run_jobs_async).
+    ///
+    /// The wrapper has one type whatever it wraps, so the crate (and you) can find it with
+    /// `context.downcast_job_executor::<CleanupExecutor>()`; [`Self::inner`] gives `inner` back.
     #[must_use]
-    pub fn new(inner: E) -> Self {
+    pub fn new(inner: impl JobExecutor) -> Self {
         Self {
-            inner: Rc::new(inner),
+            inner: Box::new(Rc::new(inner)),
             promise_jobs: RefCell::default(),
             queued_cleanup: Cell::new(None),
             waiting: RefCell::default(),
@@ -118,10 +169,18 @@ impl<E: JobExecutor> CleanupExecutor<E> {
         }
     }
 
-    /// The wrapped executor.
+    /// The wrapped executor, if it is an `E`.
+    ///
+    /// ```
+    /// use boa_engine::job::SimpleJobExecutor;
+    /// use boa_finalization::CleanupExecutor;
+    ///
+    /// let executor = CleanupExecutor::default();
+    /// assert!(executor.inner::<SimpleJobExecutor>().is_some());
+    /// ```
     #[must_use]
-    pub fn inner(&self) -> &Rc<E> {
-        &self.inner
+    pub fn inner<E: JobExecutor>(&self) -> Option<Rc<E>> {
+        self.inner.as_any().downcast().ok()
     }
 
     /// Runs the pending promise jobs, clears kept objects and runs every due cleanup job *now*, nested
@@ -222,13 +281,13 @@ impl<E: JobExecutor> CleanupExecutor<E> {
 
 /// A wrapped task's place in the queue while it waits in the inner executor. It leaves the queue
 /// when the task starts, and when the inner executor drops the task unrun (cancelled, cleared).
-struct Place<E: JobExecutor> {
-    executor: Weak<CleanupExecutor<E>>,
+struct Place {
+    executor: Weak<CleanupExecutor>,
     key: Cell<Option<QueueKey>>,
 }
 
-impl<E: JobExecutor> Place<E> {
-    fn new(executor: &Rc<CleanupExecutor<E>>, due: JsInstant) -> Self {
+impl Place {
+    fn new(executor: &Rc<CleanupExecutor>, due: JsInstant) -> Self {
         let place = Self {
             executor: Rc::downgrade(executor),
             key: Cell::new(None),
@@ -237,13 +296,13 @@ impl<E: JobExecutor> Place<E> {
         place
     }
 
-    fn wait(&self, executor: &CleanupExecutor<E>, due: JsInstant) {
+    fn wait(&self, executor: &CleanupExecutor, due: JsInstant) {
         let key = executor.key_at(due);
         executor.waiting.borrow_mut().insert(key);
         self.key.set(Some(key));
     }
 
-    fn leave(&self) -> Option<(Rc<CleanupExecutor<E>>, QueueKey)> {
+    fn leave(&self) -> Option<(Rc<CleanupExecutor>, QueueKey)> {
         let key = self.key.take()?;
         let executor = self.executor.upgrade()?;
         executor.waiting.borrow_mut().remove(&key);
@@ -258,15 +317,15 @@ impl<E: JobExecutor> Place<E> {
     }
 }
 
-impl<E: JobExecutor> Drop for Place<E> {
+impl Drop for Place {
     fn drop(&mut self) {
         self.leave();
     }
 }
 
 /// What a wrapped task does once it has run: report its error, then end the task.
-fn finish_task<E: JobExecutor>(
-    executor: &Weak<CleanupExecutor<E>>,
+fn finish_task(
+    executor: &Weak<CleanupExecutor>,
     result: JsResult<JsValue>,
     context: &mut Context,
 ) -> JsResult<JsValue> {
@@ -279,11 +338,7 @@ fn finish_task<E: JobExecutor>(
     Ok(JsValue::undefined())
 }
 
-fn wrap_timeout<E: JobExecutor>(
-    job: TimeoutJob,
-    executor: &Rc<CleanupExecutor<E>>,
-    now: JsInstant,
-) -> TimeoutJob {
+fn wrap_timeout(job: TimeoutJob, executor: &Rc<CleanupExecutor>, now: JsInstant) -> TimeoutJob {
     let place = Rc::new(Place::new(executor, now + job.timeout()));
     let executor = Rc::downgrade(executor);
     let timeout = job.timeout().as_millis();
@@ -301,11 +356,7 @@ fn wrap_timeout<E: JobExecutor>(
     wrapped
 }
 
-fn wrap_interval<E: JobExecutor>(
-    job: IntervalJob,
-    executor: &Rc<CleanupExecutor<E>>,
-    now: JsInstant,
-) -> IntervalJob {
+fn wrap_interval(job: IntervalJob, executor: &Rc<CleanupExecutor>, now: JsInstant) -> IntervalJob {
     let interval = job.interval();
     let place = Rc::new(Place::new(executor, now + interval));
     let executor = Rc::downgrade(executor);
@@ -331,11 +382,7 @@ fn wrap_interval<E: JobExecutor>(
     wrapped
 }
 
-fn wrap_generic<E: JobExecutor>(
-    job: GenericJob,
-    executor: &Rc<CleanupExecutor<E>>,
-    now: JsInstant,
-) -> GenericJob {
+fn wrap_generic(job: GenericJob, executor: &Rc<CleanupExecutor>, now: JsInstant) -> GenericJob {
     let place = Place::new(executor, now);
     let executor = Rc::downgrade(executor);
     let realm = job.realm().clone();
@@ -352,10 +399,7 @@ fn wrap_generic<E: JobExecutor>(
 /// An async job is a task that ends when its future completes: only then do its promise jobs,
 /// ClearKeptObjects and cleanup follow (the future's realm handling stays in `job.call`). It takes
 /// no place in the queue: nothing can tell when it will complete.
-fn wrap_async<E: JobExecutor>(
-    job: NativeAsyncJob,
-    executor: Weak<CleanupExecutor<E>>,
-) -> NativeAsyncJob {
+fn wrap_async(job: NativeAsyncJob, executor: Weak<CleanupExecutor>) -> NativeAsyncJob {
     NativeAsyncJob::new(async move |context: &RefCell<&mut Context>| {
         let result = job.call(context).await;
         finish_task(&executor, result, &mut context.borrow_mut())
@@ -364,7 +408,7 @@ fn wrap_async<E: JobExecutor>(
 
 /// A cancelled timer leaves the queue at once, so that it does not hold the cleanup task back until
 /// the inner executor gets round to dropping it.
-fn leave_on_cancel<E: JobExecutor>(token: &CancellationToken, place: &Rc<Place<E>>) {
+fn leave_on_cancel(token: &CancellationToken, place: &Rc<Place>) {
     let place = Rc::downgrade(place);
     token.push_callback(move |_| {
         if let Some(place) = place.upgrade() {
@@ -380,7 +424,7 @@ fn forward_cancellation(original: &CancellationToken, wrapped: &CancellationToke
     original.push_callback(move |context| wrapped.cancel(context));
 }
 
-impl<E: JobExecutor> JobExecutor for CleanupExecutor<E> {
+impl JobExecutor for CleanupExecutor {
     fn enqueue_job(self: Rc<Self>, job: Job, context: &mut Context) {
         if let Job::PromiseJob(job) = job {
             self.promise_jobs.borrow_mut().push_back(job);
@@ -397,14 +441,14 @@ impl<E: JobExecutor> JobExecutor for CleanupExecutor<E> {
             Job::AsyncJob(job) => Job::AsyncJob(wrap_async(job, Rc::downgrade(&self))),
             other => other,
         };
-        Rc::clone(&self.inner).enqueue_job(job, context);
+        self.inner.enqueue_job(job, context);
     }
 
     fn run_jobs(self: Rc<Self>, context: &mut Context) -> JsResult<()> {
         loop {
             // The task that ran before this call (a script evaluation, a module...) ends here.
             self.end_task(context);
-            if let Err(error) = Rc::clone(&self.inner).run_jobs(context) {
+            if let Err(error) = self.inner.run_jobs(context) {
                 report_job_error(&error, context);
             }
             if self.idle_after_inner_loop(context) {
@@ -416,7 +460,7 @@ impl<E: JobExecutor> JobExecutor for CleanupExecutor<E> {
     async fn run_jobs_async(self: Rc<Self>, context: &RefCell<&mut Context>) -> JsResult<()> {
         loop {
             self.end_task(&mut context.borrow_mut());
-            let result = Rc::clone(&self.inner).run_jobs_async(context).await;
+            let result = self.inner.run_jobs_async(context).await;
             let context = &mut context.borrow_mut();
             if let Err(error) = result {
                 report_job_error(&error, context);

@@ -24,9 +24,14 @@ pub fn gc_function() -> NativeFunction {
 /// `gc` property (it is non-extensible, or has a non-configurable `gc`).
 ///
 /// ```
-/// use boa_engine::{Context, Source};
+/// use std::rc::Rc;
+/// use boa_engine::{context::ContextBuilder, Source};
+/// use boa_finalization::CleanupExecutor;
 ///
-/// let mut context = Context::default();
+/// let mut context = ContextBuilder::new()
+///     .job_executor(Rc::new(CleanupExecutor::default()))
+///     .build()
+///     .unwrap();
 /// boa_finalization::install(&mut context).unwrap();
 /// boa_finalization::expose_gc(&mut context).unwrap();
 /// context

@@ -27,8 +27,6 @@ pub(crate) struct HostState {
     next_registry_id: Cell<RegistryId>,
     reporter: RefCell<Rc<ErrorReporter>>,
     pub(crate) counters: Counters,
-    /// Whether [`warn_if_never_delivered`] has spoken for this context.
-    warned: Cell<bool>,
     options: RefCell<InstallOptions>,
 }
 
@@ -69,7 +67,6 @@ impl HostState {
             next_registry_id: Cell::new(0),
             reporter: RefCell::new(default_reporter()),
             counters: Counters::default(),
-            warned: Cell::new(false),
             options: RefCell::default(),
         });
         context.insert_data(Rc::clone(&state));
@@ -102,6 +99,11 @@ impl HostState {
 
     pub(crate) fn set_options(&self, options: InstallOptions) {
         *self.options.borrow_mut() = options;
+    }
+
+    /// The options given last to [`crate::install_with`] (the defaults before).
+    pub(crate) fn options(&self) -> InstallOptions {
+        self.options.borrow().clone()
     }
 
     pub(crate) fn set_reporter(&self, reporter: Rc<ErrorReporter>) {
@@ -184,29 +186,6 @@ pub(crate) fn run_next_cleanup_job(context: &mut Context) -> bool {
     true
 }
 
-/// How many collected targets a registry may have waiting, with no checkpoint ever run in its
-/// context, before [`warn_if_never_delivered`] speaks.
-pub(crate) const UNDELIVERED_WARNING_AT: usize = 1024;
-
-/// Says once per context, when collected targets pile up and no checkpoint ever ran, that nothing
-/// will be delivered: the context has neither [`crate::CleanupExecutor`] nor calls to
-/// [`run_cleanup_jobs`]. A `tracing` warning with the `tracing` feature, and on stderr in debug builds.
-pub(crate) fn warn_if_never_delivered(context: &Context) {
-    let Some(host) = HostState::existing(context) else {
-        return;
-    };
-    if host.counters.checkpoints.get() > 0 || host.warned.replace(true) {
-        return;
-    }
-    let message = "boa_finalization: collected targets are waiting for cleanup, but no checkpoint \
-                   has run in this context: without CleanupExecutor as the job executor, or calls \
-                   to run_cleanup_jobs, no cleanup callback and no native finalizer is ever delivered";
-    event!(warn, "{message}");
-    if cfg!(debug_assertions) {
-        eprintln!("{message}");
-    }
-}
-
 /// Reports an error thrown by a task or a promise job run by [`crate::CleanupExecutor`].
 pub(crate) fn report_job_error(error: &JsError, context: &mut Context) {
     let host = HostState::of(context);
@@ -225,8 +204,9 @@ pub(crate) fn report_job_error(error: &JsError, context: &mut Context) {
 /// ```
 /// use boa_engine::{Context, Source};
 ///
-/// let mut context = Context::default();
-/// boa_finalization::install(&mut context).unwrap();
+/// let mut context = Context::default(); // with a loop of its own that calls run_cleanup_jobs
+/// let own_loop = boa_finalization::InstallOptions::new().own_event_loop();
+/// boa_finalization::install_with(&mut context, &own_loop).unwrap();
 /// context
 ///     .eval(Source::from_bytes(
 ///         "globalThis.log = []; globalThis.fr = new FinalizationRegistry(v => log.push(v));
@@ -253,8 +233,9 @@ pub fn run_cleanup_jobs(context: &mut Context) -> usize {
 /// ```
 /// use boa_engine::{Context, Source};
 ///
-/// let mut context = Context::default();
-/// boa_finalization::install(&mut context).unwrap();
+/// let mut context = Context::default(); // with a loop of its own that calls run_cleanup_jobs
+/// let own_loop = boa_finalization::InstallOptions::new().own_event_loop();
+/// boa_finalization::install_with(&mut context, &own_loop).unwrap();
 /// context
 ///     .eval(Source::from_bytes("globalThis.r = new FinalizationRegistry(() => {}); r.register({}, 1);"))
 ///     .unwrap();
@@ -275,10 +256,14 @@ pub fn has_pending_cleanup(context: &Context) -> bool {
 /// cleanup job.
 ///
 /// ```
-/// use boa_engine::Context;
-/// use boa_finalization::ErrorOrigin;
+/// use std::rc::Rc;
+/// use boa_engine::context::ContextBuilder;
+/// use boa_finalization::{CleanupExecutor, ErrorOrigin};
 ///
-/// let mut context = Context::default();
+/// let mut context = ContextBuilder::new()
+///     .job_executor(Rc::new(CleanupExecutor::default()))
+///     .build()
+///     .unwrap();
 /// boa_finalization::install(&mut context).unwrap();
 /// boa_finalization::set_error_reporter(&mut context, |error, origin, _context| {
 ///     if let ErrorOrigin::CleanupCallback { .. } = origin {

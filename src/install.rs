@@ -4,13 +4,38 @@
 use boa_engine::{js_string, property::PropertyDescriptor, realm::Realm, Context, JsResult};
 
 use crate::builtin::{self, RegistryData};
+use crate::delivery::require_delivery;
 use crate::host::HostState;
 use crate::options::InstallOptions;
 use crate::report;
 
 /// Installs this crate's `FinalizationRegistry` into the current realm of `context` with `options`
-/// (see [`install`]).
+/// (see [`install`]); the options stay with the context, for the realms installed later.
+///
+/// # Errors
+///
+/// A `TypeError` when the context's job executor is not a [`crate::CleanupExecutor`] and `options`
+/// do not declare [`InstallOptions::own_event_loop`]: cleanup callbacks would never run.
+///
+/// ```
+/// use boa_engine::{Context, Source};
+/// use boa_finalization::InstallOptions;
+///
+/// // Boa's SimpleJobExecutor, and a loop of our own that reaches the checkpoint.
+/// let mut context = Context::default();
+/// boa_finalization::install_with(&mut context, &InstallOptions::new().own_event_loop()).unwrap();
+/// context
+///     .eval(Source::from_bytes(
+///         "globalThis.log = []; globalThis.r = new FinalizationRegistry(v => log.push(v));
+///          r.register({}, 'gone');",
+///     ))
+///     .unwrap();
+/// context.run_jobs().unwrap(); // the script's task and its microtasks are over
+/// boa_gc::force_collect();
+/// assert_eq!(boa_finalization::run_cleanup_jobs(&mut context), 1);
+/// ```
 pub fn install_with(context: &mut Context, options: &InstallOptions) -> JsResult<()> {
+    require_delivery(context, options)?;
     HostState::of(context).set_options(options.clone());
     let realm = context.realm().clone();
     install_in_realm(&realm, context)
@@ -20,13 +45,24 @@ pub fn install_with(context: &mut Context, options: &InstallOptions) -> JsResult
 /// built-in global binding. Installing twice into one realm does nothing the second time.
 ///
 /// Cleanup callbacks run when the context's job loop reaches a checkpoint: use
-/// [`crate::CleanupExecutor`] as the context's executor, or call [`crate::run_cleanup_jobs`] from
-/// your own loop.
+/// [`crate::CleanupExecutor`] as the context's executor, or, for your own loop, call
+/// [`crate::run_cleanup_jobs`] at its checkpoints and install with
+/// [`InstallOptions::own_event_loop`] ([`install_with`]).
+///
+/// # Errors
+///
+/// A `TypeError` naming both fixes when the context's job executor is not a
+/// [`crate::CleanupExecutor`] and no own event loop was declared: nothing would ever be delivered.
 ///
 /// ```
-/// use boa_engine::{Context, Source};
+/// use std::rc::Rc;
+/// use boa_engine::{context::ContextBuilder, Context, Source};
+/// use boa_finalization::CleanupExecutor;
 ///
-/// let mut context = Context::default();
+/// let mut context = ContextBuilder::new()
+///     .job_executor(Rc::new(CleanupExecutor::default()))
+///     .build()
+///     .unwrap();
 /// boa_finalization::install(&mut context).unwrap();
 /// let symbols_ok = context
 ///     .eval(Source::from_bytes(
@@ -34,17 +70,31 @@ pub fn install_with(context: &mut Context, options: &InstallOptions) -> JsResult
 ///     ))
 ///     .unwrap();
 /// assert_eq!(symbols_ok.as_boolean(), Some(true));
+///
+/// // Boa's default executor never reaches a cleanup checkpoint: refused, with the fix.
+/// let error = boa_finalization::install(&mut Context::default()).unwrap_err();
+/// assert!(error.to_string().contains("CleanupExecutor"));
 /// ```
 pub fn install(context: &mut Context) -> JsResult<()> {
     install_with(context, &InstallOptions::default())
 }
 
-/// Installs this crate's `FinalizationRegistry` into `realm` (a realm of `context`).
+/// Installs this crate's `FinalizationRegistry` into `realm` (a realm of `context`), with the options
+/// given last to [`install_with`].
+///
+/// # Errors
+///
+/// As [`install`]: a `TypeError` when cleanup callbacks would never run in `context`.
 ///
 /// ```
-/// use boa_engine::{Context, Source};
+/// use std::rc::Rc;
+/// use boa_engine::{context::ContextBuilder, Source};
+/// use boa_finalization::CleanupExecutor;
 ///
-/// let mut context = Context::default();
+/// let mut context = ContextBuilder::new()
+///     .job_executor(Rc::new(CleanupExecutor::default()))
+///     .build()
+///     .unwrap();
 /// let realm = context.create_realm().unwrap(); // comes with Boa's own registry
 /// boa_finalization::install_in_realm(&realm, &mut context).unwrap();
 /// let previous = context.enter_realm(realm);
@@ -55,7 +105,7 @@ pub fn install(context: &mut Context) -> JsResult<()> {
 /// assert_eq!(accepted.as_boolean(), Some(true));
 /// ```
 pub fn install_in_realm(realm: &Realm, context: &mut Context) -> JsResult<()> {
-    HostState::of(context);
+    require_delivery_as_installed(context)?;
     if realm.has_class::<RegistryData>() {
         return Ok(());
     }
@@ -64,6 +114,12 @@ pub fn install_in_realm(realm: &Realm, context: &mut Context) -> JsResult<()> {
     let result = define_global(realm, context);
     context.enter_realm(previous);
     result
+}
+
+/// [`require_delivery`] with the options the context was installed with.
+fn require_delivery_as_installed(context: &mut Context) -> JsResult<()> {
+    let options = HostState::of(context).options();
+    require_delivery(context, &options)
 }
 
 fn define_global(realm: &Realm, context: &mut Context) -> JsResult<()> {
@@ -85,10 +141,19 @@ fn define_global(realm: &Realm, context: &mut Context) -> JsResult<()> {
 
 /// Creates a new realm of `context` (as [`Context::create_realm`]) with the extension installed.
 ///
-/// ```
-/// use boa_engine::Context;
+/// # Errors
 ///
-/// let mut context = Context::default();
+/// As [`install`]; and the errors of [`Context::create_realm`].
+///
+/// ```
+/// use std::rc::Rc;
+/// use boa_engine::context::ContextBuilder;
+/// use boa_finalization::CleanupExecutor;
+///
+/// let mut context = ContextBuilder::new()
+///     .job_executor(Rc::new(CleanupExecutor::default()))
+///     .build()
+///     .unwrap();
 /// let realm = boa_finalization::create_realm(&mut context).unwrap();
 /// let previous = context.enter_realm(realm);
 /// context
@@ -97,19 +162,26 @@ fn define_global(realm: &Realm, context: &mut Context) -> JsResult<()> {
 /// context.enter_realm(previous);
 /// ```
 pub fn create_realm(context: &mut Context) -> JsResult<Realm> {
+    require_delivery_as_installed(context)?;
     let realm = context.create_realm()?;
     install_in_realm(&realm, context)?;
     Ok(realm)
 }
 
 /// The extension as a boa_runtime [`RuntimeExtension`](boa_runtime::RuntimeExtension): registers
-/// into the given realm, or the current one. Needs the `runtime` feature.
+/// into the given realm, or the current one, with the options given last to [`install_with`]
+/// (so it fails as [`install`] does when cleanup would never run). Needs the `runtime` feature.
 ///
 /// ```
-/// use boa_engine::Context;
+/// use std::rc::Rc;
+/// use boa_engine::context::ContextBuilder;
+/// use boa_finalization::CleanupExecutor;
 /// use boa_runtime::RuntimeExtension;
 ///
-/// let mut context = Context::default();
+/// let mut context = ContextBuilder::new()
+///     .job_executor(Rc::new(CleanupExecutor::default()))
+///     .build()
+///     .unwrap();
 /// boa_finalization::FinalizationExtension.register(None, &mut context).unwrap();
 /// ```
 #[cfg(feature = "runtime")]
@@ -119,9 +191,7 @@ pub struct FinalizationExtension;
 #[cfg(feature = "runtime")]
 impl boa_runtime::RuntimeExtension for FinalizationExtension {
     fn register(self, realm: Option<Realm>, context: &mut Context) -> JsResult<()> {
-        match realm {
-            Some(realm) => install_in_realm(&realm, context),
-            None => install(context),
-        }
+        let realm = realm.unwrap_or_else(|| context.realm().clone());
+        install_in_realm(&realm, context)
     }
 }

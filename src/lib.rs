@@ -6,8 +6,10 @@
 //! ([`install`]), turns boa_gc's weak-map notifications into cleanup jobs, and runs those jobs at
 //! every checkpoint of the job loop ([`CleanupExecutor`], or [`run_cleanup_jobs`] for your own loop).
 //!
-//! **Without [`CleanupExecutor`] or calls to [`run_cleanup_jobs`], nothing is ever delivered**:
-//! [`stats`]`().checkpoints` stays 0, and debug builds say so on stderr once targets pile up.
+//! **Without [`CleanupExecutor`] or calls to [`run_cleanup_jobs`], nothing is ever delivered**, so
+//! [`install`] refuses a context whose job executor is not a [`CleanupExecutor`], unless the
+//! embedder declares its own loop with [`InstallOptions::own_event_loop`]; [`delivery`] says which
+//! of the two a context has.
 //!
 //! ```
 //! use std::rc::Rc;
@@ -43,6 +45,7 @@
 
 mod builtin;
 mod cells;
+mod delivery;
 mod events;
 mod executor;
 mod gc;
@@ -57,6 +60,7 @@ mod stats;
 mod symbols;
 
 pub use builtin::is_installed;
+pub use delivery::{delivery, Delivery};
 pub use executor::CleanupExecutor;
 pub use gc::{expose_gc, gc_function};
 pub use host::{has_pending_cleanup, run_cleanup_jobs, set_error_reporter};

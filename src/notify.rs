@@ -92,11 +92,6 @@ impl Inbox {
         self.registry_died.get()
     }
 
-    /// The number of objects that died since the last cleanup job (cheap; cells may be more).
-    pub(crate) fn dead_objects(&self) -> usize {
-        self.dead_cells.borrow().len()
-    }
-
     /// The number of cells of `cells` whose targets died since the last cleanup job.
     pub(crate) fn count_dead_cells<H>(&self, cells: &CellStore<H>) -> usize {
         cells.count_target_cells(&self.dead_cells.borrow())

@@ -17,7 +17,11 @@ impl InstallOptions {
     }
 
     /// Declares that the embedder's own loop calls [`crate::run_cleanup_jobs`] at its checkpoints,
-    /// instead of using [`crate::CleanupExecutor`] as the context's job executor.
+    /// instead of using [`crate::CleanupExecutor`] as the context's job executor (or wraps a
+    /// `CleanupExecutor` inside an executor of its own, where the crate cannot see it).
+    ///
+    /// Without it, installing into a context whose job executor is not a `CleanupExecutor` fails:
+    /// nothing would ever call the cleanup jobs. See [`crate::delivery`].
     #[must_use]
     pub fn own_event_loop(mut self) -> Self {
         self.own_event_loop = true;

@@ -43,9 +43,14 @@ pub struct Stats {
 /// The activity of the extension in `context`; all zero if it was never installed there.
 ///
 /// ```
-/// use boa_engine::{Context, Source};
+/// use std::rc::Rc;
+/// use boa_engine::{context::ContextBuilder, Source};
+/// use boa_finalization::CleanupExecutor;
 ///
-/// let mut context = Context::default();
+/// let mut context = ContextBuilder::new()
+///     .job_executor(Rc::new(CleanupExecutor::default()))
+///     .build()
+///     .unwrap();
 /// boa_finalization::install(&mut context).unwrap();
 /// context
 ///     .eval(Source::from_bytes("globalThis.r = new FinalizationRegistry(() => {}); r.register({}, 1);"))
@@ -84,9 +89,14 @@ pub fn stats(context: &Context) -> Stats {
 /// The numbers of `registry`, or `None` if it is not a registry of this crate.
 ///
 /// ```
-/// use boa_engine::{Context, Source};
+/// use std::rc::Rc;
+/// use boa_engine::{context::ContextBuilder, Source};
+/// use boa_finalization::CleanupExecutor;
 ///
-/// let mut context = Context::default();
+/// let mut context = ContextBuilder::new()
+///     .job_executor(Rc::new(CleanupExecutor::default()))
+///     .build()
+///     .unwrap();
 /// boa_finalization::install(&mut context).unwrap();
 /// let registry = context
 ///     .eval(Source::from_bytes(

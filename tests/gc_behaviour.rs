@@ -307,7 +307,8 @@ fn the_callback_gets_undefined_this_and_one_argument() {
 #[test]
 fn embedders_without_the_executor_use_the_checkpoint_function() {
     let mut context = boa_engine::Context::default();
-    boa_finalization::install(&mut context).unwrap();
+    let own_loop = boa_finalization::InstallOptions::new().own_event_loop();
+    boa_finalization::install_with(&mut context, &own_loop).unwrap();
     common::try_eval(
         &mut context,
         "globalThis.seen = []; globalThis.fr = new FinalizationRegistry(v => seen.push(v));\n\

@@ -107,9 +107,7 @@ fn tampered_globals_change_nothing_the_crate_does() {
 
 #[test]
 fn deleting_symbol_key_for_before_install_is_no_panic() {
-    let mut context = Context::default();
-    eval(&mut context, "delete Symbol.keyFor; delete Symbol.for;");
-    boa_finalization::install(&mut context).unwrap();
+    let mut context = context_with("delete Symbol.keyFor; delete Symbol.for;");
     let rejected = eval(
         &mut context,
         "let ok = false; try { new FinalizationRegistry(() => {}).register(Symbol.for ? 0 : 0, 1) } \
@@ -174,8 +172,7 @@ fn prototype_from_foreign_new_target(
 
 #[test]
 fn a_foreign_new_target_without_a_prototype_object_takes_its_realms_intrinsic_prototype() {
-    let mut context = Context::default();
-    boa_finalization::install(&mut context).unwrap();
+    let mut context = context_with("");
     // A realm without the extension: its intrinsic %FinalizationRegistry.prototype% is Boa's.
     let plain = context.create_realm().unwrap();
     let code = "const nt = function () {}; nt.prototype = null; nt";

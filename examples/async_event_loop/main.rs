@@ -40,7 +40,7 @@ const SCRIPT: &str = r"
 
 /// A context on `executor` with boa_runtime's console and timers, this crate's registry, `sleep(ms)`
 /// and `gc()`.
-fn context(executor: &Rc<CleanupExecutor<TokioLoop>>) -> JsResult<Context> {
+fn context(executor: &Rc<CleanupExecutor>) -> JsResult<Context> {
     let mut context = ContextBuilder::new()
         .job_executor(Rc::clone(executor))
         .build()?;

@@ -17,7 +17,7 @@ use boa_finalization::CleanupExecutor;
 use crate::tokio_executor::TokioLoop;
 
 /// The example's context, with a `log()` that records into `globalThis.__log`.
-fn async_context() -> (Rc<CleanupExecutor<TokioLoop>>, Context) {
+fn async_context() -> (Rc<CleanupExecutor>, Context) {
     let executor = Rc::new(CleanupExecutor::new(TokioLoop::default()));
     let mut context = crate::context(&executor).expect("context");
     eval(
