@@ -4,9 +4,10 @@
 
 mod diagnostic;
 mod loader;
+mod rejections;
 mod repl;
 
-use std::io::{IsTerminal, Read};
+use std::io::{IsTerminal, Read, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::rc::Rc;
@@ -21,6 +22,7 @@ use clap::{Parser, ValueEnum};
 
 use crate::diagnostic::{diagnose, Goal};
 use crate::loader::{located_syntax_error_message, FileLoader};
+use crate::rejections::{handled_by_shell, Rejections, ShellHooks};
 
 /// Run JavaScript files with a FinalizationRegistry you can trust.
 #[derive(Parser, Debug)]
@@ -128,7 +130,7 @@ fn main() -> ExitCode {
     }
     let stats = boa_finalization::stats(&context);
     if cli.stats {
-        eprintln!("{stats:#?}");
+        print_stats(&context);
     }
     match outcome {
         // Errors at the prompt were shown as they happened; leaving it is a success.
@@ -142,11 +144,32 @@ fn main() -> ExitCode {
     }
 }
 
+/// The extension's statistics, on stderr (`--stats`).
+fn print_stats(context: &Context) {
+    eprintln!("{:#?}", boa_finalization::stats(context));
+}
+
+/// Ends the run at an uncaught error found inside the job loop, as node does: what was printed so
+/// far is flushed, then the statistics if asked for, the message, and exit status 1.
+pub(crate) fn end_run(message: &str, stats: bool, context: &Context) -> ! {
+    let _ = std::io::stdout().flush();
+    if stats {
+        print_stats(context);
+    }
+    eprintln!("{message}");
+    std::process::exit(1)
+}
+
 /// One realm with the chosen registry and job executor, the console and timers, the module
-/// loader, and the optional test-shell globals.
+/// loader, the unhandled-rejection tracker, and the optional test-shell globals.
 fn build_context(cli: &Cli, loader: Rc<FileLoader>) -> JsResult<Context> {
-    let builder = ContextBuilder::new().module_loader(loader);
+    let rejections = Rejections::new(cli.stats);
+    let builder = ContextBuilder::new()
+        .module_loader(loader)
+        .host_hooks(Rc::new(ShellHooks(Rc::clone(&rejections))));
     let executor = Rc::new(CleanupExecutor::default());
+    let at_checkpoint = Rc::clone(&rejections);
+    executor.set_checkpoint_hook(move |context| at_checkpoint.checkpoint(context));
     let mut context = match cli.registry {
         Registry::Extension => builder.job_executor(Rc::clone(&executor)),
         Registry::Builtin => builder.job_executor(Rc::new(SimpleJobExecutor::new())),
@@ -155,6 +178,7 @@ fn build_context(cli: &Cli, loader: Rc<FileLoader>) -> JsResult<Context> {
     if cli.registry == Registry::Extension {
         context.insert_data(executor);
     }
+    context.insert_data(rejections);
     match cli.registry {
         Registry::Extension => boa_runtime::register(
             (ConsoleExtension::default(), FinalizationExtension),
@@ -224,7 +248,13 @@ fn run(cli: &Cli, loader: &FileLoader, context: &mut Context) -> Result<(), Fail
     }
     context
         .run_jobs()
-        .map_err(|error| Failure::Uncaught(describe(&error, context)))
+        .map_err(|error| Failure::Uncaught(describe(&error, context)))?;
+    // Boa's own executor (`--registry builtin`) has no checkpoint hook: its rejections are
+    // looked at once the loop is idle.
+    if let Some(rejections) = Rejections::of(context) {
+        rejections.checkpoint(context);
+    }
+    Ok(())
 }
 
 /// Parses and evaluates one classic script. The script keeps the path it was given (`x.js`,
@@ -277,6 +307,7 @@ fn run_module(
     let uncaught =
         |error: JsError, context: &mut Context| Failure::Uncaught(describe(&error, context));
     let loaded = module.load(context);
+    handled_by_shell(&loaded, context).map_err(|error| uncaught(error, context))?;
     settle(&loaded, context).map_err(|error| uncaught(error, context))?;
     match loaded.state() {
         PromiseState::Fulfilled(_) => {}
@@ -295,6 +326,7 @@ fn run_module(
     let evaluated = module
         .evaluate(context)
         .map_err(|error| uncaught(error, context))?;
+    handled_by_shell(&evaluated, context).map_err(|error| uncaught(error, context))?;
     settle(&evaluated, context).map_err(|error| uncaught(error, context))?;
     match evaluated.state() {
         PromiseState::Fulfilled(_) => Ok(()),

@@ -12,6 +12,7 @@ use boa_engine::{Context, JsValue};
 use rustyline::{error::ReadlineError, DefaultEditor};
 
 use crate::diagnostic::{diagnose, Goal};
+use crate::rejections::{OnUnhandled, Rejections};
 use crate::{describe, run_script, Failure};
 
 /// The prompt for a new entry.
@@ -37,6 +38,15 @@ pub(crate) struct Session {
 }
 
 impl Session {
+    /// A prompt session in `context`: from now on an unhandled rejection is reported at the end
+    /// of its entry and the prompt goes on, as in node's REPL.
+    pub(crate) fn new(context: &Context) -> Self {
+        if let Some(rejections) = Rejections::of(context) {
+            rejections.set_on_unhandled(OnUnhandled::Report);
+        }
+        Self::default()
+    }
+
     /// The prompt to show for the next line.
     pub(crate) fn prompt(&self) -> &'static str {
         if self.pending.is_empty() {
@@ -94,6 +104,12 @@ impl Session {
         if let Err(error) = context.run_jobs() {
             let _ = writeln!(err, "{}", describe(&error, context));
         }
+        if let Some(rejections) = Rejections::of(context) {
+            rejections.checkpoint(context);
+            for report in rejections.take_reports() {
+                let _ = writeln!(err, "{report}");
+            }
+        }
         Step::Next
     }
 }
@@ -113,7 +129,7 @@ pub(crate) fn run(context: &mut Context) -> Result<(), String> {
             env!("CARGO_PKG_VERSION")
         );
     }
-    let mut session = Session::default();
+    let mut session = Session::new(context);
     let (mut out, mut err) = (std::io::stdout(), std::io::stderr());
     loop {
         match editor.readline(session.prompt()) {
@@ -159,7 +175,8 @@ mod tests {
 
     #[test]
     fn each_entry_prints_its_value() {
-        let (mut session, mut context) = (Session::default(), shell());
+        let mut context = shell();
+        let mut session = Session::new(&context);
         let values: Vec<_> = ["1 + 2", "'text'", "let a = 5", "a * 2", "undefined"]
             .into_iter()
             .map(|line| feed(&mut session, &mut context, line).1)
@@ -172,7 +189,8 @@ mod tests {
 
     #[test]
     fn cleanup_made_due_by_an_entry_runs_before_the_next_entry() {
-        let (mut session, mut context) = (Session::default(), shell());
+        let mut context = shell();
+        let mut session = Session::new(&context);
         feed(
             &mut session,
             &mut context,
@@ -190,7 +208,8 @@ mod tests {
 
     #[test]
     fn promise_jobs_of_an_entry_run_before_the_next_entry() {
-        let (mut session, mut context) = (Session::default(), shell());
+        let mut context = shell();
+        let mut session = Session::new(&context);
         feed(
             &mut session,
             &mut context,
@@ -206,7 +225,8 @@ mod tests {
 
     #[test]
     fn an_unfinished_entry_continues_on_the_next_line() {
-        let (mut session, mut context) = (Session::default(), shell());
+        let mut context = shell();
+        let mut session = Session::new(&context);
         assert_eq!(session.prompt(), PROMPT);
         let (step, out, _) = feed(&mut session, &mut context, "function f(a,");
         assert_eq!((step, out.as_str()), (Step::More, ""));
@@ -223,7 +243,8 @@ mod tests {
 
     #[test]
     fn errors_are_reported_and_the_prompt_goes_on() {
-        let (mut session, mut context) = (Session::default(), shell());
+        let mut context = shell();
+        let mut session = Session::new(&context);
         let (step, out, err) = feed(&mut session, &mut context, "let x = ;");
         assert_eq!((step, out.as_str()), (Step::Next, ""));
         assert!(err.starts_with("<prompt>:1:9: SyntaxError: "), "{err}");
@@ -237,7 +258,8 @@ mod tests {
 
     #[test]
     fn exit_leaves_and_an_abandoned_entry_is_dropped() {
-        let (mut session, mut context) = (Session::default(), shell());
+        let mut context = shell();
+        let mut session = Session::new(&context);
         assert_eq!(feed(&mut session, &mut context, "[1,").0, Step::More);
         session.abandon();
         assert_eq!(feed(&mut session, &mut context, "  .exit  ").0, Step::Exit);

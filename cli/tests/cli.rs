@@ -532,3 +532,137 @@ fn finreg_exits_1_when_a_cleanup_callback_threw() {
     assert_eq!(fine.status.code(), Some(0));
     assert_eq!(String::from_utf8_lossy(&fine.stdout).trim(), "cb 7");
 }
+
+/// An unhandled-rejection case: the code, what it prints on stdout, its exit status, and the first
+/// line finreg prints on stderr and what node's stderr contains (both empty when nothing is
+/// reported).
+struct RejectionCase {
+    code: &'static str,
+    stdout: &'static str,
+    status: i32,
+    finreg_reports: &'static str,
+    node_reports: &'static str,
+}
+
+/// The cases of node 20's default mode (`--unhandled-rejections=throw`), as observed with
+/// `node --expose-gc -e CODE`: a rejection still unhandled when its task's microtasks have run ends
+/// the run (later timers do not run) with status 1; one handled within its task is not reported.
+const REJECTION_CASES: [RejectionCase; 5] = [
+    RejectionCase {
+        code: "Promise.reject(new Error('x')); setTimeout(() => console.log('later'), 0)",
+        stdout: "",
+        status: 1,
+        finreg_reports: "Uncaught (in promise) Error: x",
+        node_reports: "Error: x",
+    },
+    RejectionCase {
+        code: "const p = Promise.reject(new Error('x')); \
+               Promise.resolve().then(() => p.catch(e => console.log('caught', e.message)))",
+        stdout: "caught x\n",
+        status: 0,
+        finreg_reports: "",
+        node_reports: "",
+    },
+    RejectionCase {
+        code: "async function f() { throw new Error('boom') } f(); \
+               setTimeout(() => console.log('later'), 0)",
+        stdout: "",
+        status: 1,
+        finreg_reports: "Uncaught (in promise) Error: boom",
+        node_reports: "Error: boom",
+    },
+    RejectionCase {
+        code: "const r = new FinalizationRegistry(async v => { throw new Error('cb ' + v) }); \
+               (() => r.register({}, 'h'))(); gc(); setTimeout(() => console.log('after'), 100)",
+        stdout: "",
+        status: 1,
+        finreg_reports: "Uncaught (in promise) Error: cb h",
+        node_reports: "Error: cb h",
+    },
+    // Handled, but only in a later task: too late, as in node.
+    RejectionCase {
+        code: "const p = Promise.reject(1); setTimeout(() => p.catch(() => {}), 0)",
+        stdout: "",
+        status: 1,
+        finreg_reports: "Uncaught (in promise) 1",
+        node_reports: "\"1\"",
+    },
+];
+
+#[test]
+fn unhandled_rejections_end_the_run_as_in_node() {
+    for case in &REJECTION_CASES {
+        let output = finreg(&["--expose-gc", "-e", case.code]);
+        let shown = (stdout(&output), output.status.code());
+        assert_eq!(
+            shown,
+            (case.stdout.to_owned(), Some(case.status)),
+            "{}",
+            case.code
+        );
+        let first_line = stderr(&output).lines().next().unwrap_or("").to_owned();
+        if case.finreg_reports.is_empty() {
+            assert_eq!(first_line, "", "{}", case.code);
+        } else {
+            assert!(
+                first_line.starts_with(case.finreg_reports),
+                "{}: {first_line}",
+                case.code
+            );
+        }
+        // node, when it is on PATH, shows the same (the assertions above are what it did).
+        let Ok(node) = Command::new("node")
+            .args(["--expose-gc", "-e", case.code])
+            .output()
+        else {
+            continue;
+        };
+        let node_shown = (stdout(&node), node.status.code());
+        assert_eq!(
+            node_shown,
+            (case.stdout.to_owned(), Some(case.status)),
+            "node: {}",
+            case.code
+        );
+        if case.node_reports.is_empty() {
+            assert_eq!(stderr(&node), "", "node: {}", case.code);
+        } else {
+            assert!(
+                stderr(&node).contains(case.node_reports),
+                "node: {}",
+                case.code
+            );
+        }
+    }
+}
+
+#[test]
+fn at_the_prompt_an_unhandled_rejection_is_reported_and_the_prompt_goes_on() {
+    let output = with_stdin(
+        Command::new(env!("CARGO_BIN_EXE_finreg")).arg("-i"),
+        b"Promise.reject(new Error('r')); 1\nconst p = Promise.reject(2); p.catch(() => {}); 3\n",
+    );
+    assert_eq!(stdout(&output), "1\n3\n");
+    let reports: Vec<String> = stderr(&output)
+        .lines()
+        .filter(|line| line.starts_with("Uncaught"))
+        .map(str::to_owned)
+        .collect();
+    assert_eq!(reports.len(), 1, "{}", stderr(&output));
+    assert!(reports[0].starts_with("Uncaught (in promise) Error: r"));
+    assert!(output.status.success());
+}
+
+#[test]
+fn a_rejected_module_is_reported_once_as_its_error() {
+    let dir = std::env::temp_dir().join(format!("finreg-tla-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let module = dir.join("tla.mjs");
+    std::fs::write(&module, "await Promise.reject(new Error('tla'));\n").unwrap();
+    let output = finreg(&[module.to_str().unwrap()]);
+    std::fs::remove_dir_all(&dir).unwrap();
+    assert_eq!(output.status.code(), Some(1));
+    let err = stderr(&output);
+    assert!(err.starts_with("Uncaught Error: tla"), "{err}");
+    assert_eq!(err.matches("Uncaught").count(), 1, "{err}");
+}
