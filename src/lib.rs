@@ -46,6 +46,7 @@
 mod builtin;
 mod cells;
 mod delivery;
+mod describe;
 mod events;
 mod executor;
 mod gc;
@@ -61,6 +62,7 @@ mod symbols;
 
 pub use builtin::is_installed;
 pub use delivery::{delivery, Delivery};
+pub use describe::describe_error;
 pub use executor::CleanupExecutor;
 pub use gc::{expose_gc, gc_function};
 pub use host::{has_pending_cleanup, run_cleanup_jobs, set_error_reporter};

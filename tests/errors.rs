@@ -509,3 +509,24 @@ fn a_reporter_may_run_code_register_and_collect() {
         ["cb x", "reported Error: x", "cb from reporter"]
     );
 }
+
+#[test]
+fn the_default_reporter_survives_a_deeply_nested_thrown_object() {
+    // Boa's display of this object panics ("Formatting argument out of range"); the default
+    // reporter describes it within bounds instead, without calling script code.
+    let mut context = context();
+    eval(
+        &mut context,
+        r"
+        globalThis.fr = new FinalizationRegistry(v => {
+            let o = {}; for (let i = 0; i < 16384; i++) o = { o };
+            log('cb ' + v); throw o;
+        });
+        (() => { fr.register({}, 1); fr.register({}, 2); })();
+        gc();
+        ",
+    );
+    context.run_jobs().expect("jobs");
+    assert_eq!(take_log(&mut context).len(), 2, "both callbacks ran");
+    assert_eq!(boa_finalization::stats(&context).callback_errors, 2);
+}

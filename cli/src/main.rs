@@ -4,6 +4,7 @@
 
 mod diagnostic;
 mod loader;
+mod output;
 mod rejections;
 mod repl;
 
@@ -30,7 +31,7 @@ use crate::rejections::{handled_by_shell, Rejections, ShellHooks};
     name = "finreg",
     version,
     about,
-    after_help = "With no FILE and no --eval, and a terminal on standard input, finreg opens a prompt.\n\nExamples:\n  finreg --expose-gc examples/resource-pool.js\n  finreg --expose-gc examples/modules/main.mjs\n  finreg --expose-gc -e 'new FinalizationRegistry(console.log).register({}, \"bye\"); gc()'\n  finreg --expose-gc --registry builtin examples/late-target.js\n  echo 'console.log(1)' | finreg -\n  finreg --expose-gc"
+    after_help = "With no FILE and no --eval, and a terminal on standard input, finreg opens a prompt.\n\nExamples:\n  finreg --expose-gc examples/resource-pool.js\n  finreg --expose-gc examples/modules/main.mjs\n  finreg --expose-gc -e 'const fr = new FinalizationRegistry(v => console.log(\"cleaned up\", v)); fr.register({}, \"bye\"); gc()'\n  finreg --expose-gc --registry builtin examples/late-target.js\n  echo 'console.log(1)' | finreg -\n  finreg --expose-gc"
 )]
 struct Cli {
     /// Files, evaluated in order in one realm (`-` reads standard input). A `.mjs` file is an ES
@@ -104,15 +105,17 @@ fn main() -> ExitCode {
     if nothing_given && !prompt {
         // Standard input is a pipe or a file: reading it as a script silently would surprise
         // whoever forgot the file name, so this stays a usage error (`-` reads it on purpose).
-        eprintln!(
-            "finreg: nothing to run: give a FILE, `-` for standard input, --eval CODE, or -i for the prompt"
+        output::error_line(
+            "finreg: nothing to run: give a FILE, `-` for standard input, --eval CODE, or -i for the prompt",
         );
         return ExitCode::from(2);
     }
     let cwd = match std::env::current_dir() {
         Ok(cwd) => cwd,
         Err(error) => {
-            eprintln!("finreg: cannot read the working directory: {error}");
+            output::error_line(&format!(
+                "finreg: cannot read the working directory: {error}"
+            ));
             return ExitCode::from(2);
         }
     };
@@ -120,25 +123,26 @@ fn main() -> ExitCode {
     let mut context = match build_context(&cli, Rc::clone(&loader)) {
         Ok(context) => context,
         Err(error) => {
-            eprintln!("finreg: cannot set up the context: {error}");
+            output::error_line(&format!("finreg: cannot set up the context: {error}"));
             return ExitCode::FAILURE;
         }
     };
     let mut outcome = run(&cli, &loader, &mut context);
     if outcome.is_ok() && prompt {
-        outcome = repl::run(&mut context).map_err(Failure::Io);
+        outcome = repl::run(&mut context);
     }
     let stats = boa_finalization::stats(&context);
     if cli.stats {
         print_stats(&context);
     }
     match outcome {
-        // Errors at the prompt were shown as they happened; leaving it is a success.
+        // Errors at the prompt were shown as they happened; leaving it is a success (unless an
+        // entry was left unfinished: that is an `Err`).
         Ok(()) if prompt => ExitCode::SUCCESS,
         Ok(()) if stats.callback_errors + stats.job_errors == 0 => ExitCode::SUCCESS,
         Ok(()) => ExitCode::FAILURE,
         Err(failure) => {
-            eprintln!("{}", failure.message());
+            output::error_line(failure.message());
             failure.exit_code()
         }
     }
@@ -146,7 +150,7 @@ fn main() -> ExitCode {
 
 /// The extension's statistics, on stderr (`--stats`).
 fn print_stats(context: &Context) {
-    eprintln!("{:#?}", boa_finalization::stats(context));
+    output::error_line(&format!("{:#?}", boa_finalization::stats(context)));
 }
 
 /// Ends the run at an uncaught error found inside the job loop, as node does: what was printed so
@@ -156,7 +160,7 @@ pub(crate) fn end_run(message: &str, stats: bool, context: &Context) -> ! {
     if stats {
         print_stats(context);
     }
-    eprintln!("{message}");
+    output::error_line(message);
     std::process::exit(1)
 }
 
@@ -181,12 +185,12 @@ fn build_context(cli: &Cli, loader: Rc<FileLoader>) -> JsResult<Context> {
     context.insert_data(rejections);
     match cli.registry {
         Registry::Extension => boa_runtime::register(
-            (ConsoleExtension::default(), FinalizationExtension),
+            (ConsoleExtension(output::PipeLogger), FinalizationExtension),
             None,
             &mut context,
         )?,
         Registry::Builtin => {
-            boa_runtime::register(ConsoleExtension::default(), None, &mut context)?
+            boa_runtime::register(ConsoleExtension(output::PipeLogger), None, &mut context)?
         }
     }
     if cli.expose_gc {
@@ -365,7 +369,8 @@ pub(crate) fn describe(error: &JsError, context: &mut Context) -> String {
     if let Some(located) = located_syntax_error_message(error, context) {
         return located;
     }
-    format!("Uncaught {}", without_native_markers(&error.to_string()))
+    let shown = boa_finalization::describe_error(error, context);
+    format!("Uncaught {}", without_native_markers(&shown))
 }
 
 /// Boa marks the creation point of an error made by native code, and each native frame of a

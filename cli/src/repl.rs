@@ -17,6 +17,8 @@ use crate::{describe, run_script, Failure};
 
 /// The prompt for a new entry.
 const PROMPT: &str = "> ";
+/// The file name of prompt entries, in messages and backtraces.
+const PROMPT_NAME: &str = "<prompt>";
 /// The prompt for the next line of an unfinished entry.
 const CONTINUATION: &str = "... ";
 
@@ -61,6 +63,20 @@ impl Session {
         self.pending.clear();
     }
 
+    /// The end of input: an entry left unfinished never ran, and it is a syntax error, as the
+    /// same text in a file is (`<prompt>:2:1: SyntaxError: unexpected end of input`, status 1).
+    pub(crate) fn end_of_input(&mut self) -> Result<(), Failure> {
+        let entry = std::mem::take(&mut self.pending);
+        if entry.is_empty() {
+            return Ok(());
+        }
+        let message = match diagnose(&entry, Goal::Script) {
+            Some(diagnostic) => diagnostic.display(PROMPT_NAME).to_string(),
+            None => format!("{PROMPT_NAME}: SyntaxError: unexpected end of input"),
+        };
+        Err(Failure::Uncaught(message))
+    }
+
     /// Takes one line: runs the entry once it is complete, writing its value to `out` and its
     /// errors to `err`. Console output and cleanup callbacks go wherever the runtime prints.
     pub(crate) fn feed(
@@ -91,7 +107,7 @@ impl Session {
         }
         let entry = std::mem::take(&mut self.pending);
         // Writes to the terminal can only fail when it is gone; the next read then ends the prompt.
-        match run_script(&entry, Path::new("<prompt>"), context) {
+        match run_script(&entry, Path::new(PROMPT_NAME), context) {
             Ok(value) => {
                 let _ = writeln!(out, "{}", show(&value));
             }
@@ -120,14 +136,14 @@ fn show(value: &JsValue) -> String {
 }
 
 /// Reads entries from standard input with line editing and history until `.exit` or end of input.
-pub(crate) fn run(context: &mut Context) -> Result<(), String> {
-    let mut editor =
-        DefaultEditor::new().map_err(|error| format!("finreg: cannot open the prompt: {error}"))?;
+pub(crate) fn run(context: &mut Context) -> Result<(), Failure> {
+    let mut editor = DefaultEditor::new()
+        .map_err(|error| Failure::Io(format!("finreg: cannot open the prompt: {error}")))?;
     if std::io::stdin().is_terminal() {
-        println!(
+        crate::output::output_line(&format!(
             "finreg {} (Boa 0.22). .help for help, .exit or Ctrl-D to leave.",
             env!("CARGO_PKG_VERSION")
-        );
+        ));
     }
     let mut session = Session::new(context);
     let (mut out, mut err) = (std::io::stdout(), std::io::stderr());
@@ -143,8 +159,12 @@ pub(crate) fn run(context: &mut Context) -> Result<(), String> {
                 }
             }
             Err(ReadlineError::Interrupted) => session.abandon(),
-            Err(ReadlineError::Eof) => return Ok(()),
-            Err(error) => return Err(format!("finreg: cannot read the prompt: {error}")),
+            Err(ReadlineError::Eof) => return session.end_of_input(),
+            Err(error) => {
+                return Err(Failure::Io(format!(
+                    "finreg: cannot read the prompt: {error}"
+                )))
+            }
         }
     }
 }
@@ -254,6 +274,25 @@ mod tests {
             feed(&mut session, &mut context, "'still here'").1,
             "\"still here\"\n"
         );
+    }
+
+    #[test]
+    fn an_entry_unfinished_at_the_end_of_input_is_a_syntax_error() {
+        let mut context = shell();
+        let mut session = Session::new(&context);
+        assert_eq!(feed(&mut session, &mut context, "1 + 1").1, "2\n");
+        assert!(session.end_of_input().is_ok(), "nothing pending");
+        assert_eq!(
+            feed(&mut session, &mut context, "function f() {").0,
+            Step::More
+        );
+        match session.end_of_input() {
+            Err(Failure::Uncaught(message)) => assert_eq!(
+                message,
+                "<prompt>:2:1: SyntaxError: unexpected end of input"
+            ),
+            other => panic!("{other:?}"),
+        }
     }
 
     #[test]

@@ -84,6 +84,64 @@ fn a_throwing_cleanup_callback_is_reported_does_not_stop_the_run_and_exits_1() {
     assert_eq!(stdout(&output), "still running\n");
 }
 
+/// Runs finreg with `args` and both stdout and stderr on one pipe whose reader takes the first line
+/// and closes it (`finreg ARGS 2>&1 | head -1`); returns that line and finreg's exit status.
+fn first_line_then_closed_pipe(args: &[&str]) -> (String, Option<i32>) {
+    let (reader, writer) = std::io::pipe().expect("a pipe");
+    let mut child = Command::new(env!("CARGO_BIN_EXE_finreg"))
+        .args(args)
+        .stdout(writer.try_clone().expect("pipe"))
+        .stderr(writer)
+        .spawn()
+        .expect("finreg runs");
+    let mut line = String::new();
+    let mut reader = std::io::BufReader::new(reader);
+    std::io::BufRead::read_line(&mut reader, &mut line).expect("a first line");
+    drop(reader);
+    (line, child.wait().expect("finreg exits").code())
+}
+
+#[test]
+fn a_closed_pipe_ends_the_output_not_the_run() {
+    // Far more than a pipe buffer holds, so finreg writes on after the reader has gone.
+    let (line, status) = first_line_then_closed_pipe(&[
+        "--expose-gc",
+        "-e",
+        "const r = new FinalizationRegistry(v => { throw new Error('cb ' + v) }); \
+         (() => { for (let i = 0; i < 5000; i++) r.register({}, i); })(); gc();",
+    ]);
+    assert!(
+        line.starts_with("Uncaught (in FinalizationRegistry"),
+        "{line}"
+    );
+    assert_eq!(status, Some(1), "reported callback errors, no panic (101)");
+    let (line, status) =
+        first_line_then_closed_pipe(&["-e", "for (let i = 0; i < 100000; i++) console.log(i)"]);
+    assert_eq!((line.as_str(), status), ("0\n", Some(0)));
+}
+
+#[test]
+fn a_deeply_nested_thrown_object_is_described_not_a_panic() {
+    let deep = "let o = {}; for (let i = 0; i < 16384; i++) o = { o };";
+    let output = finreg(&["-e", &format!("{deep} throw o")]);
+    assert_eq!(output.status.code(), Some(1), "{}", stderr(&output));
+    assert_eq!(stderr(&output), "Uncaught { o: { o: [Object] } }\n");
+    let output = finreg(&[
+        "--expose-gc",
+        "-e",
+        &format!(
+            "const r = new FinalizationRegistry(() => {{ {deep} throw o; }}); \
+             (() => r.register({{}}, 1))(); gc();"
+        ),
+    ]);
+    assert_eq!(output.status.code(), Some(1), "{}", stderr(&output));
+    assert!(
+        stderr(&output).ends_with("realm 1) { o: { o: [Object] } }\n"),
+        "{}",
+        stderr(&output)
+    );
+}
+
 #[test]
 fn usage_errors_exit_2() {
     assert_eq!(finreg(&["--no-such-flag"]).status.code(), Some(2));
@@ -665,4 +723,73 @@ fn a_rejected_module_is_reported_once_as_its_error() {
     let err = stderr(&output);
     assert!(err.starts_with("Uncaught Error: tla"), "{err}");
     assert_eq!(err.matches("Uncaught").count(), 1, "{err}");
+}
+
+/// The directory the `--help` examples are written for: the workspace root (they name `examples/`).
+fn workspace_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .ancestors()
+        .find(|dir| {
+            std::fs::read_to_string(dir.join("Cargo.toml"))
+                .is_ok_and(|manifest| manifest.contains("[workspace]"))
+        })
+        .expect("workspace root")
+        .to_path_buf()
+}
+
+#[cfg(unix)]
+#[test]
+fn every_example_in_help_runs_and_prints_something() {
+    let help = stdout(&finreg(&["--help"]));
+    let (_, examples) = help.split_once("Examples:\n").expect("an Examples section");
+    let examples: Vec<&str> = examples
+        .lines()
+        .map(str::trim)
+        .filter(|line| !line.is_empty())
+        .collect();
+    assert!(examples.len() >= 5, "{help}");
+    let binaries = Path::new(env!("CARGO_BIN_EXE_finreg")).parent().unwrap();
+    let path = std::env::join_paths(std::iter::once(binaries.to_path_buf()).chain(
+        std::env::split_paths(&std::env::var_os("PATH").unwrap_or_default()),
+    ))
+    .unwrap();
+    for example in examples {
+        // The example with nothing to run opens the prompt at a terminal; standard input is a
+        // pipe here, which `-i` stands for.
+        let opens_prompt = example
+            .split_whitespace()
+            .all(|word| word == "finreg" || word.starts_with("--"));
+        let command = if opens_prompt {
+            format!("{example} -i")
+        } else {
+            example.to_owned()
+        };
+        let output = with_stdin(
+            Command::new("sh")
+                .args(["-c", &command])
+                .current_dir(workspace_root())
+                .env("PATH", &path),
+            b"console.log('typed at the prompt')\n",
+        );
+        assert!(output.status.success(), "{example}: {}", stderr(&output));
+        assert!(
+            !stdout(&output).trim().is_empty(),
+            "{example} printed nothing"
+        );
+    }
+}
+
+#[test]
+fn an_entry_unfinished_at_the_end_of_piped_input_is_a_syntax_error() {
+    let output = with_stdin(
+        Command::new(env!("CARGO_BIN_EXE_finreg")).arg("-i"),
+        b"console.log('ran')\nfunction f() {\n",
+    );
+    assert_eq!(stdout(&output), "ran\nundefined\n");
+    assert_eq!(
+        stderr(&output),
+        "<prompt>:2:1: SyntaxError: unexpected end of input\n"
+    );
+    // As a syntax error in a file or in --eval code.
+    assert_eq!(output.status.code(), Some(1));
 }
