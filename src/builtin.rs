@@ -2,13 +2,17 @@
 //! step numbered as in ECMA-262 (`sec-finalization-registry-objects`, `sec-cleanup-finalization-registry`).
 
 use boa_engine::{
-    builtins::function::{BoundFunction, OrdinaryFunction},
+    builtins::{
+        function::{BoundFunction, OrdinaryFunction},
+        proxy::Proxy,
+    },
     class::Class,
+    error::TryNativeError,
     js_string,
     object::{builtins::JsFunction, ConstructorBuilder, ObjectInitializer},
     property::Attribute,
     realm::Realm,
-    Context, JsData, JsNativeError, JsObject, JsResult, JsSymbol, JsValue, NativeFunction,
+    Context, JsData, JsError, JsNativeError, JsObject, JsResult, JsSymbol, JsValue, NativeFunction,
 };
 use boa_gc::{Finalize, Trace, WeakGc};
 
@@ -215,7 +219,7 @@ fn prototype_from_constructor(new_target: &JsValue, context: &mut Context) -> Js
                 return Ok(proto);
             }
             // 3.a. Let realm be ? GetFunctionRealm(constructor).
-            function_realm(&constructor, context)
+            function_realm(&constructor, context)?
         }
         None => context.realm().clone(),
     };
@@ -231,19 +235,54 @@ fn prototype_from_constructor(new_target: &JsValue, context: &mut Context) -> Js
     })
 }
 
-/// GetFunctionRealm ( obj ), as far as Boa's public API shows a function's realm: ECMAScript
-/// functions and bound functions; for other objects (native functions, proxies) the current realm,
-/// as step 4 of the spec does for non-functions.
-fn function_realm(function: &JsObject, context: &Context) -> Realm {
+/// GetFunctionRealm ( obj ), as far as Boa 0.22's public API shows a function's realm.
+///
+/// What it sees: an ECMAScript function's `[[Realm]]` (step 1), a bound function's target (step 2)
+/// and, for a proxy, whether it or any proxy or bound function behind it is revoked (step 3.a,
+/// through [`reject_revoked_proxy`]). What it cannot see: a live proxy's `[[ProxyTarget]]` (the
+/// field is private and every public operation on the proxy runs its handler's traps, which are
+/// script code) and a built-in function's `[[Realm]]`; for those it answers the current realm, as
+/// step 4 does for other objects. A live proxy or built-in function from another realm whose
+/// `prototype` is not an object therefore gives this realm's prototype instead of its own.
+fn function_realm(function: &JsObject, context: &mut Context) -> JsResult<Realm> {
+    // 1. If obj has a [[Realm]] internal slot, return obj.[[Realm]].
     if let Some(ordinary) = function.downcast_ref::<OrdinaryFunction>() {
-        return ordinary.realm().clone();
+        return Ok(ordinary.realm().clone());
     }
+    // 2. If obj is a bound function exotic object, then
+    //    a. Let boundTargetFunction be obj.[[BoundTargetFunction]].
+    //    b. Return ? GetFunctionRealm(boundTargetFunction).
     let target = function
         .downcast_ref::<BoundFunction>()
         .map(|bound| bound.target_function().clone());
-    match target {
-        Some(target) => function_realm(&target, context),
-        None => context.realm().clone(),
+    if let Some(target) = target {
+        return function_realm(&target, context);
+    }
+    // 3. If obj is a Proxy exotic object, then
+    //    a. Perform ? ValidateNonRevokedProxy(obj).
+    //    b. Let proxyTarget be obj.[[ProxyTarget]].
+    //    c. Return ? GetFunctionRealm(proxyTarget).
+    if function.is::<Proxy>() {
+        reject_revoked_proxy(function, context)?;
+    }
+    // 4. Return the current Realm Record.
+    Ok(context.realm().clone())
+}
+
+/// Steps 3.a and 3.c of GetFunctionRealm for the proxy `proxy`: the TypeError that Boa's own
+/// GetFunctionRealm throws when `proxy`, or a proxy it leads to, is revoked.
+///
+/// Boa runs its GetFunctionRealm on an error object's `constructor` when it converts that error
+/// into a native one (`JsError::try_native`). The probe is an error object made here, with no
+/// prototype and `proxy` as its own `constructor` data property, so the conversion reads only
+/// the probe's own data properties and runs no script code; only the realm lookup can fail.
+fn reject_revoked_proxy(proxy: &JsObject, context: &mut Context) -> JsResult<()> {
+    let probe = JsNativeError::error().into_opaque(context);
+    probe.set_prototype(None);
+    probe.create_data_property_or_throw(js_string!("constructor"), proxy.clone(), context)?;
+    match JsError::from_opaque(probe.into()).try_native(context) {
+        Err(TryNativeError::InaccessibleRealm { source }) => Err(source),
+        _ => Ok(()),
     }
 }
 

@@ -143,24 +143,68 @@ impl CellList {
 }
 
 /// The cells of an object with more than a [`Link`] holds inline: one `Link::one(role, id)` each.
+/// The cells the object is only the target of come first (`targets` of them), the cells it is the
+/// token of (`Role::Token` or `Role::Both`) after them, so that `unregister` takes the token part
+/// without visiting the target part: O(cells of that token), however many cells target the object.
 #[derive(Debug, Default)]
-struct Spill(Vec<Link>);
+struct Spill {
+    links: Vec<Link>,
+    targets: usize,
+}
 
 impl Spill {
+    /// A spill entry holding exactly `links`.
+    fn of(links: [Link; 2]) -> Self {
+        let mut spill = Self {
+            links: Vec::with_capacity(links.len()),
+            targets: 0,
+        };
+        for link in links {
+            spill.insert(link);
+        }
+        spill
+    }
+
     /// Appends `link`, dropping links to removed cells first whenever the list would otherwise grow
     /// (amortized O(1), as [`CellList::push`]).
     fn push(&mut self, link: Link, live: impl Fn(CellId) -> bool) {
-        let list = &mut self.0;
-        if list.len() == list.capacity() && !list.is_empty() {
-            list.retain(|link| match link.decode() {
-                Linked::One(_, id) => live(id),
-                Linked::Spill(_) | Linked::Empty => false,
-            });
-            if list.len() * 2 > list.capacity() {
-                list.reserve(list.len());
+        if self.links.len() == self.links.capacity() && !self.links.is_empty() {
+            self.compact(live);
+            if self.links.len() * 2 > self.links.capacity() {
+                self.links.reserve(self.links.len());
             }
         }
-        list.push(link);
+        self.insert(link);
+    }
+
+    /// Adds `link` to its part: a target-only link goes to the end of the target part (the token
+    /// link it displaces moves to the end of the list, where order does not matter).
+    fn insert(&mut self, link: Link) {
+        self.links.push(link);
+        if matches!(link.decode(), Linked::One(Role::Target, _)) {
+            let last = self.links.len() - 1;
+            self.links.swap(self.targets, last);
+            self.targets += 1;
+        }
+    }
+
+    /// Drops the links of removed cells, keeping each part in order.
+    fn compact(&mut self, live: impl Fn(CellId) -> bool) {
+        let mut targets = 0;
+        self.links.retain(|link| match link.decode() {
+            Linked::One(role, id) => {
+                let keep = live(id);
+                targets += usize::from(keep && role == Role::Target);
+                keep
+            }
+            Linked::Spill(_) | Linked::Empty => false,
+        });
+        self.targets = targets;
+    }
+
+    /// Takes the token part out (the links of the cells whose token is the object).
+    fn take_tokens(&mut self) -> Vec<Link> {
+        self.links.split_off(self.targets)
     }
 }
 
@@ -370,7 +414,7 @@ impl<H: Default> CellStore<H> {
 
     /// A spill entry holding exactly `links`.
     fn new_spill(&mut self, links: [Link; 2]) -> Option<u32> {
-        let spill = Spill(Vec::from(links));
+        let spill = Spill::of(links);
         if let Some(index) = self.free_spills.pop() {
             self.spills[index as usize] = spill;
             return Some(index);
@@ -390,16 +434,11 @@ impl<H: Default> CellStore<H> {
             match link.decode() {
                 Linked::One(_, id) => removed |= self.remove(id).is_some(),
                 Linked::Spill(index) => {
-                    let mut list = std::mem::take(&mut self.spills[index as usize].0);
-                    list.retain(|link| match link.decode() {
-                        Linked::One(Role::Token | Role::Both, id) => {
+                    for link in self.spills[index as usize].take_tokens() {
+                        if let Linked::One(_, id) = link.decode() {
                             removed |= self.remove(id).is_some();
-                            false
                         }
-                        Linked::One(Role::Target, id) => self.contains(id),
-                        Linked::Spill(_) | Linked::Empty => false,
-                    });
-                    self.spills[index as usize].0 = list;
+                    }
                 }
                 Linked::Empty => {}
             }
@@ -423,7 +462,7 @@ impl<H: Default> CellStore<H> {
                 Linked::Spill(index) => {
                     let spill = std::mem::take(&mut self.spills[index as usize]);
                     self.pending
-                        .extend(spill.0.into_iter().filter(|link| simple(link)));
+                        .extend(spill.links.into_iter().filter(|link| simple(link)));
                     self.free_spills.push(index);
                 }
                 Linked::One(Role::Token, _) | Linked::Empty => {}
@@ -495,7 +534,7 @@ impl<H> CellStore<H> {
             .iter()
             .map(|link| match link.decode() {
                 Linked::Spill(index) => self.spills[index as usize]
-                    .0
+                    .links
                     .iter()
                     .filter(|l| live_target(l))
                     .count(),
@@ -660,6 +699,45 @@ mod tests {
     }
 
     #[test]
+    fn unregister_visits_the_token_part_only() {
+        // An object that is the target of many cells (some of them since removed) and the token of
+        // one: unregister takes the token's cell and leaves the target part as it was, not even
+        // looking at it, so it costs O(cells of that token) whatever the object is the target of.
+        let mut store = CellStore::default();
+        let first = store.insert(0).unwrap();
+        let mut link = store.link(Link::EMPTY, first, Role::Target).unwrap();
+        let targets: Vec<_> = (1..100)
+            .map(|i| {
+                let id = store.insert(i).unwrap();
+                link = store.link(link, id, Role::Target).unwrap();
+                id
+            })
+            .collect();
+        let token = store.insert(100).unwrap();
+        link = store.link(link, token, Role::Token).unwrap();
+        for id in &targets[..50] {
+            store.remove(*id);
+        }
+        let Linked::Spill(index) = link.decode() else {
+            panic!("expected a spill, got {link:?}");
+        };
+        let before = store.spills[index as usize].links.len();
+        for round in 0..3 {
+            let (token_cells, rest) = link.take_token();
+            assert_eq!(store.remove_all(token_cells), round == 0);
+            link = rest;
+        }
+        assert_eq!(store.spills[index as usize].links.len(), before - 1);
+        assert!(!store.contains(token) && store.contains(first));
+        store.targets_died(vec![link]);
+        let delivered: Vec<_> = std::iter::from_fn(|| store.next_pending()).collect();
+        assert_eq!(
+            delivered,
+            [0].into_iter().chain(51..100).collect::<Vec<_>>()
+        );
+    }
+
+    #[test]
     fn a_stale_inline_id_is_overwritten() {
         let mut store = CellStore::default();
         let a = store.insert(1).unwrap();
@@ -722,7 +800,7 @@ mod tests {
         let Linked::Spill(index) = link.decode() else {
             panic!("expected a spill, got {link:?}");
         };
-        assert!(store.spills[index as usize].0.capacity() <= 8);
+        assert!(store.spills[index as usize].links.capacity() <= 8);
         store.targets_died(vec![link]);
         assert_eq!(store.next_pending(), Some(0));
         assert_eq!(store.next_pending(), None);

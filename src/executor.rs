@@ -95,7 +95,12 @@ pub struct CleanupExecutor {
     /// Set while cleanup jobs run, so that the tasks their callbacks schedule do not queue another
     /// cleanup task for registries that this one is about to clean.
     cleaning: Cell<bool>,
+    /// Called when each microtask checkpoint is over (see [`CleanupExecutor::set_checkpoint_hook`]).
+    checkpoint_hook: RefCell<Option<Rc<CheckpointHook>>>,
 }
+
+/// What [`CleanupExecutor::set_checkpoint_hook`] takes.
+type CheckpointHook = dyn Fn(&mut Context);
 
 /// Where a task stands in the HTML task queue: the instant it fell due, then the order it was queued
 /// in. A task runs after every task with a smaller key.
@@ -166,6 +171,7 @@ impl CleanupExecutor {
             waiting: RefCell::default(),
             next_sequence: Cell::new(0),
             cleaning: Cell::new(false),
+            checkpoint_hook: RefCell::default(),
         }
     }
 
@@ -195,7 +201,37 @@ impl CleanupExecutor {
         self.run_cleanup_task(context);
     }
 
-    /// Runs every queued promise job, including the ones they enqueue (the microtask checkpoint).
+    /// Sets the function called at the end of every microtask checkpoint: once the promise jobs of
+    /// a task (a script run before [`run_jobs`](JobExecutor::run_jobs), a timer, a cleanup job, an
+    /// [`Self::end_of_task`]) have all run, before ClearKeptObjects and cleanup.
+    ///
+    /// That is where HTML notifies about rejected promises and node reports unhandled rejections:
+    /// a promise that [`HostHooks::promise_rejection_tracker`] saw rejected without a handler, and
+    /// that is still unhandled here, stayed unhandled for its whole task. The crate never touches the
+    /// embedder's `HostHooks`; pair the two to get node's report (the `finreg` shell does).
+    ///
+    /// [`HostHooks::promise_rejection_tracker`]: boa_engine::context::HostHooks::promise_rejection_tracker
+    ///
+    /// ```
+    /// use std::{cell::Cell, rc::Rc};
+    /// use boa_engine::{context::ContextBuilder, Source};
+    /// use boa_finalization::CleanupExecutor;
+    ///
+    /// let executor = Rc::new(CleanupExecutor::default());
+    /// let checkpoints = Rc::new(Cell::new(0));
+    /// let counter = Rc::clone(&checkpoints);
+    /// executor.set_checkpoint_hook(move |_context| counter.set(counter.get() + 1));
+    /// let mut context = ContextBuilder::new().job_executor(executor).build().unwrap();
+    /// context.eval(Source::from_bytes("Promise.resolve().then(() => {})")).unwrap();
+    /// context.run_jobs().unwrap();
+    /// assert!(checkpoints.get() >= 1);
+    /// ```
+    pub fn set_checkpoint_hook(&self, hook: impl Fn(&mut Context) + 'static) {
+        *self.checkpoint_hook.borrow_mut() = Some(Rc::new(hook));
+    }
+
+    /// Runs every queued promise job, including the ones they enqueue, then the checkpoint hook
+    /// (the microtask checkpoint).
     fn run_promise_jobs(&self, context: &mut Context) {
         loop {
             let job = self.promise_jobs.borrow_mut().pop_front();
@@ -203,6 +239,10 @@ impl CleanupExecutor {
             if let Err(error) = job.call(context) {
                 report_job_error(&error, context);
             }
+        }
+        let hook = self.checkpoint_hook.borrow().clone();
+        if let Some(hook) = hook {
+            hook(context);
         }
     }
 

@@ -2,10 +2,13 @@
 //! each error came from.
 
 use std::fmt;
+use std::io::Write;
 use std::rc::Rc;
 
 use boa_engine::{realm::Realm, Context, JsData, JsError};
 use boa_gc::{Finalize, Trace};
+
+use crate::describe::describe_error;
 
 /// The host's "report an exception" hook (see [`crate::set_error_reporter`]).
 pub type ErrorReporter = dyn Fn(&JsError, &ErrorOrigin, &mut Context);
@@ -79,9 +82,11 @@ fn realm_number(realm: &Realm) -> Option<u32> {
 }
 
 /// The default error reporter: `Uncaught (in FinalizationRegistry cleanup callback, realm 1) Error:
-/// boom` on stderr.
-pub(crate) fn report_to_stderr(error: &JsError, origin: &ErrorOrigin, _context: &mut Context) {
-    eprintln!("Uncaught (in {origin}) {error}");
+/// boom` on stderr, the error as [`crate::describe_error`] gives it. A closed or failing stderr
+/// loses the line, nothing else: a report must not stop the program.
+pub(crate) fn report_to_stderr(error: &JsError, origin: &ErrorOrigin, context: &mut Context) {
+    let line = format!("Uncaught (in {origin}) {}", describe_error(error, context));
+    let _ = writeln!(std::io::stderr(), "{line}");
 }
 
 /// The default reporter, shared.

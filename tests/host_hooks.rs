@@ -1,16 +1,18 @@
 //! The embedder's `HostHooks`: `[[CleanupCallback]]` comes from HostMakeJobCallback and every
-//! callback runs through HostCallJobCallback.
+//! callback runs through HostCallJobCallback; its HostPromiseRejectionTracker, paired with the
+//! executor's checkpoint hook, sees rejections the way node reports them.
 
 mod common;
 
-use std::cell::Cell;
+use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 
 use boa_engine::{
+    builtins::promise::{OperationType, Promise, PromiseState},
     context::{ContextBuilder, HostHooks},
     job::JobCallback,
-    object::builtins::JsFunction,
-    Context, JsResult, JsValue,
+    object::builtins::{JsFunction, JsPromise},
+    Context, JsObject, JsResult, JsValue,
 };
 use boa_finalization::CleanupExecutor;
 use common::{eval, turn};
@@ -66,4 +68,75 @@ fn cleanup_callbacks_go_through_the_embedders_host_hooks() {
     let log = eval(&mut context, "log.sort().join()");
     assert_eq!(log.as_string().unwrap().to_std_string_escaped(), "a,b,c");
     assert_eq!(hooks.called.get() - called_before, 3);
+}
+
+/// An embedder's rejection tracker: the promises rejected without a handler so far.
+#[derive(Default)]
+struct RejectionHooks {
+    unhandled: RefCell<Vec<JsObject>>,
+}
+
+impl HostHooks for RejectionHooks {
+    fn promise_rejection_tracker(
+        &self,
+        promise: &JsObject<Promise>,
+        operation: OperationType,
+        _context: &mut Context,
+    ) {
+        let promise = promise.clone().upcast();
+        let mut unhandled = self.unhandled.borrow_mut();
+        match operation {
+            OperationType::Reject => unhandled.push(promise),
+            OperationType::Handle => unhandled.retain(|p| p != &promise),
+        }
+    }
+}
+
+#[test]
+fn the_checkpoint_hook_sees_each_tasks_unhandled_rejections_after_its_microtasks() {
+    let hooks = Rc::new(RejectionHooks::default());
+    let executor = Rc::new(CleanupExecutor::default());
+    // What each checkpoint found still unhandled: the reasons, as strings.
+    let found = Rc::new(RefCell::new(Vec::<String>::new()));
+    let (tracker, record) = (Rc::clone(&hooks), Rc::clone(&found));
+    executor.set_checkpoint_hook(move |_context| {
+        for promise in tracker.unhandled.borrow_mut().drain(..) {
+            if let PromiseState::Rejected(reason) = JsPromise::from_object(promise).unwrap().state()
+            {
+                record.borrow_mut().push(reason.display().to_string());
+            }
+        }
+    });
+    let mut context = ContextBuilder::new()
+        .host_hooks(Rc::clone(&hooks))
+        .job_executor(executor)
+        .build()
+        .unwrap();
+    // boa_runtime's timers come with any extension it registers.
+    let console = boa_runtime::extensions::ConsoleExtension::default();
+    boa_runtime::register(console, None, &mut context).unwrap();
+    boa_finalization::install(&mut context).unwrap();
+    common::register_gc_and_log(&mut context);
+    eval(
+        &mut context,
+        "Promise.reject('plain');
+         const handled = Promise.reject('handled in its task');
+         Promise.resolve().then(() => handled.catch(() => {}));
+         (async () => { throw 'async function'; })();
+         const late = Promise.reject('handled a task later');
+         setTimeout(() => late.catch(() => {}), 0);
+         globalThis.r = new FinalizationRegistry(async held => { throw held; });
+         (() => r.register({}, 'async cleanup callback'))();
+         gc();",
+    );
+    turn(&mut context);
+    assert_eq!(
+        *found.borrow(),
+        [
+            "\"plain\"",
+            "\"async function\"",
+            "\"handled a task later\"",
+            "\"async cleanup callback\"",
+        ]
+    );
 }

@@ -155,6 +155,59 @@ fn constructor_step_3_falls_back_to_new_targets_realm() {
     assert_eq!(result, JsValue::from(true));
 }
 
+/// What `new_target_code` (an expression run in a fresh context) does to
+/// `Reflect.construct(FinalizationRegistry, [cb], newTarget)`: the thrown error's constructor name,
+/// or "constructed". `builtin` picks Boa's own registry instead of the crate's.
+fn construct_with_new_target(new_target_code: &str, builtin: bool) -> String {
+    let mut context = if builtin {
+        boa_engine::Context::default()
+    } else {
+        context()
+    };
+    let code = format!(
+        "(() => {{ try {{ Reflect.construct(FinalizationRegistry, [() => {{}}], {new_target_code}); \
+         return 'constructed'; }} catch (e) {{ return e.constructor.name; }} }})()"
+    );
+    eval(&mut context, &code)
+        .as_string()
+        .expect("a string")
+        .to_std_string_escaped()
+}
+
+#[test]
+fn constructor_step_3_get_function_realm_rejects_revoked_proxies() {
+    // GetFunctionRealm step 3.a (ValidateNonRevokedProxy), as node and Boa's own registry do.
+    let cases = [
+        // A bound function whose target is a revoked proxy of a function.
+        "(() => { const { proxy, revoke } = Proxy.revocable(function () {}, {}); \
+         const bound = proxy.bind(); revoke(); return bound; })()",
+        // A proxy whose `prototype` get trap revokes the proxy and returns undefined.
+        "(() => { const r = Proxy.revocable(function () {}, { get(t, key) { \
+         if (key === 'prototype') { r.revoke(); return undefined; } return t[key]; } }); \
+         return r.proxy; })()",
+        // A bound function of a live proxy whose target is a revoked proxy (step 3.c recurses).
+        "(() => { const { proxy, revoke } = Proxy.revocable(function () {}, {}); \
+         const bound = new Proxy(proxy, {}).bind(); revoke(); return bound; })()",
+    ];
+    for case in cases {
+        assert_eq!(construct_with_new_target(case, true), "TypeError", "{case}");
+        assert_eq!(
+            construct_with_new_target(case, false),
+            "TypeError",
+            "{case}"
+        );
+    }
+    // A live proxy (and a bound function of one) still constructs, with this realm's prototype.
+    check(
+        r"
+        const p = new Proxy(function () {}, { get(t, key) { return key === 'prototype' ? undefined : t[key]; } });
+        [p, new Proxy(function () {}, {}).bind()].every((nt) =>
+            Object.getPrototypeOf(Reflect.construct(FinalizationRegistry, [() => {}], nt))
+                === FinalizationRegistry.prototype)
+    ",
+    );
+}
+
 #[test]
 fn register_step_2_requires_a_registry_this() {
     for this in [

@@ -8,7 +8,6 @@
 //! scaling exponent between N points, bytes per registration (counted exactly by the bench binary's
 //! global allocator) and a verdict per target.
 
-pub(crate) mod alloc; // shared: `cargo xtask stress` reads the same per-thread counter
 mod report;
 mod weak_family;
 mod workloads;
@@ -20,9 +19,6 @@ use std::time::{Duration, Instant};
 use report::{Report, Series};
 use weak_family::{KeyKind, WeakOp, WeakRun};
 use workloads::{CleanupRun, Impl, Job, MemCase, Memory, UnregisterRun};
-
-#[global_allocator]
-static ALLOCATOR: alloc::CountingAlloc = alloc::CountingAlloc;
 
 /// Arguments of `cargo xtask bench`.
 #[derive(clap::Args)]

@@ -22,7 +22,7 @@ use boa_finalization::CleanupExecutor;
 use boa_gc::{Finalize, Trace};
 use serde::{de::DeserializeOwned, Deserialize, Serialize};
 
-use super::alloc::Counting;
+use boa_finalization_testkit::alloc::Counting;
 use super::weak_family::{weak_op, WeakOp};
 
 /// What provides `fr.register` in a workload.

@@ -84,6 +84,64 @@ fn a_throwing_cleanup_callback_is_reported_does_not_stop_the_run_and_exits_1() {
     assert_eq!(stdout(&output), "still running\n");
 }
 
+/// Runs finreg with `args` and both stdout and stderr on one pipe whose reader takes the first line
+/// and closes it (`finreg ARGS 2>&1 | head -1`); returns that line and finreg's exit status.
+fn first_line_then_closed_pipe(args: &[&str]) -> (String, Option<i32>) {
+    let (reader, writer) = std::io::pipe().expect("a pipe");
+    let mut child = Command::new(env!("CARGO_BIN_EXE_finreg"))
+        .args(args)
+        .stdout(writer.try_clone().expect("pipe"))
+        .stderr(writer)
+        .spawn()
+        .expect("finreg runs");
+    let mut line = String::new();
+    let mut reader = std::io::BufReader::new(reader);
+    std::io::BufRead::read_line(&mut reader, &mut line).expect("a first line");
+    drop(reader);
+    (line, child.wait().expect("finreg exits").code())
+}
+
+#[test]
+fn a_closed_pipe_ends_the_output_not_the_run() {
+    // Far more than a pipe buffer holds, so finreg writes on after the reader has gone.
+    let (line, status) = first_line_then_closed_pipe(&[
+        "--expose-gc",
+        "-e",
+        "const r = new FinalizationRegistry(v => { throw new Error('cb ' + v) }); \
+         (() => { for (let i = 0; i < 5000; i++) r.register({}, i); })(); gc();",
+    ]);
+    assert!(
+        line.starts_with("Uncaught (in FinalizationRegistry"),
+        "{line}"
+    );
+    assert_eq!(status, Some(1), "reported callback errors, no panic (101)");
+    let (line, status) =
+        first_line_then_closed_pipe(&["-e", "for (let i = 0; i < 100000; i++) console.log(i)"]);
+    assert_eq!((line.as_str(), status), ("0\n", Some(0)));
+}
+
+#[test]
+fn a_deeply_nested_thrown_object_is_described_not_a_panic() {
+    let deep = "let o = {}; for (let i = 0; i < 16384; i++) o = { o };";
+    let output = finreg(&["-e", &format!("{deep} throw o")]);
+    assert_eq!(output.status.code(), Some(1), "{}", stderr(&output));
+    assert_eq!(stderr(&output), "Uncaught { o: { o: [Object] } }\n");
+    let output = finreg(&[
+        "--expose-gc",
+        "-e",
+        &format!(
+            "const r = new FinalizationRegistry(() => {{ {deep} throw o; }}); \
+             (() => r.register({{}}, 1))(); gc();"
+        ),
+    ]);
+    assert_eq!(output.status.code(), Some(1), "{}", stderr(&output));
+    assert!(
+        stderr(&output).ends_with("realm 1) { o: { o: [Object] } }\n"),
+        "{}",
+        stderr(&output)
+    );
+}
+
 #[test]
 fn usage_errors_exit_2() {
     assert_eq!(finreg(&["--no-such-flag"]).status.code(), Some(2));
@@ -502,4 +560,250 @@ fn with_a_terminal_and_no_file_finreg_opens_the_prompt() {
     terminal.type_line(".exit");
     let status = terminal.child.wait().unwrap();
     assert!(status.success(), "{status:?}");
+}
+
+#[test]
+fn finreg_exits_1_when_a_cleanup_callback_threw() {
+    let finreg = env!("CARGO_BIN_EXE_finreg");
+    let throwing = std::process::Command::new(finreg)
+        .args([
+            "--expose-gc",
+            "-e",
+            "globalThis.fr = new FinalizationRegistry(v => { throw new Error('cb ' + v); }); fr.register({}, 7); gc();",
+        ])
+        .output()
+        .expect("finreg");
+    assert_eq!(throwing.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&throwing.stderr);
+    assert!(
+        stderr.contains("Uncaught") && stderr.contains("cb 7"),
+        "{stderr}"
+    );
+    let fine = std::process::Command::new(finreg)
+        .args([
+            "--expose-gc",
+            "-e",
+            "globalThis.fr = new FinalizationRegistry(v => console.log('cb ' + v)); fr.register({}, 7); gc();",
+        ])
+        .output()
+        .expect("finreg");
+    assert_eq!(fine.status.code(), Some(0));
+    assert_eq!(String::from_utf8_lossy(&fine.stdout).trim(), "cb 7");
+}
+
+/// An unhandled-rejection case: the code, what it prints on stdout, its exit status, and the first
+/// line finreg prints on stderr and what node's stderr contains (both empty when nothing is
+/// reported).
+struct RejectionCase {
+    code: &'static str,
+    stdout: &'static str,
+    status: i32,
+    finreg_reports: &'static str,
+    node_reports: &'static str,
+}
+
+/// The cases of node 20's default mode (`--unhandled-rejections=throw`), as observed with
+/// `node --expose-gc -e CODE`: a rejection still unhandled when its task's microtasks have run ends
+/// the run (later timers do not run) with status 1; one handled within its task is not reported.
+const REJECTION_CASES: [RejectionCase; 5] = [
+    RejectionCase {
+        code: "Promise.reject(new Error('x')); setTimeout(() => console.log('later'), 0)",
+        stdout: "",
+        status: 1,
+        finreg_reports: "Uncaught (in promise) Error: x",
+        node_reports: "Error: x",
+    },
+    RejectionCase {
+        code: "const p = Promise.reject(new Error('x')); \
+               Promise.resolve().then(() => p.catch(e => console.log('caught', e.message)))",
+        stdout: "caught x\n",
+        status: 0,
+        finreg_reports: "",
+        node_reports: "",
+    },
+    RejectionCase {
+        code: "async function f() { throw new Error('boom') } f(); \
+               setTimeout(() => console.log('later'), 0)",
+        stdout: "",
+        status: 1,
+        finreg_reports: "Uncaught (in promise) Error: boom",
+        node_reports: "Error: boom",
+    },
+    RejectionCase {
+        code: "const r = new FinalizationRegistry(async v => { throw new Error('cb ' + v) }); \
+               (() => r.register({}, 'h'))(); gc(); setTimeout(() => console.log('after'), 100)",
+        stdout: "",
+        status: 1,
+        finreg_reports: "Uncaught (in promise) Error: cb h",
+        node_reports: "Error: cb h",
+    },
+    // Handled, but only in a later task: too late, as in node.
+    RejectionCase {
+        code: "const p = Promise.reject(1); setTimeout(() => p.catch(() => {}), 0)",
+        stdout: "",
+        status: 1,
+        finreg_reports: "Uncaught (in promise) 1",
+        node_reports: "\"1\"",
+    },
+];
+
+#[test]
+fn unhandled_rejections_end_the_run_as_in_node() {
+    for case in &REJECTION_CASES {
+        let output = finreg(&["--expose-gc", "-e", case.code]);
+        let shown = (stdout(&output), output.status.code());
+        assert_eq!(
+            shown,
+            (case.stdout.to_owned(), Some(case.status)),
+            "{}",
+            case.code
+        );
+        let first_line = stderr(&output).lines().next().unwrap_or("").to_owned();
+        if case.finreg_reports.is_empty() {
+            assert_eq!(first_line, "", "{}", case.code);
+        } else {
+            assert!(
+                first_line.starts_with(case.finreg_reports),
+                "{}: {first_line}",
+                case.code
+            );
+        }
+        // node, when it is on PATH, shows the same (the assertions above are what it did).
+        let Ok(node) = Command::new("node")
+            .args(["--expose-gc", "-e", case.code])
+            .output()
+        else {
+            continue;
+        };
+        let node_shown = (stdout(&node), node.status.code());
+        assert_eq!(
+            node_shown,
+            (case.stdout.to_owned(), Some(case.status)),
+            "node: {}",
+            case.code
+        );
+        if case.node_reports.is_empty() {
+            assert_eq!(stderr(&node), "", "node: {}", case.code);
+        } else {
+            assert!(
+                stderr(&node).contains(case.node_reports),
+                "node: {}",
+                case.code
+            );
+        }
+    }
+}
+
+#[test]
+fn at_the_prompt_an_unhandled_rejection_is_reported_and_the_prompt_goes_on() {
+    let output = with_stdin(
+        Command::new(env!("CARGO_BIN_EXE_finreg")).arg("-i"),
+        b"Promise.reject(new Error('r')); 1\nconst p = Promise.reject(2); p.catch(() => {}); 3\n",
+    );
+    assert_eq!(stdout(&output), "1\n3\n");
+    let reports: Vec<String> = stderr(&output)
+        .lines()
+        .filter(|line| line.starts_with("Uncaught"))
+        .map(str::to_owned)
+        .collect();
+    assert_eq!(reports.len(), 1, "{}", stderr(&output));
+    assert!(reports[0].starts_with("Uncaught (in promise) Error: r"));
+    assert!(output.status.success());
+}
+
+#[test]
+fn a_rejected_module_is_reported_once_as_its_error() {
+    let dir = std::env::temp_dir().join(format!("finreg-tla-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let module = dir.join("tla.mjs");
+    std::fs::write(&module, "await Promise.reject(new Error('tla'));\n").unwrap();
+    let output = finreg(&[module.to_str().unwrap()]);
+    std::fs::remove_dir_all(&dir).unwrap();
+    assert_eq!(output.status.code(), Some(1));
+    let err = stderr(&output);
+    assert!(err.starts_with("Uncaught Error: tla"), "{err}");
+    assert_eq!(err.matches("Uncaught").count(), 1, "{err}");
+}
+
+/// The directory the `--help` examples are written for: the workspace root (they name `examples/`).
+fn workspace_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .ancestors()
+        .find(|dir| {
+            std::fs::read_to_string(dir.join("Cargo.toml"))
+                .is_ok_and(|manifest| manifest.contains("[workspace]"))
+        })
+        .expect("workspace root")
+        .to_path_buf()
+}
+
+#[cfg(unix)]
+#[test]
+fn every_example_in_help_runs_and_prints_something() {
+    let help = stdout(&finreg(&["--help"]));
+    let (_, examples) = help.split_once("Examples:\n").expect("an Examples section");
+    let examples: Vec<&str> = examples
+        .lines()
+        .map(str::trim)
+        .filter(|line| !line.is_empty())
+        .collect();
+    assert!(examples.len() >= 5, "{help}");
+    let binaries = Path::new(env!("CARGO_BIN_EXE_finreg")).parent().unwrap();
+    let path = std::env::join_paths(std::iter::once(binaries.to_path_buf()).chain(
+        std::env::split_paths(&std::env::var_os("PATH").unwrap_or_default()),
+    ))
+    .unwrap();
+    for example in examples {
+        // The example with nothing to run opens the prompt at a terminal; standard input is a
+        // pipe here, which `-i` stands for.
+        let opens_prompt = example
+            .split_whitespace()
+            .all(|word| word == "finreg" || word.starts_with("--"));
+        let command = if opens_prompt {
+            format!("{example} -i")
+        } else {
+            example.to_owned()
+        };
+        let output = with_stdin(
+            Command::new("sh")
+                .args(["-c", &command])
+                .current_dir(workspace_root())
+                .env("PATH", &path),
+            b"console.log('typed at the prompt')\n",
+        );
+        assert!(output.status.success(), "{example}: {}", stderr(&output));
+        assert!(
+            !stdout(&output).trim().is_empty(),
+            "{example} printed nothing"
+        );
+    }
+}
+
+#[test]
+fn an_entry_unfinished_at_the_end_of_piped_input_is_a_syntax_error() {
+    let output = with_stdin(
+        Command::new(env!("CARGO_BIN_EXE_finreg")).arg("-i"),
+        b"console.log('ran')\nfunction f() {\n",
+    );
+    assert_eq!(stdout(&output), "ran\nundefined\n");
+    assert_eq!(
+        stderr(&output),
+        "<prompt>:2:1: SyntaxError: unexpected end of input\n"
+    );
+    // As a syntax error in a file or in --eval code.
+    assert_eq!(output.status.code(), Some(1));
+}
+
+#[test]
+fn a_first_script_with_20000_short_lived_targets_prints_no_diagnostic() {
+    let output = finreg(&[
+        "--expose-gc",
+        "-e",
+        "let n = 0; const r = new FinalizationRegistry(() => n++); \
+         for (let i = 0; i < 20000; i++) r.register({}, i); \
+         setTimeout(() => { gc(); setTimeout(() => console.log(n), 0); }, 0);",
+    ]);
+    assert_eq!(stderr(&output), "");
+    assert_eq!(stdout(&output), "20000\n");
+    assert!(output.status.success());
 }

@@ -4,9 +4,11 @@
 
 mod diagnostic;
 mod loader;
+mod output;
+mod rejections;
 mod repl;
 
-use std::io::{IsTerminal, Read};
+use std::io::{IsTerminal, Read, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::rc::Rc;
@@ -21,13 +23,15 @@ use clap::{Parser, ValueEnum};
 
 use crate::diagnostic::{diagnose, Goal};
 use crate::loader::{located_syntax_error_message, FileLoader};
+use crate::rejections::{handled_by_shell, Rejections, ShellHooks};
 
 /// Run JavaScript files with a FinalizationRegistry you can trust.
 #[derive(Parser, Debug)]
 #[command(
+    name = "finreg",
     version,
     about,
-    after_help = "With no FILE and no --eval, and a terminal on standard input, finreg opens a prompt.\n\nExamples:\n  finreg --expose-gc examples/resource-pool.js\n  finreg --expose-gc examples/modules/main.mjs\n  finreg --expose-gc -e 'new FinalizationRegistry(console.log).register({}, \"bye\"); gc()'\n  finreg --expose-gc --registry builtin examples/late-target.js\n  echo 'console.log(1)' | finreg -\n  finreg --expose-gc"
+    after_help = "With no FILE and no --eval, and a terminal on standard input, finreg opens a prompt.\n\nExamples:\n  finreg --expose-gc examples/resource-pool.js\n  finreg --expose-gc examples/modules/main.mjs\n  finreg --expose-gc -e 'const fr = new FinalizationRegistry(v => console.log(\"cleaned up\", v)); fr.register({}, \"bye\"); gc()'\n  finreg --expose-gc --registry builtin examples/late-target.js\n  echo 'console.log(1)' | finreg -\n  finreg --expose-gc"
 )]
 struct Cli {
     /// Files, evaluated in order in one realm (`-` reads standard input). A `.mjs` file is an ES
@@ -101,15 +105,17 @@ fn main() -> ExitCode {
     if nothing_given && !prompt {
         // Standard input is a pipe or a file: reading it as a script silently would surprise
         // whoever forgot the file name, so this stays a usage error (`-` reads it on purpose).
-        eprintln!(
-            "finreg: nothing to run: give a FILE, `-` for standard input, --eval CODE, or -i for the prompt"
+        output::error_line(
+            "finreg: nothing to run: give a FILE, `-` for standard input, --eval CODE, or -i for the prompt",
         );
         return ExitCode::from(2);
     }
     let cwd = match std::env::current_dir() {
         Ok(cwd) => cwd,
         Err(error) => {
-            eprintln!("finreg: cannot read the working directory: {error}");
+            output::error_line(&format!(
+                "finreg: cannot read the working directory: {error}"
+            ));
             return ExitCode::from(2);
         }
     };
@@ -117,35 +123,57 @@ fn main() -> ExitCode {
     let mut context = match build_context(&cli, Rc::clone(&loader)) {
         Ok(context) => context,
         Err(error) => {
-            eprintln!("finreg: cannot set up the context: {error}");
+            output::error_line(&format!("finreg: cannot set up the context: {error}"));
             return ExitCode::FAILURE;
         }
     };
     let mut outcome = run(&cli, &loader, &mut context);
     if outcome.is_ok() && prompt {
-        outcome = repl::run(&mut context).map_err(Failure::Io);
+        outcome = repl::run(&mut context);
     }
     let stats = boa_finalization::stats(&context);
     if cli.stats {
-        eprintln!("{stats:#?}");
+        print_stats(&context);
     }
     match outcome {
-        // Errors at the prompt were shown as they happened; leaving it is a success.
+        // Errors at the prompt were shown as they happened; leaving it is a success (unless an
+        // entry was left unfinished: that is an `Err`).
         Ok(()) if prompt => ExitCode::SUCCESS,
         Ok(()) if stats.callback_errors + stats.job_errors == 0 => ExitCode::SUCCESS,
         Ok(()) => ExitCode::FAILURE,
         Err(failure) => {
-            eprintln!("{}", failure.message());
+            output::error_line(failure.message());
             failure.exit_code()
         }
     }
 }
 
+/// The extension's statistics, on stderr (`--stats`).
+fn print_stats(context: &Context) {
+    output::error_line(&format!("{:#?}", boa_finalization::stats(context)));
+}
+
+/// Ends the run at an uncaught error found inside the job loop, as node does: what was printed so
+/// far is flushed, then the statistics if asked for, the message, and exit status 1.
+pub(crate) fn end_run(message: &str, stats: bool, context: &Context) -> ! {
+    let _ = std::io::stdout().flush();
+    if stats {
+        print_stats(context);
+    }
+    output::error_line(message);
+    std::process::exit(1)
+}
+
 /// One realm with the chosen registry and job executor, the console and timers, the module
-/// loader, and the optional test-shell globals.
+/// loader, the unhandled-rejection tracker, and the optional test-shell globals.
 fn build_context(cli: &Cli, loader: Rc<FileLoader>) -> JsResult<Context> {
-    let builder = ContextBuilder::new().module_loader(loader);
+    let rejections = Rejections::new(cli.stats);
+    let builder = ContextBuilder::new()
+        .module_loader(loader)
+        .host_hooks(Rc::new(ShellHooks(Rc::clone(&rejections))));
     let executor = Rc::new(CleanupExecutor::default());
+    let at_checkpoint = Rc::clone(&rejections);
+    executor.set_checkpoint_hook(move |context| at_checkpoint.checkpoint(context));
     let mut context = match cli.registry {
         Registry::Extension => builder.job_executor(Rc::clone(&executor)),
         Registry::Builtin => builder.job_executor(Rc::new(SimpleJobExecutor::new())),
@@ -154,18 +182,19 @@ fn build_context(cli: &Cli, loader: Rc<FileLoader>) -> JsResult<Context> {
     if cli.registry == Registry::Extension {
         context.insert_data(executor);
     }
+    context.insert_data(rejections);
     match cli.registry {
         Registry::Extension => boa_runtime::register(
-            (ConsoleExtension::default(), FinalizationExtension),
+            (ConsoleExtension(output::PipeLogger), FinalizationExtension),
             None,
             &mut context,
         )?,
         Registry::Builtin => {
-            boa_runtime::register(ConsoleExtension::default(), None, &mut context)?
+            boa_runtime::register(ConsoleExtension(output::PipeLogger), None, &mut context)?
         }
     }
     if cli.expose_gc {
-        context.register_global_callable(js_string!("gc"), 0, NativeFunction::from_fn_ptr(gc))?;
+        boa_finalization::expose_gc(&mut context)?;
     }
     if cli.shell_functions {
         context.register_global_callable(
@@ -180,12 +209,6 @@ fn build_context(cli: &Cli, loader: Rc<FileLoader>) -> JsResult<Context> {
         )?;
     }
     Ok(context)
-}
-
-/// `gc()`: a full, synchronous collection. Cleanup callbacks come later, in their own jobs.
-fn gc(_: &JsValue, _: &[JsValue], _: &mut Context) -> JsResult<JsValue> {
-    boa_gc::force_collect();
-    Ok(JsValue::undefined())
 }
 
 /// `drainJobQueue()`: runs the pending promise jobs and cleanup jobs now.
@@ -229,7 +252,13 @@ fn run(cli: &Cli, loader: &FileLoader, context: &mut Context) -> Result<(), Fail
     }
     context
         .run_jobs()
-        .map_err(|error| Failure::Uncaught(describe(&error, context)))
+        .map_err(|error| Failure::Uncaught(describe(&error, context)))?;
+    // Boa's own executor (`--registry builtin`) has no checkpoint hook: its rejections are
+    // looked at once the loop is idle.
+    if let Some(rejections) = Rejections::of(context) {
+        rejections.checkpoint(context);
+    }
+    Ok(())
 }
 
 /// Parses and evaluates one classic script. The script keeps the path it was given (`x.js`,
@@ -282,6 +311,7 @@ fn run_module(
     let uncaught =
         |error: JsError, context: &mut Context| Failure::Uncaught(describe(&error, context));
     let loaded = module.load(context);
+    handled_by_shell(&loaded, context).map_err(|error| uncaught(error, context))?;
     settle(&loaded, context).map_err(|error| uncaught(error, context))?;
     match loaded.state() {
         PromiseState::Fulfilled(_) => {}
@@ -300,6 +330,7 @@ fn run_module(
     let evaluated = module
         .evaluate(context)
         .map_err(|error| uncaught(error, context))?;
+    handled_by_shell(&evaluated, context).map_err(|error| uncaught(error, context))?;
     settle(&evaluated, context).map_err(|error| uncaught(error, context))?;
     match evaluated.state() {
         PromiseState::Fulfilled(_) => Ok(()),
@@ -338,7 +369,8 @@ pub(crate) fn describe(error: &JsError, context: &mut Context) -> String {
     if let Some(located) = located_syntax_error_message(error, context) {
         return located;
     }
-    format!("Uncaught {}", without_native_markers(&error.to_string()))
+    let shown = boa_finalization::describe_error(error, context);
+    format!("Uncaught {}", without_native_markers(&shown))
 }
 
 /// Boa marks the creation point of an error made by native code, and each native frame of a

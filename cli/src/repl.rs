@@ -12,10 +12,13 @@ use boa_engine::{Context, JsValue};
 use rustyline::{error::ReadlineError, DefaultEditor};
 
 use crate::diagnostic::{diagnose, Goal};
+use crate::rejections::{OnUnhandled, Rejections};
 use crate::{describe, run_script, Failure};
 
 /// The prompt for a new entry.
 const PROMPT: &str = "> ";
+/// The file name of prompt entries, in messages and backtraces.
+const PROMPT_NAME: &str = "<prompt>";
 /// The prompt for the next line of an unfinished entry.
 const CONTINUATION: &str = "... ";
 
@@ -37,6 +40,15 @@ pub(crate) struct Session {
 }
 
 impl Session {
+    /// A prompt session in `context`: from now on an unhandled rejection is reported at the end
+    /// of its entry and the prompt goes on, as in node's REPL.
+    pub(crate) fn new(context: &Context) -> Self {
+        if let Some(rejections) = Rejections::of(context) {
+            rejections.set_on_unhandled(OnUnhandled::Report);
+        }
+        Self::default()
+    }
+
     /// The prompt to show for the next line.
     pub(crate) fn prompt(&self) -> &'static str {
         if self.pending.is_empty() {
@@ -49,6 +61,20 @@ impl Session {
     /// Drops an unfinished entry (Ctrl-C).
     pub(crate) fn abandon(&mut self) {
         self.pending.clear();
+    }
+
+    /// The end of input: an entry left unfinished never ran, and it is a syntax error, as the
+    /// same text in a file is (`<prompt>:2:1: SyntaxError: unexpected end of input`, status 1).
+    pub(crate) fn end_of_input(&mut self) -> Result<(), Failure> {
+        let entry = std::mem::take(&mut self.pending);
+        if entry.is_empty() {
+            return Ok(());
+        }
+        let message = match diagnose(&entry, Goal::Script) {
+            Some(diagnostic) => diagnostic.display(PROMPT_NAME).to_string(),
+            None => format!("{PROMPT_NAME}: SyntaxError: unexpected end of input"),
+        };
+        Err(Failure::Uncaught(message))
     }
 
     /// Takes one line: runs the entry once it is complete, writing its value to `out` and its
@@ -81,7 +107,7 @@ impl Session {
         }
         let entry = std::mem::take(&mut self.pending);
         // Writes to the terminal can only fail when it is gone; the next read then ends the prompt.
-        match run_script(&entry, Path::new("<prompt>"), context) {
+        match run_script(&entry, Path::new(PROMPT_NAME), context) {
             Ok(value) => {
                 let _ = writeln!(out, "{}", show(&value));
             }
@@ -94,6 +120,12 @@ impl Session {
         if let Err(error) = context.run_jobs() {
             let _ = writeln!(err, "{}", describe(&error, context));
         }
+        if let Some(rejections) = Rejections::of(context) {
+            rejections.checkpoint(context);
+            for report in rejections.take_reports() {
+                let _ = writeln!(err, "{report}");
+            }
+        }
         Step::Next
     }
 }
@@ -104,16 +136,16 @@ fn show(value: &JsValue) -> String {
 }
 
 /// Reads entries from standard input with line editing and history until `.exit` or end of input.
-pub(crate) fn run(context: &mut Context) -> Result<(), String> {
-    let mut editor =
-        DefaultEditor::new().map_err(|error| format!("finreg: cannot open the prompt: {error}"))?;
+pub(crate) fn run(context: &mut Context) -> Result<(), Failure> {
+    let mut editor = DefaultEditor::new()
+        .map_err(|error| Failure::Io(format!("finreg: cannot open the prompt: {error}")))?;
     if std::io::stdin().is_terminal() {
-        println!(
+        crate::output::output_line(&format!(
             "finreg {} (Boa 0.22). .help for help, .exit or Ctrl-D to leave.",
             env!("CARGO_PKG_VERSION")
-        );
+        ));
     }
-    let mut session = Session::default();
+    let mut session = Session::new(context);
     let (mut out, mut err) = (std::io::stdout(), std::io::stderr());
     loop {
         match editor.readline(session.prompt()) {
@@ -127,8 +159,12 @@ pub(crate) fn run(context: &mut Context) -> Result<(), String> {
                 }
             }
             Err(ReadlineError::Interrupted) => session.abandon(),
-            Err(ReadlineError::Eof) => return Ok(()),
-            Err(error) => return Err(format!("finreg: cannot read the prompt: {error}")),
+            Err(ReadlineError::Eof) => return session.end_of_input(),
+            Err(error) => {
+                return Err(Failure::Io(format!(
+                    "finreg: cannot read the prompt: {error}"
+                )))
+            }
         }
     }
 }
@@ -159,7 +195,8 @@ mod tests {
 
     #[test]
     fn each_entry_prints_its_value() {
-        let (mut session, mut context) = (Session::default(), shell());
+        let mut context = shell();
+        let mut session = Session::new(&context);
         let values: Vec<_> = ["1 + 2", "'text'", "let a = 5", "a * 2", "undefined"]
             .into_iter()
             .map(|line| feed(&mut session, &mut context, line).1)
@@ -172,7 +209,8 @@ mod tests {
 
     #[test]
     fn cleanup_made_due_by_an_entry_runs_before_the_next_entry() {
-        let (mut session, mut context) = (Session::default(), shell());
+        let mut context = shell();
+        let mut session = Session::new(&context);
         feed(
             &mut session,
             &mut context,
@@ -190,7 +228,8 @@ mod tests {
 
     #[test]
     fn promise_jobs_of_an_entry_run_before_the_next_entry() {
-        let (mut session, mut context) = (Session::default(), shell());
+        let mut context = shell();
+        let mut session = Session::new(&context);
         feed(
             &mut session,
             &mut context,
@@ -206,7 +245,8 @@ mod tests {
 
     #[test]
     fn an_unfinished_entry_continues_on_the_next_line() {
-        let (mut session, mut context) = (Session::default(), shell());
+        let mut context = shell();
+        let mut session = Session::new(&context);
         assert_eq!(session.prompt(), PROMPT);
         let (step, out, _) = feed(&mut session, &mut context, "function f(a,");
         assert_eq!((step, out.as_str()), (Step::More, ""));
@@ -223,7 +263,8 @@ mod tests {
 
     #[test]
     fn errors_are_reported_and_the_prompt_goes_on() {
-        let (mut session, mut context) = (Session::default(), shell());
+        let mut context = shell();
+        let mut session = Session::new(&context);
         let (step, out, err) = feed(&mut session, &mut context, "let x = ;");
         assert_eq!((step, out.as_str()), (Step::Next, ""));
         assert!(err.starts_with("<prompt>:1:9: SyntaxError: "), "{err}");
@@ -236,8 +277,28 @@ mod tests {
     }
 
     #[test]
+    fn an_entry_unfinished_at_the_end_of_input_is_a_syntax_error() {
+        let mut context = shell();
+        let mut session = Session::new(&context);
+        assert_eq!(feed(&mut session, &mut context, "1 + 1").1, "2\n");
+        assert!(session.end_of_input().is_ok(), "nothing pending");
+        assert_eq!(
+            feed(&mut session, &mut context, "function f() {").0,
+            Step::More
+        );
+        match session.end_of_input() {
+            Err(Failure::Uncaught(message)) => assert_eq!(
+                message,
+                "<prompt>:2:1: SyntaxError: unexpected end of input"
+            ),
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
     fn exit_leaves_and_an_abandoned_entry_is_dropped() {
-        let (mut session, mut context) = (Session::default(), shell());
+        let mut context = shell();
+        let mut session = Session::new(&context);
         assert_eq!(feed(&mut session, &mut context, "[1,").0, Step::More);
         session.abandon();
         assert_eq!(feed(&mut session, &mut context, "  .exit  ").0, Step::Exit);

@@ -1,0 +1,52 @@
+//! Writing to standard output and standard error the way a program in a pipeline must: a closed
+//! pipe (`finreg app.js | head -1`) ends the output, never the program, and leaves the exit status
+//! to what the code did.
+
+use std::io::{ErrorKind, Write};
+
+use boa_engine::{Context, JsError, JsResult};
+use boa_gc::{Finalize, Trace};
+use boa_runtime::{ConsoleState, Logger};
+
+/// Writes `line` and a newline to standard error; a closed or failing stderr loses the line.
+pub(crate) fn error_line(line: &str) {
+    let _ = writeln!(std::io::stderr(), "{line}");
+}
+
+/// Writes `line` and a newline to standard output; a closed or failing stdout loses the line.
+pub(crate) fn output_line(line: &str) {
+    let _ = writeln!(std::io::stdout(), "{line}");
+}
+
+/// boa_runtime's console output (`console.log` and friends to stdout, `console.error` to stderr,
+/// indented by `console.group`), except that a closed pipe is not an error thrown into the script.
+#[derive(Debug, Trace, Finalize)]
+pub(crate) struct PipeLogger;
+
+impl PipeLogger {
+    fn write(mut stream: impl Write, msg: &str, state: &ConsoleState) -> JsResult<()> {
+        let indent = state.indent();
+        match writeln!(stream, "{msg:>indent$}") {
+            Err(error) if error.kind() != ErrorKind::BrokenPipe => Err(JsError::from_rust(error)),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl Logger for PipeLogger {
+    fn log(&self, msg: String, state: &ConsoleState, _: &mut Context) -> JsResult<()> {
+        Self::write(std::io::stdout(), &msg, state)
+    }
+
+    fn info(&self, msg: String, state: &ConsoleState, _: &mut Context) -> JsResult<()> {
+        Self::write(std::io::stdout(), &msg, state)
+    }
+
+    fn warn(&self, msg: String, state: &ConsoleState, _: &mut Context) -> JsResult<()> {
+        Self::write(std::io::stdout(), &msg, state)
+    }
+
+    fn error(&self, msg: String, state: &ConsoleState, _: &mut Context) -> JsResult<()> {
+        Self::write(std::io::stderr(), &msg, state)
+    }
+}
