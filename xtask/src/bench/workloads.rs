@@ -22,8 +22,8 @@ use boa_finalization::CleanupExecutor;
 use boa_gc::{Finalize, Trace};
 use serde::{de::DeserializeOwned, Deserialize, Serialize};
 
-use boa_finalization_testkit::alloc::Counting;
 use super::weak_family::{weak_op, WeakOp};
+use boa_finalization_testkit::alloc::Counting;
 
 /// What provides `fr.register` in a workload.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
