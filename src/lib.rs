@@ -36,11 +36,14 @@
 //!
 //! # Features
 //!
-//! - `cli` (default): the `finreg` shell; implies `runtime`. Embedders turn it off with
-//!   `default-features = false`, leaving `boa_engine` and `boa_gc` (no default features) as the
-//!   only dependencies.
+//! None is on by default: the library depends on `boa_engine` and `boa_gc` (without their default
+//! features) and nothing else. The `finreg` shell is its own package, `boa_finalization_cli`
+//! (`cargo install boa_finalization_cli`).
+//!
 //! - `runtime`: `FinalizationExtension`, a boa_runtime `RuntimeExtension`.
 //! - `tracing`: `tracing` events for registrations, collections noticed, cleanup jobs and errors.
+
+#![doc(test(attr(deny(warnings))))]
 
 mod builtin;
 mod cells;
@@ -48,6 +51,7 @@ mod delivery;
 mod describe;
 mod events;
 mod executor;
+mod gc;
 mod host;
 mod install;
 mod native;
@@ -62,6 +66,7 @@ pub use builtin::is_installed;
 pub use delivery::{delivery, Delivery};
 pub use describe::describe_error;
 pub use executor::CleanupExecutor;
+pub use gc::{expose_gc, gc_function};
 pub use host::{has_pending_cleanup, run_cleanup_jobs, set_error_reporter};
 #[cfg(feature = "runtime")]
 pub use install::FinalizationExtension;

@@ -2,15 +2,13 @@
 //! re-entrant and throwing callbacks, registries that die, promise jobs, two kinds of turns) run in a
 //! real `Context` and are checked, event by event, against a reference model of the spec.
 //!
-//! The generator, the model and the harness live in `xtask/src/stress/modelcheck/` and are shared
-//! with `cargo xtask stress --seeds N` (the long mode, which also shrinks failing seeds into scripts
+//! The generator, the model and the harness live in the test kit (`testkit/src/modelcheck/`) and are
+//! shared with `cargo xtask stress --seeds N` (the long mode, which also shrinks failing seeds into scripts
 //! `finreg --expose-gc` replays). Here a fixed set of seeds runs on every `cargo test`.
 
-#[allow(dead_code, unused_imports)]
-#[path = "../xtask/src/stress/modelcheck/mod.rs"]
-mod modelcheck;
-
-use modelcheck::{generate, harness, shrink, GenConfig, Program, Totals};
+use boa_finalization_testkit::modelcheck::{
+    self, generate, harness, shrink, GenConfig, Program, Totals,
+};
 
 /// Fails with the shrunk reproduction script of the first failing program.
 fn check(programs: Vec<Program>, outcomes: &[modelcheck::Outcome]) -> Totals {

@@ -3,26 +3,19 @@
 //! and cancelled native finalizers included) come and go; registries and contexts dying with cells
 //! pending; contexts sharing a thread or running on several; re-entrant callbacks.
 //!
-//! The load and soak scenarios live in `xtask/src/stress/memory.rs`, shared with
+//! The load and soak scenarios live in the test kit (`testkit/src/memory.rs`), shared with
 //! `cargo xtask stress --load N --soak N`, which runs them long in release mode.
-
-#[path = "../xtask/src/bench/alloc.rs"]
-#[allow(dead_code)] // the bench's `Counting` window is not used here
-mod alloc;
-#[path = "../xtask/src/stress/memory.rs"]
-mod memory;
 
 mod common;
 
+use boa_finalization_testkit::alloc::{self, live};
+use boa_finalization_testkit::memory::{load, on_fresh_thread_caught, soak, Mix};
 use common::{context, eval, take_log, turn};
-use memory::{load, on_fresh_thread_caught, soak, Mix};
 
 // The shared per-thread counter: boa_gc's heap is per thread, so a thread's count is the memory of
 // its contexts, whatever the other tests do meanwhile.
 #[global_allocator]
 static GLOBAL: alloc::CountingAlloc = alloc::CountingAlloc;
-
-use alloc::live;
 
 /// Runs `f` on a fresh thread (a fresh boa_gc heap and a fresh allocation count).
 fn on_fresh_thread<T: Send + 'static>(f: impl FnOnce() -> T + Send + 'static) -> T {

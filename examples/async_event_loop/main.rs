@@ -3,11 +3,14 @@
 //! other work on the same thread while it waits, and cleanup callbacks still come as tasks of their
 //! own, in the HTML event loop's order.
 //!
-//! The loop itself is in `tokio_executor.rs`, which `tests/async_executor.rs` checks.
+//! The loop itself is in `tokio_executor.rs`; `tests.rs` checks it (`cargo test --example
+//! async_event_loop`, part of `cargo test`).
 //!
 //! Run it with `cargo run --example async_event_loop`. The host's heartbeat lines interleave with the
 //! script's lines: the engine's loop never blocks the thread while it waits.
 
+#[cfg(test)]
+mod tests;
 mod tokio_executor;
 
 use std::cell::RefCell;
@@ -15,9 +18,9 @@ use std::rc::Rc;
 use std::time::Duration;
 
 use boa_engine::{
-    context::ContextBuilder, job::JobExecutor, js_string, JsResult, JsValue, NativeFunction, Source,
+    context::ContextBuilder, job::JobExecutor, js_string, Context, JsResult, NativeFunction, Source,
 };
-use boa_finalization::{CleanupExecutor, FinalizationExtension};
+use boa_finalization::CleanupExecutor;
 use boa_runtime::extensions::ConsoleExtension;
 use tokio_executor::{sleep, TokioLoop};
 
@@ -35,29 +38,26 @@ const SCRIPT: &str = r"
     setTimeout(() => console.log('script: a timer due later than the last cleanup'), 80);
 ";
 
-async fn run() -> JsResult<()> {
-    let executor = Rc::new(CleanupExecutor::new(TokioLoop::default()));
+/// A context on `executor` with boa_runtime's console and timers, this crate's registry, `sleep(ms)`
+/// and `gc()`.
+fn context(executor: &Rc<CleanupExecutor>) -> JsResult<Context> {
     let mut context = ContextBuilder::new()
-        .job_executor(Rc::clone(&executor))
+        .job_executor(Rc::clone(executor))
         .build()?;
-    boa_runtime::register(
-        (ConsoleExtension::default(), FinalizationExtension),
-        None,
-        &mut context,
-    )?;
+    boa_runtime::register(ConsoleExtension::default(), None, &mut context)?;
+    boa_finalization::install(&mut context)?;
     context.register_global_builtin_callable(
         js_string!("sleep"),
         1,
         NativeFunction::from_async_fn(sleep),
     )?;
-    context.register_global_callable(
-        js_string!("gc"),
-        0,
-        NativeFunction::from_fn_ptr(|_, _, _| {
-            boa_gc::force_collect();
-            Ok(JsValue::undefined())
-        }),
-    )?;
+    boa_finalization::expose_gc(&mut context)?;
+    Ok(context)
+}
+
+async fn run() -> JsResult<()> {
+    let executor = Rc::new(CleanupExecutor::new(TokioLoop::default()));
+    let mut context = context(&executor)?;
 
     // Other work of the host, on the same thread: it runs while the engine's loop waits.
     let heartbeat = tokio::task::spawn_local(async {

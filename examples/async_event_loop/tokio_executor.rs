@@ -1,6 +1,5 @@
-//! The async inner executor of `examples/async_event_loop` and `tests/async_executor.rs`: a job loop
-//! on tokio's clock and a `sleep(ms)` async native function. One file serves both (the test includes
-//! it with `#[path]`), so the loop the example shows is the loop the test checks.
+//! The async inner executor of the example: a job loop on tokio's clock and a `sleep(ms)` async
+//! native function. The example's `tests.rs` checks this very loop.
 
 use std::cell::{Cell, RefCell};
 use std::collections::{BTreeMap, VecDeque};

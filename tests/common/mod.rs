@@ -4,11 +4,9 @@
 
 use std::rc::Rc;
 
-use boa_engine::{
-    context::ContextBuilder, job::JobExecutor, js_string, Context, JsResult, JsValue,
-    NativeFunction, Source,
-};
+use boa_engine::{context::ContextBuilder, job::JobExecutor, Context, JsResult, JsValue, Source};
 use boa_finalization::CleanupExecutor;
+use boa_runtime::extensions::ConsoleExtension;
 
 /// A context as an embedder builds it: CleanupExecutor, timers, the extension, `gc()` and `log()`.
 pub fn context() -> Context {
@@ -32,26 +30,19 @@ fn context_on_with<E: JobExecutor + 'static>(executor: Rc<E>, before_install: &s
         .build()
         .expect("context");
     eval(&mut context, before_install);
-    boa_runtime::register(boa_finalization::FinalizationExtension, None, &mut context)
-        .expect("runtime");
+    boa_runtime::register(ConsoleExtension::default(), None, &mut context).expect("runtime");
+    boa_finalization::install(&mut context).expect("install");
     register_gc_and_log(&mut context);
     context
 }
 
 /// Defines `gc()` and `log()`, for contexts built without [`context`] (no boa_runtime, say).
 pub fn register_gc_and_log(context: &mut Context) {
-    context
-        .register_global_callable(js_string!("gc"), 0, NativeFunction::from_fn_ptr(gc))
-        .expect("gc");
+    boa_finalization::expose_gc(context).expect("gc");
     eval(
         context,
         "globalThis.__log = []; globalThis.log = (...a) => { __log.push(a.map(String).join(' ')); };",
     );
-}
-
-fn gc(_: &JsValue, _: &[JsValue], _: &mut Context) -> JsResult<JsValue> {
-    boa_gc::force_collect();
-    Ok(JsValue::undefined())
 }
 
 /// Evaluates `code` as one task, panicking with the error if it throws.

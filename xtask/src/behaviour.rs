@@ -1,4 +1,4 @@
-//! `cargo xtask behaviour`: runs the GC behaviour scripts of `tests/behaviour/` with this crate's
+//! `cargo xtask behaviour`: runs the GC behaviour scripts of `cli/tests/behaviour/` with this crate's
 //! registry, with Boa's built-in one and, when `node` is on the PATH, with node, and prints a
 //! Markdown table of the verdicts.
 
@@ -57,7 +57,7 @@ pub fn run(args: Args) -> ExitCode {
             args: vec!["--expose-gc"],
         });
     }
-    let scripts = scripts(&root.join("tests/behaviour"));
+    let scripts = scripts(&root.join("cli/tests/behaviour"));
     let verdicts: Vec<Vec<bool>> = scripts
         .iter()
         .map(|script| {

@@ -8,6 +8,12 @@ mod markdown;
 mod stress;
 mod test262;
 
+// The test kit's counting allocator: the bench's bytes per registration and the stress memory checks
+// read its per-thread count.
+#[global_allocator]
+static ALLOCATOR: boa_finalization_testkit::alloc::CountingAlloc =
+    boa_finalization_testkit::alloc::CountingAlloc;
+
 #[derive(Parser)]
 #[command(about = "boa_finalization project tasks")]
 struct Cli {

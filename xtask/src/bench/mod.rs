@@ -8,7 +8,6 @@
 //! scaling exponent between N points, bytes per registration (counted exactly by the bench binary's
 //! global allocator) and a verdict per target.
 
-pub(crate) mod alloc; // shared: `cargo xtask stress` reads the same per-thread counter
 mod report;
 mod workloads;
 
@@ -18,9 +17,6 @@ use std::time::{Duration, Instant};
 
 use report::{Report, Series};
 use workloads::{CleanupRun, Impl, Job, MemCase, Memory, OneTarget, UnregisterRun};
-
-#[global_allocator]
-static ALLOCATOR: alloc::CountingAlloc = alloc::CountingAlloc;
 
 /// Arguments of `cargo xtask bench`.
 #[derive(clap::Args)]

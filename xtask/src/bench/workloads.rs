@@ -22,7 +22,7 @@ use boa_finalization::CleanupExecutor;
 use boa_gc::{Finalize, Trace};
 use serde::{de::DeserializeOwned, Deserialize, Serialize};
 
-use super::alloc::Counting;
+use boa_finalization_testkit::alloc::Counting;
 
 /// What provides `fr.register` in a workload.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]

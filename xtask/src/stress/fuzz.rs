@@ -7,17 +7,13 @@
 //! a panic, is a failure.
 
 use std::fmt::Write as _;
-use std::rc::Rc;
 
 use rayon::prelude::*;
 
-use boa_engine::{
-    context::ContextBuilder, js_string, Context, JsResult, JsValue, NativeFunction, Source,
-};
-use boa_finalization::CleanupExecutor;
+use boa_engine::{js_string, Context, Source};
 
-use super::modelcheck::program::{HOSTILE, HOSTILE_JS};
-use super::modelcheck::rng::Rng;
+use boa_finalization_testkit::modelcheck::program::{HOSTILE, HOSTILE_JS};
+use boa_finalization_testkit::modelcheck::rng::Rng;
 
 /// What the spec needs to know about a pool value.
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -415,11 +411,6 @@ fn call(rng: &mut Rng, kinds: &[Kind], realms: &[u8]) -> (String, Expect) {
     }
 }
 
-fn gc(_: &JsValue, _: &[JsValue], _: &mut Context) -> JsResult<JsValue> {
-    boa_gc::force_collect();
-    Ok(JsValue::undefined())
-}
-
 /// One batch: a fresh context, `calls` calls in chunks with collections and turns in between.
 /// Returns (calls checked, mismatches as messages).
 /// Hostile changes the fuzzer makes: all but the `Object.prototype` accessors, whose `prototype`
@@ -444,10 +435,7 @@ fn realm_global(realm: &boa_engine::realm::Realm, context: &mut Context) -> boa_
 /// Returns (calls checked, mismatches as messages).
 fn batch(seed: u64, calls: usize) -> (u64, Vec<String>) {
     let mut rng = Rng::new(seed);
-    let mut context = ContextBuilder::new()
-        .job_executor(Rc::new(CleanupExecutor::default()))
-        .build()
-        .expect("context");
+    let mut context = boa_finalization_testkit::context(false);
     let global = context.global_object();
     let builtin = global
         .get(js_string!("FinalizationRegistry"), &mut context)
@@ -462,9 +450,6 @@ fn batch(seed: u64, calls: usize) -> (u64, Vec<String>) {
     global
         .set(js_string!("bare"), bare, true, &mut context)
         .expect("bare");
-    context
-        .register_global_callable(js_string!("gc"), 0, NativeFunction::from_fn_ptr(gc))
-        .expect("gc");
     // Hostile changes, some before the install: the crate must neither call the fakes nor fail.
     // What the calls use is captured before any hostile change.
     let fakes = "var __fakes = []; function __fake(name) { __fakes.push(name); }\n\

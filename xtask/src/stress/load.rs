@@ -1,7 +1,7 @@
-//! `cargo xtask stress --load N` and `--soak N`: the memory checks of [`super::memory`], run in this
-//! (release) process on a fresh thread, measured by the bench's per-thread counting allocator.
+//! `cargo xtask stress --load N` and `--soak N`: the test kit's memory checks, run in this (release)
+//! process on a fresh thread, measured by its per-thread counting allocator.
 
-use super::memory::{self, Mix};
+use boa_finalization_testkit::memory::{self, Mix};
 
 /// The load test: `registrations` over `registries`, all alive at once, then all dropped and cleaned
 /// up; true if every callback came once and the memory came back within 1% of the baseline.

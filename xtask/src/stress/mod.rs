@@ -13,7 +13,7 @@
 //!   one long-lived object; after cleanup (collect + cleanup jobs until quiet) the memory must be
 //!   back within 1% of the level after the first round.
 //!
-//! Memory is counted by the bench's counting allocator (this binary's global allocator), for the
+//! Memory is counted by the test kit's counting allocator (this binary's global allocator), for the
 //! thread that runs the check. `cargo xtask stress --seeds 0 --fuzz 0 --soak 0 --load 1000000`
 //! runs only the load test, and so on.
 
@@ -23,15 +23,12 @@ use std::time::Instant;
 
 use rayon::prelude::*;
 
-// The counting allocator's per-thread count, which `memory` reads as `super::alloc`.
-use crate::bench::alloc;
-
 pub mod fuzz;
 pub mod load;
-pub mod memory;
-pub mod modelcheck;
 
-use modelcheck::{generate, harness, shrink, FailKind, GenConfig, Program, Totals};
+use boa_finalization_testkit::modelcheck::{
+    self, generate, harness, shrink, FailKind, GenConfig, Program, Totals,
+};
 
 /// Arguments of `cargo xtask stress`.
 #[derive(clap::Args)]

@@ -17,6 +17,7 @@ use boa_engine::{
     JsValue, Module, Script, Source,
 };
 use boa_finalization::{CleanupExecutor, ErrorOrigin};
+use boa_finalization_testkit::panic_message;
 use test262_harness::Negative;
 
 use super::{
@@ -76,7 +77,7 @@ where
         .spawn(move || {
             let verdict = match catch_unwind(AssertUnwindSafe(job)) {
                 Ok(verdict) => verdict,
-                Err(payload) => Verdict::Fail(format!("panic: {}", panic_message(&*payload))),
+                Err(payload) => Verdict::Fail(format!("panic: {}", caught_panic_text(&*payload))),
             };
             // The receiver is gone only after a timeout; nothing to do then.
             let _ = tx.send(verdict);
@@ -95,7 +96,7 @@ where
             // Only reachable if the panic escaped catch_unwind (e.g. while
             // dropping the context during unwinding).
             let detail = match handle.join() {
-                Err(payload) => panic_message(&*payload),
+                Err(payload) => caught_panic_text(&*payload),
                 Ok(()) => "no verdict".into(),
             };
             Verdict::Fail(format!("worker thread died: {detail}"))
@@ -337,7 +338,7 @@ fn install_panic_hook() {
                     .location()
                     .map(|l| format!(" at {}:{}", l.file(), l.line()))
                     .unwrap_or_default();
-                let text = format!("{}{location}", payload_text(info.payload()));
+                let text = format!("{}{location}", panic_message(info.payload()));
                 LAST_PANIC.with(|last| *last.borrow_mut() = Some(text));
             } else {
                 previous(info);
@@ -346,22 +347,11 @@ fn install_panic_hook() {
     });
 }
 
-/// The text of a panic payload, with its location when the hook saw it.
-fn panic_message(payload: &(dyn Any + Send)) -> String {
+/// The text of a caught panic, with its location when the hook saw it.
+fn caught_panic_text(payload: &(dyn Any + Send)) -> String {
     LAST_PANIC
         .with(|last| last.borrow_mut().take())
-        .unwrap_or_else(|| payload_text(payload))
-}
-
-/// The text of a panic payload.
-fn payload_text(payload: &(dyn Any + Send)) -> String {
-    if let Some(s) = payload.downcast_ref::<&str>() {
-        (*s).to_owned()
-    } else if let Some(s) = payload.downcast_ref::<String>() {
-        s.clone()
-    } else {
-        "<non-string panic payload>".into()
-    }
+        .unwrap_or_else(|| panic_message(payload))
 }
 
 #[cfg(test)]

@@ -56,7 +56,7 @@ pub(crate) fn register(context: &mut Context, registry: Registry) -> JsResult<Js
             js_string!("evalScript"),
             1,
         )
-        .function(NativeFunction::from_fn_ptr(gc), js_string!("gc"), 0)
+        .function(boa_finalization::gc_function(), js_string!("gc"), 0)
         .function(
             NativeFunction::from_fn_ptr(detach_array_buffer),
             js_string!("detachArrayBuffer"),
@@ -113,12 +113,6 @@ fn eval_script(_: &JsValue, args: &[JsValue], context: &mut Context) -> JsResult
     let text = source.to_vec();
     let script = Script::parse(Source::from_utf16(&text), None, context)?;
     script.evaluate(context)
-}
-
-/// `$262.gc()`: a full collection of Boa's garbage collector.
-fn gc(_: &JsValue, _: &[JsValue], _: &mut Context) -> JsResult<JsValue> {
-    boa_gc::force_collect();
-    Ok(JsValue::undefined())
 }
 
 /// `$262.detachArrayBuffer(buffer, key)`: DetachArrayBuffer.

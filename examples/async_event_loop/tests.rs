@@ -2,34 +2,42 @@
 //! `run_jobs_async` (the inner one, the example's tokio loop, panics if its synchronous `run_jobs` is
 //! called), and the completion of an async job is a task: its promise jobs, ClearKeptObjects and
 //! cleanup follow.
-
-mod common;
-// The example's executor, not a copy: its synchronous `run_jobs` panics (it is async-only), which is
-// what the last test relies on.
-#[path = "../examples/async_event_loop/tokio_executor.rs"]
-mod tokio_executor;
+//!
+//! They test the example's own executor, not a copy: its synchronous `run_jobs` panics (it is
+//! async-only), which is what the last test relies on.
 
 use std::cell::{Cell, RefCell};
 use std::future::Future;
 use std::rc::Rc;
 use std::time::Duration;
 
-use boa_engine::{job::JobExecutor, js_string, Context, NativeFunction};
+use boa_engine::{job::JobExecutor, Context, JsValue, Source};
 use boa_finalization::CleanupExecutor;
-use common::{context_on, eval, take_log};
-use tokio_executor::{sleep, TokioLoop};
 
+use crate::tokio_executor::TokioLoop;
+
+/// The example's context, with a `log()` that records into `globalThis.__log`.
 fn async_context() -> (Rc<CleanupExecutor>, Context) {
     let executor = Rc::new(CleanupExecutor::new(TokioLoop::default()));
-    let mut context = context_on(Rc::clone(&executor));
-    context
-        .register_global_builtin_callable(
-            js_string!("sleep"),
-            1,
-            NativeFunction::from_async_fn(sleep),
-        )
-        .expect("sleep");
+    let mut context = crate::context(&executor).expect("context");
+    eval(
+        &mut context,
+        "globalThis.__log = []; globalThis.log = (...a) => { __log.push(a.map(String).join(' ')); };",
+    );
     (executor, context)
+}
+
+fn eval(context: &mut Context, code: &str) -> JsValue {
+    context
+        .eval(Source::from_bytes(code.as_bytes()))
+        .unwrap_or_else(|e| panic!("script threw: {e}\n{code}"))
+}
+
+/// Takes what `log()` recorded so far.
+fn take_log(context: &mut Context) -> Vec<String> {
+    let text = eval(context, "__log.splice(0).join('\\n')");
+    let text = text.as_string().expect("string").to_std_string_escaped();
+    text.lines().map(str::to_owned).collect()
 }
 
 /// Runs `future` on a current-thread tokio runtime, with a `LocalSet` for `!Send` tasks.

@@ -562,6 +562,35 @@ fn with_a_terminal_and_no_file_finreg_opens_the_prompt() {
     assert!(status.success(), "{status:?}");
 }
 
+#[test]
+fn finreg_exits_1_when_a_cleanup_callback_threw() {
+    let finreg = env!("CARGO_BIN_EXE_finreg");
+    let throwing = std::process::Command::new(finreg)
+        .args([
+            "--expose-gc",
+            "-e",
+            "globalThis.fr = new FinalizationRegistry(v => { throw new Error('cb ' + v); }); fr.register({}, 7); gc();",
+        ])
+        .output()
+        .expect("finreg");
+    assert_eq!(throwing.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&throwing.stderr);
+    assert!(
+        stderr.contains("Uncaught") && stderr.contains("cb 7"),
+        "{stderr}"
+    );
+    let fine = std::process::Command::new(finreg)
+        .args([
+            "--expose-gc",
+            "-e",
+            "globalThis.fr = new FinalizationRegistry(v => console.log('cb ' + v)); fr.register({}, 7); gc();",
+        ])
+        .output()
+        .expect("finreg");
+    assert_eq!(fine.status.code(), Some(0));
+    assert_eq!(String::from_utf8_lossy(&fine.stdout).trim(), "cb 7");
+}
+
 /// An unhandled-rejection case: the code, what it prints on stdout, its exit status, and the first
 /// line finreg prints on stderr and what node's stderr contains (both empty when nothing is
 /// reported).
@@ -763,4 +792,18 @@ fn an_entry_unfinished_at_the_end_of_piped_input_is_a_syntax_error() {
     );
     // As a syntax error in a file or in --eval code.
     assert_eq!(output.status.code(), Some(1));
+}
+
+#[test]
+fn a_first_script_with_20000_short_lived_targets_prints_no_diagnostic() {
+    let output = finreg(&[
+        "--expose-gc",
+        "-e",
+        "let n = 0; const r = new FinalizationRegistry(() => n++); \
+         for (let i = 0; i < 20000; i++) r.register({}, i); \
+         setTimeout(() => { gc(); setTimeout(() => console.log(n), 0); }, 0);",
+    ]);
+    assert_eq!(stderr(&output), "");
+    assert_eq!(stdout(&output), "20000\n");
+    assert!(output.status.success());
 }

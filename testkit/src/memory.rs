@@ -1,40 +1,16 @@
 //! Memory checks shared by `cargo xtask stress --load/--soak` (release, long) and the crate's
-//! `tests/stress.rs` (small sizes; it includes this file with `#[path]`). Bytes are counted by the
-//! counting global allocator of `bench/alloc.rs`, reached as `super::alloc` in both crates, for the
-//! current thread only (boa_gc's heap is per thread), so each check runs on a fresh thread.
-//!
-//! Only `boa_engine`, `boa_gc` and `boa_finalization` are used, so the root package's tests can
-//! compile this file without the xtask's dependencies.
+//! `tests/stress.rs` (small sizes). Bytes are counted by [`crate::alloc`], which the binary running
+//! the checks installs as its global allocator, for the current thread only (boa_gc's heap is per
+//! thread), so each check runs on a fresh thread.
 
 use std::cell::Cell;
 use std::rc::Rc;
 use std::time::Instant;
 
-use boa_engine::{
-    context::ContextBuilder, js_string, Context, JsObject, JsResult, JsValue, NativeFunction,
-    Source,
-};
-use boa_finalization::CleanupExecutor;
+use boa_engine::{Context, JsObject, JsValue, Source};
 
-use super::alloc::{live, peak, reset_peak};
-
-fn gc(_: &JsValue, _: &[JsValue], _: &mut Context) -> JsResult<JsValue> {
-    boa_gc::force_collect();
-    Ok(JsValue::undefined())
-}
-
-/// A context with the extension, `CleanupExecutor` and `gc()`.
-pub fn context() -> Context {
-    let mut context = ContextBuilder::new()
-        .job_executor(Rc::new(CleanupExecutor::default()))
-        .build()
-        .expect("context");
-    boa_finalization::install(&mut context).expect("install");
-    context
-        .register_global_callable(js_string!("gc"), 0, NativeFunction::from_fn_ptr(gc))
-        .expect("gc");
-    context
-}
+use crate::alloc::{live, peak, reset_peak};
+use crate::panic_message;
 
 fn eval(context: &mut Context, code: &str) -> JsValue {
     context
@@ -68,13 +44,7 @@ pub fn on_fresh_thread_caught<T: Send + 'static>(
         .spawn(f)
         .expect("spawn")
         .join()
-        .map_err(|payload| {
-            payload
-                .downcast_ref::<String>()
-                .cloned()
-                .or_else(|| payload.downcast_ref::<&str>().map(|s| (*s).to_owned()))
-                .unwrap_or_else(|| "non-string panic".into())
-        })
+        .map_err(|payload| panic_message(payload.as_ref()))
 }
 
 /// A count as a float, for the printed ratios.
@@ -194,7 +164,7 @@ impl LoadReport {
 /// dropped and cleaned; checks that every callback arrived exactly once with its held value.
 pub fn load(registrations: usize, registries: usize) -> LoadReport {
     let started = Instant::now();
-    let mut context = context();
+    let mut context = crate::context(true);
     eval(
         &mut context,
         &format!(
@@ -413,7 +383,7 @@ impl Mix {
 /// cleanup must be back within 1% of the level after the warm-up round.
 pub fn soak(total: u64, per_round: usize, registries: usize, mix: Mix) -> SoakReport {
     let started = Instant::now();
-    let mut context = context();
+    let mut context = crate::context(true);
     eval(
         &mut context,
         &SOAK_SETUP.replace("REGISTRIES", &registries.to_string()),

@@ -28,6 +28,7 @@ use crate::rejections::{handled_by_shell, Rejections, ShellHooks};
 /// Run JavaScript files with a FinalizationRegistry you can trust.
 #[derive(Parser, Debug)]
 #[command(
+    name = "finreg",
     version,
     about,
     after_help = "With no FILE and no --eval, and a terminal on standard input, finreg opens a prompt.\n\nExamples:\n  finreg --expose-gc examples/resource-pool.js\n  finreg --expose-gc examples/modules/main.mjs\n  finreg --expose-gc -e 'const fr = new FinalizationRegistry(v => console.log(\"cleaned up\", v)); fr.register({}, \"bye\"); gc()'\n  finreg --expose-gc --registry builtin examples/late-target.js\n  echo 'console.log(1)' | finreg -\n  finreg --expose-gc"
@@ -193,7 +194,7 @@ fn build_context(cli: &Cli, loader: Rc<FileLoader>) -> JsResult<Context> {
         }
     }
     if cli.expose_gc {
-        context.register_global_callable(js_string!("gc"), 0, NativeFunction::from_fn_ptr(gc))?;
+        boa_finalization::expose_gc(&mut context)?;
     }
     if cli.shell_functions {
         context.register_global_callable(
@@ -208,12 +209,6 @@ fn build_context(cli: &Cli, loader: Rc<FileLoader>) -> JsResult<Context> {
         )?;
     }
     Ok(context)
-}
-
-/// `gc()`: a full, synchronous collection. Cleanup callbacks come later, in their own jobs.
-fn gc(_: &JsValue, _: &[JsValue], _: &mut Context) -> JsResult<JsValue> {
-    boa_gc::force_collect();
-    Ok(JsValue::undefined())
 }
 
 /// `drainJobQueue()`: runs the pending promise jobs and cleanup jobs now.

@@ -5,13 +5,14 @@ use std::collections::HashMap;
 use std::rc::Rc;
 
 use boa_engine::{
-    context::ContextBuilder, js_string, object::builtins::JsArray, Context, JsResult, JsString,
-    JsValue, NativeFunction, Source,
+    js_string, object::builtins::JsArray, Context, JsResult, JsString, JsValue, NativeFunction,
+    Source,
 };
-use boa_finalization::{CleanupExecutor, NativeRegistration};
+use boa_finalization::NativeRegistration;
 
 use super::model::{Counts, FailKind, Failure, Model};
 use super::program::{render, Act, Program, Turn, HOSTILE};
+use crate::panic_message;
 
 /// The result of running one program.
 #[derive(Clone, Debug)]
@@ -31,11 +32,6 @@ pub struct Runner<'p> {
     model: Model<'p>,
     reports: Reports,
     next: usize,
-}
-
-fn gc(_: &JsValue, _: &[JsValue], _: &mut Context) -> JsResult<JsValue> {
-    boa_gc::force_collect();
-    Ok(JsValue::undefined())
 }
 
 /// The native finalizers a program registered through `__native`, by id, and the script's log
@@ -143,13 +139,7 @@ impl<'p> Runner<'p> {
     /// instead (to show what the checker finds in an implementation with known defects).
     pub fn with_registry(program: &'p Program, builtin: bool) -> Result<Self, Failure> {
         let setup = |e: boa_engine::JsError| harness_failure(0, format!("setup: {e}"));
-        let mut context = ContextBuilder::new()
-            .job_executor(Rc::new(CleanupExecutor::default()))
-            .build()
-            .map_err(setup)?;
-        context
-            .register_global_callable(js_string!("gc"), 0, NativeFunction::from_fn_ptr(gc))
-            .map_err(setup)?;
+        let mut context = crate::context(false);
         context
             .register_global_callable(
                 js_string!("__native"),
@@ -463,14 +453,6 @@ pub fn run_interleaved(programs: &[Program]) -> Vec<Outcome> {
         .into_iter()
         .map(|o| o.expect("every program finished"))
         .collect()
-}
-
-fn panic_message(payload: &(dyn std::any::Any + Send)) -> String {
-    payload
-        .downcast_ref::<String>()
-        .cloned()
-        .or_else(|| payload.downcast_ref::<&str>().map(|s| (*s).to_owned()))
-        .unwrap_or_else(|| "non-string panic".into())
 }
 
 /// Runs `programs` interleaved on a fresh thread (a fresh boa_gc heap), turning a panic into a

@@ -1,8 +1,5 @@
-//! The model check shared by `cargo xtask stress` and the crate's `tests/model.rs` (which includes
-//! this directory with `#[path]`): program generator, reference model, harness, shrinker.
-//!
-//! Only `boa_engine`, `boa_gc` and `boa_finalization` are used here, so the root package's tests
-//! can compile these files without the xtask's dependencies.
+//! The model check shared by `cargo xtask stress` and the crate's `tests/model.rs`: program
+//! generator, reference model, harness, shrinker.
 
 pub mod harness;
 pub mod model;
