@@ -112,8 +112,7 @@ fn the_checkpoint_hook_sees_each_tasks_unhandled_rejections_after_its_microtasks
         .job_executor(executor)
         .build()
         .unwrap();
-    boa_runtime::register(boa_finalization::FinalizationExtension, None, &mut context).unwrap();
-    common::register_gc_and_log(&mut context);
+    common::set_up(&mut context);
     eval(
         &mut context,
         "Promise.reject('plain');

@@ -13,6 +13,7 @@ use boa_engine::{
     Context, JsError,
 };
 use boa_finalization::{CleanupExecutor, Delivery, InstallOptions};
+#[cfg(feature = "runtime")]
 use boa_runtime::RuntimeExtension;
 use common::{eval, register_gc_and_log, take_log, turn};
 
@@ -52,6 +53,7 @@ fn a_context_that_would_never_deliver_is_refused_by_every_way_in() {
         "install_in_realm",
     );
     assert_refused(boa_finalization::create_realm(&mut context), "create_realm");
+    #[cfg(feature = "runtime")]
     assert_refused(
         boa_finalization::FinalizationExtension.register(None, &mut context),
         "FinalizationExtension",
@@ -69,9 +71,12 @@ fn a_declared_own_event_loop_is_accepted_for_every_realm_and_delivers() {
     assert_eq!(boa_finalization::delivery(&context), Delivery::OwnEventLoop);
     // Later realms use the options the context was installed with.
     let realm = boa_finalization::create_realm(&mut context).expect("create_realm");
+    #[cfg(feature = "runtime")]
     boa_finalization::FinalizationExtension
         .register(Some(realm), &mut context)
         .expect("FinalizationExtension");
+    #[cfg(not(feature = "runtime"))]
+    drop(realm);
     register_gc_and_log(&mut context);
     eval(
         &mut context,
