@@ -43,6 +43,8 @@
 //! - `runtime`: `FinalizationExtension`, a boa_runtime `RuntimeExtension`.
 //! - `tracing`: `tracing` events for registrations, collections noticed, cleanup jobs and errors.
 
+#![doc(test(attr(deny(warnings))))]
+
 mod builtin;
 mod cells;
 mod delivery;

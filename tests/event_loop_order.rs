@@ -33,7 +33,8 @@ fn two_zero_ms_timers_scheduled_together_both_run_before_the_cleanup_the_first_m
             log('t2');
             Promise.resolve().then(() => log('t2 promise'));
         }, 0);
-        setTimeout(() => log('due later'), 20);
+        // Far enough ahead that a loaded machine still reaches the cleanup first.
+        setTimeout(() => log('due later'), 250);
     ");
     assert_eq!(
         log,
@@ -284,7 +285,8 @@ fn a_cancelled_timer_does_not_hold_the_cleanup_back() {
             clearTimeout(second);
         }, 0);
         second = setTimeout(() => log('cancelled timer ran'), 0);
-        setTimeout(() => log('due later'), 20);
+        // Far enough ahead that a loaded machine still reaches the cleanup first.
+        setTimeout(() => log('due later'), 250);
     ");
     assert_eq!(log, ["t1", "cleanup x", "due later"]);
 }

@@ -793,3 +793,17 @@ fn an_entry_unfinished_at_the_end_of_piped_input_is_a_syntax_error() {
     // As a syntax error in a file or in --eval code.
     assert_eq!(output.status.code(), Some(1));
 }
+
+#[test]
+fn a_first_script_with_20000_short_lived_targets_prints_no_diagnostic() {
+    let output = finreg(&[
+        "--expose-gc",
+        "-e",
+        "let n = 0; const r = new FinalizationRegistry(() => n++); \
+         for (let i = 0; i < 20000; i++) r.register({}, i); \
+         setTimeout(() => { gc(); setTimeout(() => console.log(n), 0); }, 0);",
+    ]);
+    assert_eq!(stderr(&output), "");
+    assert_eq!(stdout(&output), "20000\n");
+    assert!(output.status.success());
+}
