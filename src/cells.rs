@@ -85,8 +85,14 @@ impl Link {
         Self(u64::from(id.generation) << 32 | u64::from(id.index) << TAG_BITS | role.tag())
     }
 
-    fn spill(index: u32) -> Self {
-        Self(u64::from(index) << TAG_BITS | SPILL)
+    /// A spill entry's link: its index, and in the high half the length of its target part.
+    fn spill(index: u32, targets: u32) -> Self {
+        Self(u64::from(targets) << 32 | u64::from(index) << TAG_BITS | SPILL)
+    }
+
+    /// The length of the target part of this spill link's entry.
+    fn spill_targets(self) -> u32 {
+        (self.0 >> 32) as u32
     }
 
     fn decode(self) -> Linked {
@@ -143,68 +149,66 @@ impl CellList {
 }
 
 /// The cells of an object with more than a [`Link`] holds inline: one `Link::one(role, id)` each.
-/// The cells the object is only the target of come first (`targets` of them), the cells it is the
-/// token of (`Role::Token` or `Role::Both`) after them, so that `unregister` takes the token part
-/// without visiting the target part: O(cells of that token), however many cells target the object.
+/// The cells the object is only the target of come first, the cells it is the token of
+/// (`Role::Token` or `Role::Both`) after them, so that `unregister` takes the token part without
+/// visiting the target part: O(cells of that token), however many cells target the object. The
+/// length of the target part lives in the object's spill [`Link`] (its otherwise unused high half),
+/// so an entry costs no more than its list.
 #[derive(Debug, Default)]
-struct Spill {
-    links: Vec<Link>,
-    targets: usize,
-}
+struct Spill(Vec<Link>);
 
 impl Spill {
-    /// A spill entry holding exactly `links`.
-    fn of(links: [Link; 2]) -> Self {
-        let mut spill = Self {
-            links: Vec::with_capacity(links.len()),
-            targets: 0,
-        };
+    /// A spill entry holding exactly `links`, and the length of its target part.
+    fn of(links: [Link; 2]) -> (Self, u32) {
+        let (mut spill, mut targets) = (Self(Vec::with_capacity(links.len())), 0);
         for link in links {
-            spill.insert(link);
+            spill.insert(link, &mut targets);
         }
-        spill
+        (spill, targets)
     }
 
     /// Appends `link`, dropping links to removed cells first whenever the list would otherwise grow
-    /// (amortized O(1), as [`CellList::push`]).
-    fn push(&mut self, link: Link, live: impl Fn(CellId) -> bool) {
-        if self.links.len() == self.links.capacity() && !self.links.is_empty() {
-            self.compact(live);
-            if self.links.len() * 2 > self.links.capacity() {
-                self.links.reserve(self.links.len());
+    /// (amortized O(1), as [`CellList::push`]); `targets` is the length of the target part.
+    fn push(&mut self, link: Link, targets: &mut u32, live: impl Fn(CellId) -> bool) {
+        if self.0.len() == self.0.capacity() && !self.0.is_empty() {
+            *targets = self.compact(live);
+            if self.0.len() * 2 > self.0.capacity() {
+                self.0.reserve(self.0.len());
             }
         }
-        self.insert(link);
+        self.insert(link, targets);
     }
 
     /// Adds `link` to its part: a target-only link goes to the end of the target part (the token
     /// link it displaces moves to the end of the list, where order does not matter).
-    fn insert(&mut self, link: Link) {
-        self.links.push(link);
+    fn insert(&mut self, link: Link, targets: &mut u32) {
+        self.0.push(link);
         if matches!(link.decode(), Linked::One(Role::Target, _)) {
-            let last = self.links.len() - 1;
-            self.links.swap(self.targets, last);
-            self.targets += 1;
+            let last = self.0.len() - 1;
+            self.0.swap(*targets as usize, last);
+            *targets += 1;
         }
     }
 
-    /// Drops the links of removed cells, keeping each part in order.
-    fn compact(&mut self, live: impl Fn(CellId) -> bool) {
+    /// Drops the links of removed cells, keeping each part in order; returns the target part's
+    /// new length.
+    fn compact(&mut self, live: impl Fn(CellId) -> bool) -> u32 {
         let mut targets = 0;
-        self.links.retain(|link| match link.decode() {
+        self.0.retain(|link| match link.decode() {
             Linked::One(role, id) => {
                 let keep = live(id);
-                targets += usize::from(keep && role == Role::Target);
+                targets += u32::from(keep && role == Role::Target);
                 keep
             }
             Linked::Spill(_) | Linked::Empty => false,
         });
-        self.targets = targets;
+        targets
     }
 
-    /// Takes the token part out (the links of the cells whose token is the object).
-    fn take_tokens(&mut self) -> Vec<Link> {
-        self.links.split_off(self.targets)
+    /// Takes the token part out: the links after the first `targets`.
+    fn take_tokens(&mut self, targets: u32) -> Vec<Link> {
+        let targets = (targets as usize).min(self.0.len());
+        self.0.split_off(targets)
     }
 }
 
@@ -404,17 +408,22 @@ impl<H: Default> CellStore<H> {
         let index = match link.decode() {
             Linked::Empty => return Some(new),
             Linked::One(_, old) if !self.contains(old) => return Some(new),
-            Linked::One(..) => return self.new_spill([link, new]).map(Link::spill),
+            Linked::One(..) => {
+                let (spill, targets) = Spill::of([link, new]);
+                return self
+                    .new_spill(spill)
+                    .map(|index| Link::spill(index, targets));
+            }
             Linked::Spill(index) => index,
         };
         let slots = &self.slots;
-        self.spills[index as usize].push(new, |id| slot_contains(slots, id));
-        Some(link)
+        let mut targets = link.spill_targets();
+        self.spills[index as usize].push(new, &mut targets, |id| slot_contains(slots, id));
+        Some(Link::spill(index, targets))
     }
 
-    /// A spill entry holding exactly `links`.
-    fn new_spill(&mut self, links: [Link; 2]) -> Option<u32> {
-        let spill = Spill::of(links);
+    /// A new spill entry's index for `spill`.
+    fn new_spill(&mut self, spill: Spill) -> Option<u32> {
         if let Some(index) = self.free_spills.pop() {
             self.spills[index as usize] = spill;
             return Some(index);
@@ -434,7 +443,8 @@ impl<H: Default> CellStore<H> {
             match link.decode() {
                 Linked::One(_, id) => removed |= self.remove(id).is_some(),
                 Linked::Spill(index) => {
-                    for link in self.spills[index as usize].take_tokens() {
+                    let spill = &mut self.spills[index as usize];
+                    for link in spill.take_tokens(link.spill_targets()) {
                         if let Linked::One(_, id) = link.decode() {
                             removed |= self.remove(id).is_some();
                         }
@@ -462,7 +472,7 @@ impl<H: Default> CellStore<H> {
                 Linked::Spill(index) => {
                     let spill = std::mem::take(&mut self.spills[index as usize]);
                     self.pending
-                        .extend(spill.links.into_iter().filter(|link| simple(link)));
+                        .extend(spill.0.into_iter().filter(|link| simple(link)));
                     self.free_spills.push(index);
                 }
                 Linked::One(Role::Token, _) | Linked::Empty => {}
@@ -534,7 +544,7 @@ impl<H> CellStore<H> {
             .iter()
             .map(|link| match link.decode() {
                 Linked::Spill(index) => self.spills[index as usize]
-                    .links
+                    .0
                     .iter()
                     .filter(|l| live_target(l))
                     .count(),
@@ -721,13 +731,13 @@ mod tests {
         let Linked::Spill(index) = link.decode() else {
             panic!("expected a spill, got {link:?}");
         };
-        let before = store.spills[index as usize].links.len();
+        let before = store.spills[index as usize].0.len();
         for round in 0..3 {
             let (token_cells, rest) = link.take_token();
             assert_eq!(store.remove_all(token_cells), round == 0);
             link = rest;
         }
-        assert_eq!(store.spills[index as usize].links.len(), before - 1);
+        assert_eq!(store.spills[index as usize].0.len(), before - 1);
         assert!(!store.contains(token) && store.contains(first));
         store.targets_died(vec![link]);
         let delivered: Vec<_> = std::iter::from_fn(|| store.next_pending()).collect();
@@ -800,7 +810,7 @@ mod tests {
         let Linked::Spill(index) = link.decode() else {
             panic!("expected a spill, got {link:?}");
         };
-        assert!(store.spills[index as usize].links.capacity() <= 8);
+        assert!(store.spills[index as usize].0.capacity() <= 8);
         store.targets_died(vec![link]);
         assert_eq!(store.next_pending(), Some(0));
         assert_eq!(store.next_pending(), None);

@@ -16,7 +16,7 @@ use std::process::ExitCode;
 use std::time::{Duration, Instant};
 
 use report::{Report, Series};
-use workloads::{CleanupRun, Impl, Job, MemCase, Memory, UnregisterRun};
+use workloads::{CleanupRun, Impl, Job, MemCase, Memory, OneTarget, UnregisterRun};
 
 /// Arguments of `cargo xtask bench`.
 #[derive(clap::Args)]
@@ -53,6 +53,7 @@ enum Workload {
     Unregister,
     Cleanup,
     Pool,
+    OneTarget,
     Gc,
     Context,
     Collect,
@@ -62,6 +63,8 @@ enum Workload {
 
 const SIZES: [usize; 3] = [1_000, 10_000, 100_000];
 const POOL: usize = 10_000;
+/// Cells on one target for the `one-target` rows (issue 17: unregister was O(cells of the object)).
+pub(crate) const ONE_TARGET_SIZES: [usize; 3] = [20_000, 40_000, 80_000];
 
 /// Runs the command.
 pub fn run(args: Args) -> ExitCode {
@@ -163,6 +166,22 @@ pub fn run(args: Args) -> ExitCode {
         let runs = alternate(runs, &imps, |imp| Job::Pool(imp, POOL, POOL).secs());
         for (imp, secs) in imps.iter().zip(runs) {
             report.add("pool", POOL, *imp, Series::timed(secs, POOL));
+        }
+    }
+    if wants(Workload::OneTarget) {
+        for (pattern, workload) in [
+            (OneTarget::UnregisterTarget, report::UNREGISTER_TARGET),
+            (OneTarget::TokenChurn, report::TOKEN_CHURN),
+        ] {
+            for n in ONE_TARGET_SIZES {
+                progress(&format!("{workload} N={n}"));
+                let runs = alternate(runs, &[Impl::Extension], |imp| {
+                    Job::OneTarget(imp, n, pattern).secs()
+                });
+                for secs in runs {
+                    report.add(workload, n, Impl::Extension, Series::timed(secs, n));
+                }
+            }
         }
     }
     if wants(Workload::Gc) {

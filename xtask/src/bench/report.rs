@@ -43,10 +43,32 @@ const METHOD: &str = r#"
   tree (more collections), every round's tree registered in one registry, timed to the end of the
   checkpoint after the call (deliveries included), against the same script with `fr = null`.
   Ratios are medians of per-run ratios; runs alternate the three configurations.
+- One target of many cells (issue 17): `fr.register(t, i)` N times on one object `t`, then either
+  `fr.unregister(t)` N times (each false: `t` is no token) or N pairs `fr.register({}, i, t)` +
+  `fr.unregister(t)`; extension only (Boa's built-in scans every cell per call). The goal is a
+  least-squares exponent ≤ 1.15 over N = 2e4, 4e4, 8e4: the cost is O(cells of the token).
 - Memory: a counting `#[global_allocator]` in the bench binary; net bytes still allocated after a
   full collection, targets alive, divided by N. Rows include the target (and token) objects; the
   floor columns give the same loop with a weak-map entry + note, a `WeakRef`, or nothing.
 "#;
+
+/// The workload of `unregister(target)` on the target of N cells that is never a token.
+pub(crate) const UNREGISTER_TARGET: &str = "unregister(target of N cells)";
+/// The workload of register-with-token + unregister, the token being the target of N cells.
+pub(crate) const TOKEN_CHURN: &str = "register+unregister(token = target of N cells)";
+
+/// The rows of the one-target table (extension only: Boa's built-in `unregister` scans every cell,
+/// minutes at these sizes): workload and label.
+const ONE_TARGET_ROWS: &[(&str, &str)] = &[
+    (
+        UNREGISTER_TARGET,
+        "unregister(t), t the target of N cells, never a token (N calls, each false)",
+    ),
+    (
+        TOKEN_CHURN,
+        "register(new, i, t) + unregister(t), t the target of N cells (N pairs)",
+    ),
+];
 
 /// The rows of the main time table: workload and label.
 const TIME_ROWS: &[(&str, &str)] = &[
@@ -236,6 +258,24 @@ impl Report {
         Some(median(&ratios))
     }
 
+    /// Least-squares slope of log(median time) against log(N) over `sizes`.
+    fn fitted_exponent(&self, workload: &str, imp: Impl, sizes: &[usize]) -> Option<f64> {
+        let points = sizes
+            .iter()
+            .map(|&n| {
+                let series = self.series(workload, n, imp)?;
+                Some(((n as f64).ln(), median(&series.estimated_secs()).ln()))
+            })
+            .collect::<Option<Vec<_>>>()?;
+        let count = points.len() as f64;
+        let (mx, my) = points.iter().fold((0.0, 0.0), |(x, y), (px, py)| {
+            (x + px / count, y + py / count)
+        });
+        let covariance: f64 = points.iter().map(|(x, y)| (x - mx) * (y - my)).sum();
+        let variance: f64 = points.iter().map(|(x, _)| (x - mx).powi(2)).sum();
+        (variance > 0.0).then(|| covariance / variance)
+    }
+
     /// Scaling exponent of the median total time between `from` and `to`.
     fn exponent(&self, workload: &str, imp: Impl, from: usize, to: usize) -> Option<f64> {
         let a = self.series(workload, from, imp)?;
@@ -256,6 +296,7 @@ impl Report {
         let mut out = String::new();
         self.time_table(&mut out);
         self.floor_table(&mut out);
+        self.one_target_table(&mut out);
         self.cleanup_table(&mut out);
         self.overhead_table(&mut out);
         self.memory_table(&mut out);
@@ -351,6 +392,38 @@ impl Report {
                     format!("{speedup_bound}{:.1}x", 1.0 / ratio),
                     exp_ext,
                     exp_builtin,
+                ]);
+            }
+        }
+        let _ = writeln!(out, "{}", table.render());
+    }
+
+    fn one_target_table(&self, out: &mut String) {
+        if ONE_TARGET_ROWS
+            .iter()
+            .all(|(workload, _)| self.sizes(workload).is_empty())
+        {
+            return;
+        }
+        let _ = writeln!(
+            out,
+            "\n### `unregister` on the target of many cells (extension, µs per call, medians)\n"
+        );
+        let mut table = MarkdownTable::new(["workload", "N", "µs/op", "exponent"], &[1, 2, 3]);
+        for &(workload, label) in ONE_TARGET_ROWS {
+            let sizes = self.sizes(workload);
+            for (index, &n) in sizes.iter().enumerate() {
+                let Some(series) = self.series(workload, n, Impl::Extension) else {
+                    continue;
+                };
+                let exponent = index.checked_sub(1).map(|prev| sizes[prev]);
+                let exponent =
+                    exponent.and_then(|prev| self.exponent(workload, Impl::Extension, prev, n));
+                table.row([
+                    label.to_string(),
+                    fmt_n(n),
+                    fmt_us(series.us_per_op()),
+                    fmt_exp(exponent),
                 ]);
             }
         }
@@ -630,6 +703,16 @@ impl Report {
                 measured,
                 1.0 / ratio >= 100.0,
             ));
+        }
+        for workload in [UNREGISTER_TARGET, TOKEN_CHURN] {
+            let sizes = super::ONE_TARGET_SIZES;
+            if let Some(exponent) = self.fitted_exponent(workload, Impl::Extension, &sizes) {
+                targets.push((
+                    format!("{workload}: fitted exponent ≤ 1.15 over 2e4, 4e4, 8e4"),
+                    format!("{exponent:.3}"),
+                    exponent <= 1.15,
+                ));
+            }
         }
         if let Some(ratio) = self.ratio("pool", 10_000, Impl::Extension, Impl::Builtin) {
             targets.push((

@@ -91,6 +91,22 @@ function regTok(n) {{
 function regSelfTok(n) {{
   for (let i = 0; i < n; i++) {{ const t = {{}}; keep.push(t); fr.register(t, i, t); }}
 }}
+function regOnOne(n) {{
+  const t = {{}}; keep.push(t);
+  for (let i = 0; i < n; i++) {{ fr.register(t, i); }}
+}}
+function unregTarget(n) {{
+  const t = keep[keep.length - 1];
+  let removed = 0;
+  for (let i = 0; i < n; i++) {{ if (fr.unregister(t)) removed++; }}
+  return removed;
+}}
+function tokenChurn(n) {{
+  const k = keep[keep.length - 1];
+  let removed = 0;
+  for (let i = 0; i < n; i++) {{ fr.register({{}}, i, k); if (fr.unregister(k)) removed++; }}
+  return removed;
+}}
 function regAgain(n) {{
   for (let i = 0; i < n; i++) {{ fr.register(keep[i], i); }}
 }}
@@ -412,6 +428,31 @@ pub fn pool(imp: Impl, live: usize, pairs: usize) -> Duration {
     })
 }
 
+/// Which `unregister` pattern [`many_cells_on_one_target`] times.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum OneTarget {
+    /// `unregister(target)` n times, the target of n cells and never a token: each returns false.
+    UnregisterTarget,
+    /// n times: register a fresh target with the many-cell target as token, then unregister it.
+    TokenChurn,
+}
+
+/// n cells on one target (`regOnOne(n)`), then n calls of the `pattern`: each costs O(cells of the
+/// token), not O(cells of the object).
+pub fn many_cells_on_one_target(imp: Impl, n: usize, pattern: OneTarget) -> Duration {
+    isolated(move || {
+        let mut env = Env::new(imp);
+        env.call("regOnOne", &[n]);
+        let (function, expected) = match pattern {
+            OneTarget::UnregisterTarget => ("unregTarget", 0),
+            OneTarget::TokenChurn => ("tokenChurn", n),
+        };
+        let (removed, elapsed) = env.call(function, &[n]);
+        assert_eq!(removed.as_number(), Some(expected as f64), "{function}");
+        elapsed
+    })
+}
+
 /// The GC-heavy script, in a context with the extension installed (`Extension`) or not.
 pub fn gc_heavy(imp: Impl, rounds: usize) -> Duration {
     isolated(move || Env::gc_heavy(imp).call("gcHeavy", &[rounds]).1)
@@ -555,6 +596,7 @@ pub enum Job {
     Unregister(Impl, usize, Duration),
     Cleanup(Impl, usize),
     Pool(Impl, usize, usize),
+    OneTarget(Impl, usize, OneTarget),
     GcHeavy(Impl, usize),
     GcRegistry(Impl, usize),
     Context(Impl, usize),
@@ -570,6 +612,9 @@ impl Job {
             Self::Unregister(imp, n, cap) => serde_json::to_string(&unregister(imp, n, cap)),
             Self::Cleanup(imp, n) => serde_json::to_string(&cleanup(imp, n)),
             Self::Pool(imp, live, pairs) => serde_json::to_string(&pool(imp, live, pairs)),
+            Self::OneTarget(imp, n, pattern) => {
+                serde_json::to_string(&many_cells_on_one_target(imp, n, pattern))
+            }
             Self::GcHeavy(imp, rounds) => serde_json::to_string(&gc_heavy(imp, rounds)),
             Self::GcRegistry(imp, rounds) => serde_json::to_string(&gc_registry(imp, rounds)),
             Self::Context(imp, count) => serde_json::to_string(&context_creation(imp, count)),
