@@ -3,10 +3,11 @@
 
 use boa_engine::{js_string, property::PropertyDescriptor, realm::Realm, Context, JsResult};
 
-use crate::builtin::{self, RegistryData};
+use crate::builtin;
 use crate::delivery::require_delivery;
 use crate::host::HostState;
 use crate::options::InstallOptions;
+use crate::registry::RegistryData;
 use crate::report;
 use crate::weak;
 

@@ -16,13 +16,15 @@ struct Pristine {
     weak_ref_deref: JsObject,
 }
 
-/// A value that passed CanBeHeldWeakly.
+/// A value that passed CanBeHeldWeakly: a cell's target or unregister token, a weak-map key, a
+/// weak-set value or a `WeakRef` target.
 pub(crate) enum WeakKey {
     Object(JsObject),
     Symbol(JsSymbol),
 }
 
-/// CanBeHeldWeakly ( v ): the value as a weak key, or `None` if it cannot be held weakly.
+/// [CanBeHeldWeakly](https://tc39.es/ecma262/#sec-canbeheldweakly) ( v ): the value as a weak key,
+/// or `None` if it cannot be held weakly.
 pub(crate) fn can_be_held_weakly(
     value: &JsValue,
     context: &mut Context,
