@@ -314,12 +314,8 @@ fn run_tampered(tampering: &str, before_install: bool) -> (Vec<String>, Vec<Stri
         context
     };
     eval(&mut context, HOSTILE_SCENARIO);
-    let calls = text(&mut context, "__hostile_calls.join()");
-    let calls = calls
-        .split(',')
-        .filter(|c| !c.is_empty())
-        .map(str::to_owned);
-    (sorted(take_log(&mut context)), calls.collect())
+    let calls = hostile_calls(&mut context);
+    (sorted(take_log(&mut context)), calls)
 }
 
 #[test]
