@@ -1,5 +1,8 @@
-//! The `FinalizationRegistry` builtin: constructor, prototype methods and the cleanup job, each spec
-//! step numbered as in ECMA-262 (`sec-finalization-registry-objects`, `sec-cleanup-finalization-registry`).
+//! The `FinalizationRegistry` builtin: the constructor and the prototype's methods, each spec step
+//! numbered as in ECMA-262 ([`sec-finalization-registry-objects`][spec]). The operations on a
+//! registry's state, and the cleanup job, are in [`crate::registry`].
+//!
+//! [spec]: https://tc39.es/ecma262/#sec-finalization-registry-objects
 
 use boa_engine::{
     builtins::{
@@ -9,73 +12,16 @@ use boa_engine::{
     class::Class,
     error::TryNativeError,
     js_string,
-    object::{builtins::JsFunction, ConstructorBuilder, ObjectInitializer},
+    object::{builtins::JsFunction, ConstructorBuilder},
     property::Attribute,
     realm::Realm,
-    Context, JsData, JsError, JsNativeError, JsObject, JsResult, JsSymbol, JsValue, NativeFunction,
+    Context, JsError, JsNativeError, JsObject, JsResult, JsSymbol, JsValue, NativeFunction,
 };
-use boa_gc::{Finalize, Trace, WeakGc};
 
-use crate::cells::Role;
-use crate::events::event;
 use crate::host::HostState;
 use crate::notify::Inbox;
-use crate::registry::{self, RegistryState, SharedState};
-use crate::symbols;
-
-/// The native data of a `FinalizationRegistry` instance: the only strong pointer to its internal
-/// slots, which the host reaches weakly.
-#[derive(Trace, JsData)]
-pub(crate) struct RegistryData {
-    state: SharedState,
-}
-
-impl Finalize for RegistryData {
-    /// The registry object is being collected: its state may outlive it for a moment (a cleanup job
-    /// in progress holds it), but no callback of an unreachable registry may run after this.
-    fn finalize(&self) {
-        self.state.borrow().inbox.notify_registry_died();
-    }
-}
-
-impl std::fmt::Debug for RegistryData {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("FinalizationRegistry")
-            .field("cells", &self.state.borrow().cells.len())
-            .finish_non_exhaustive()
-    }
-}
-
-impl RegistryData {
-    /// Steps 4 to 7 of the constructor, for a registry whose callback is `callback`.
-    fn new(callback: JsObject, internal: bool, context: &mut Context) -> JsResult<Self> {
-        let callback = JsFunction::from_object(callback).ok_or_else(|| {
-            JsNativeError::typ()
-                .with_message("FinalizationRegistry: the cleanup callback is not callable")
-        })?;
-        let host = HostState::of(context);
-        let inbox = Inbox::new(host.next_registry_id(), &host.queue());
-        // 4. Let fn be the active function object.
-        // 5. Set finalizationRegistry.[[Realm]] to fn.[[Realm]].
-        let realm = context.realm().clone();
-        // 6. Set finalizationRegistry.[[CleanupCallback]] to HostMakeJobCallback(cleanupCallback).
-        let callback = context.host_hooks().make_job_callback(callback, context);
-        // 7. Set finalizationRegistry.[[Cells]] to a new empty List.
-        let state = RegistryState::new(realm, callback, inbox, internal, context);
-        Ok(Self { state })
-    }
-
-    /// Lets the host find this registry (weakly) when a collection makes it dirty.
-    fn track(&self, context: &mut Context) {
-        let id = self.state.borrow().inbox.registry();
-        HostState::of(context).track_registry(id, WeakGc::new(&self.state));
-    }
-
-    /// This registry's numbers.
-    pub(crate) fn stats(&self) -> registry::RegistryStats {
-        self.state.borrow().stats()
-    }
-}
+use crate::registry::{Registry, RegistryData};
+use crate::symbols::can_be_held_weakly;
 
 /// Whether this crate's `FinalizationRegistry` is installed in the current realm of `context`
 /// ([`crate::install`]); if not, scripts there get Boa's built-in one.
@@ -98,9 +44,10 @@ pub fn is_installed(context: &Context) -> bool {
     context.realm().has_class::<RegistryData>()
 }
 
-/// `Class` is implemented for the realm's class table, which holds each realm's
-/// `%FinalizationRegistry%` and its prototype; instances are made by [`constructor`], which follows
-/// the spec's step order (IsCallable before the prototype is read).
+/// `Class` is implemented only for the realm's class table, which holds each realm's
+/// `%FinalizationRegistry%` and its prototype (built by [`build`], not by `Class`). Instances are
+/// made by [`constructor`], which follows the spec's step order (IsCallable before the prototype is
+/// read), and by [`new_internal_registry`], both through [`new_registry`].
 impl Class for RegistryData {
     const NAME: &'static str = "FinalizationRegistry";
     const LENGTH: usize = 1;
@@ -109,15 +56,35 @@ impl Class for RegistryData {
         Ok(())
     }
 
-    fn data_constructor(
-        _new_target: &JsValue,
-        args: &[JsValue],
-        context: &mut Context,
-    ) -> JsResult<Self> {
-        let callback = args.first().and_then(JsValue::as_callable);
-        let callback = callback.ok_or_else(callback_not_callable)?;
-        Self::new(callback, false, context)
+    /// Never called: Boa calls it only from constructors that `Class` builds, and the realm's
+    /// constructor is [`constructor`]. Not a way to make a registry.
+    fn data_constructor(_: &JsValue, _: &[JsValue], _: &mut Context) -> JsResult<Self> {
+        Err(JsNativeError::typ()
+            .with_message("FinalizationRegistry: construct it with `new FinalizationRegistry`")
+            .into())
     }
+}
+
+/// Steps 4 to 8 of the constructor, and the host's weak handle on the new registry: the one way
+/// registry objects are made. `prototype` is `None` for the crate's own registries.
+fn new_registry(
+    callback: JsObject,
+    prototype: Option<JsObject>,
+    context: &mut Context,
+) -> JsResult<JsObject> {
+    let callback = JsFunction::from_object(callback).ok_or_else(callback_not_callable)?;
+    let host = HostState::of(context);
+    let inbox = Inbox::new(host.next_registry_id(), &host.queue());
+    // 4. Let fn be the active function object.
+    // 5. Set finalizationRegistry.[[Realm]] to fn.[[Realm]].
+    let realm = context.realm().clone();
+    // 6. Set finalizationRegistry.[[CleanupCallback]] to HostMakeJobCallback(cleanupCallback).
+    let callback = context.host_hooks().make_job_callback(callback, context);
+    // 7. Set finalizationRegistry.[[Cells]] to a new empty List.
+    let (object, registry) = Registry::new_object(realm, callback, inbox, prototype, context);
+    host.track_registry(registry.id(), registry.downgrade());
+    // 8. Return finalizationRegistry.
+    Ok(object)
 }
 
 /// A registry that no script can reach, for the crate's own use (native finalizers): its callback is
@@ -126,12 +93,7 @@ pub(crate) fn new_internal_registry(
     callback: JsObject,
     context: &mut Context,
 ) -> JsResult<JsObject> {
-    let data = RegistryData::new(callback, true, context)?;
-    data.track(context);
-    let state = data.state.clone();
-    let registry = JsObject::from_proto_and_data(None, data);
-    state.borrow_mut().set_object(registry.clone());
-    Ok(registry)
+    new_registry(callback, None, context)
 }
 
 /// `registry.register(target, heldValue, token)` from Rust.
@@ -181,6 +143,13 @@ pub(crate) fn build(context: &mut Context) -> boa_engine::context::intrinsics::S
 }
 
 /// `FinalizationRegistry ( cleanupCallback )`
+///
+/// More information:
+///  - [ECMAScript reference][spec]
+///  - [MDN documentation][mdn]
+///
+/// [spec]: https://tc39.es/ecma262/#sec-finalization-registry-cleanup-callback
+/// [mdn]: https://developer.mozilla.org/en-US/docs/Web/JavaScript/Reference/Global_Objects/FinalizationRegistry/FinalizationRegistry
 fn constructor(new_target: &JsValue, args: &[JsValue], context: &mut Context) -> JsResult<JsValue> {
     // 1. If NewTarget is undefined, throw a TypeError exception.
     if new_target.is_undefined() {
@@ -194,14 +163,8 @@ fn constructor(new_target: &JsValue, args: &[JsValue], context: &mut Context) ->
     // 3. Let finalizationRegistry be ? OrdinaryCreateFromConstructor(NewTarget,
     //    "%FinalizationRegistry.prototype%", « [[Realm]], [[CleanupCallback]], [[Cells]] »).
     let prototype = prototype_from_constructor(new_target, context)?;
-    //    Steps 4 to 7 are in `RegistryData::new`.
-    let data = RegistryData::new(callback, false, context)?;
-    data.track(context);
-    // 8. Return finalizationRegistry.
-    let state = data.state.clone();
-    let registry = ObjectInitializer::with_native_data_and_proto(data, prototype, context).build();
-    state.borrow_mut().set_object(registry.clone());
-    Ok(registry.into())
+    //    Steps 4 to 8 are in `new_registry`.
+    Ok(new_registry(callback, Some(prototype), context)?.into())
 }
 
 fn callback_not_callable() -> JsNativeError {
@@ -209,7 +172,8 @@ fn callback_not_callable() -> JsNativeError {
         .with_message("FinalizationRegistry: the cleanup callback (argument 1) is not callable")
 }
 
-/// GetPrototypeFromConstructor ( constructor, "%FinalizationRegistry.prototype%" )
+/// [GetPrototypeFromConstructor](https://tc39.es/ecma262/#sec-getprototypefromconstructor)
+/// ( constructor, "%FinalizationRegistry.prototype%" )
 fn prototype_from_constructor(new_target: &JsValue, context: &mut Context) -> JsResult<JsObject> {
     let realm = match new_target.as_object() {
         Some(constructor) => {
@@ -235,7 +199,7 @@ fn prototype_from_constructor(new_target: &JsValue, context: &mut Context) -> Js
     })
 }
 
-/// GetFunctionRealm ( obj ), as far as Boa 0.22's public API shows a function's realm.
+/// [GetFunctionRealm](https://tc39.es/ecma262/#sec-getfunctionrealm) ( obj ), as far as Boa 0.22's public API shows a function's realm.
 ///
 /// What it sees: an ECMAScript function's `[[Realm]]` (step 1), a bound function's target (step 2)
 /// and, for a proxy, whether it or any proxy or bound function behind it is revoked (step 3.a,
@@ -287,12 +251,12 @@ fn reject_revoked_proxy(proxy: &JsObject, context: &mut Context) -> JsResult<()>
 }
 
 /// RequireInternalSlot(this, [[Cells]]), naming the method in the error; gives the internal slots.
-fn this_registry(this: &JsValue, method: &str) -> JsResult<SharedState> {
+fn this_registry(this: &JsValue, method: &str) -> JsResult<Registry> {
     this.as_object()
         .and_then(|object| {
             object
                 .downcast_ref::<RegistryData>()
-                .map(|data| data.state.clone())
+                .map(|data| data.registry().clone())
         })
         .ok_or_else(|| {
             JsNativeError::typ()
@@ -301,28 +265,6 @@ fn this_registry(this: &JsValue, method: &str) -> JsResult<SharedState> {
                 ))
                 .into()
         })
-}
-
-/// A value that passed CanBeHeldWeakly, with what the registry needs to track it.
-enum WeakKey {
-    Object(JsObject),
-    Symbol(JsSymbol),
-}
-
-/// CanBeHeldWeakly ( v )
-fn can_be_held_weakly(value: &JsValue, context: &mut Context) -> JsResult<Option<WeakKey>> {
-    // 1. If v is an Object, return true.
-    if let Some(object) = value.as_object() {
-        return Ok(Some(WeakKey::Object(object)));
-    }
-    // 2. If v is a Symbol and KeyForSymbol(v) is undefined, return true.
-    if let Some(symbol) = value.as_symbol() {
-        if !symbols::is_registered(&symbol, context)? {
-            return Ok(Some(WeakKey::Symbol(symbol)));
-        }
-    }
-    // 3. Return false.
-    Ok(None)
 }
 
 fn weak_argument_error(method: &str, argument: &str, value: &JsValue) -> JsNativeError {
@@ -334,6 +276,13 @@ fn weak_argument_error(method: &str, argument: &str, value: &JsValue) -> JsNativ
 }
 
 /// `FinalizationRegistry.prototype.register ( target, heldValue [ , unregisterToken ] )`
+///
+/// More information:
+///  - [ECMAScript reference][spec]
+///  - [MDN documentation][mdn]
+///
+/// [spec]: https://tc39.es/ecma262/#sec-finalization-registry.prototype.register
+/// [mdn]: https://developer.mozilla.org/en-US/docs/Web/JavaScript/Reference/Global_Objects/FinalizationRegistry/register
 fn register(this: &JsValue, args: &[JsValue], context: &mut Context) -> JsResult<JsValue> {
     use boa_engine::JsArgs;
     let (target, held_value, token) = (
@@ -343,7 +292,7 @@ fn register(this: &JsValue, args: &[JsValue], context: &mut Context) -> JsResult
     );
     // 1. Let finalizationRegistry be the this value.
     // 2. Perform ? RequireInternalSlot(finalizationRegistry, [[Cells]]).
-    let state = this_registry(this, "register")?;
+    let registry = this_registry(this, "register")?;
     // 3. If CanBeHeldWeakly(target) is false, throw a TypeError exception.
     let target_key = can_be_held_weakly(target, context)?
         .ok_or_else(|| weak_argument_error("register", "the target (argument 1)", target))?;
@@ -374,53 +323,24 @@ fn register(this: &JsValue, args: &[JsValue], context: &mut Context) -> JsResult
     // 6. Let cell be the Record { [[WeakRefTarget]]: target, [[HeldValue]]: heldValue,
     //    [[UnregisterToken]]: unregisterToken }.
     // 7. Append cell to finalizationRegistry.[[Cells]].
-    //    The held value goes into the slab first; then the target and the token learn the cell id
-    //    (an allocation there may collect: the cell is already traced, the target is rooted here).
-    let inserted = state.borrow_mut().cells.insert(held_value.clone());
-    let id = inserted.map_err(|_| registry::too_many_cells())?;
-    let token_is_target = match (&target_key, &token_key) {
-        (WeakKey::Object(target), Some(WeakKey::Object(token))) => JsObject::equals(target, token),
-        _ => false,
-    };
-    match &target_key {
-        WeakKey::Object(target) => {
-            let role = if token_is_target {
-                Role::Both
-            } else {
-                Role::Target
-            };
-            registry::attach(&state, target, id, role, context)?;
-        }
-        // Boa 0.22 offers no weak reference to a symbol, so its death cannot be observed: the cell
-        // stays until `unregister` removes it and its callback never runs. The registry keeps only
-        // the cell id, not the symbol.
-        WeakKey::Symbol(_) => {}
-    }
-    match &token_key {
-        Some(WeakKey::Object(token)) if !token_is_target => {
-            registry::attach(&state, token, id, Role::Token, context)?;
-        }
-        Some(WeakKey::Symbol(symbol)) => state
-            .borrow_mut()
-            .cells
-            .index_symbol_token(symbol.hash(), id),
-        Some(WeakKey::Object(_)) | None => {}
-    }
-    event!(
-        trace,
-        registry = state.borrow().inbox.registry(),
-        "cell registered"
-    );
+    registry.register(&target_key, held_value.clone(), token_key.as_ref(), context)?;
     // 8. Return undefined.
     Ok(JsValue::undefined())
 }
 
 /// `FinalizationRegistry.prototype.unregister ( unregisterToken )`
+///
+/// More information:
+///  - [ECMAScript reference][spec]
+///  - [MDN documentation][mdn]
+///
+/// [spec]: https://tc39.es/ecma262/#sec-finalization-registry.prototype.unregister
+/// [mdn]: https://developer.mozilla.org/en-US/docs/Web/JavaScript/Reference/Global_Objects/FinalizationRegistry/unregister
 fn unregister(this: &JsValue, args: &[JsValue], context: &mut Context) -> JsResult<JsValue> {
     let token = args.first().cloned().unwrap_or_default();
     // 1. Let finalizationRegistry be the this value.
     // 2. Perform ? RequireInternalSlot(finalizationRegistry, [[Cells]]).
-    let state = this_registry(this, "unregister")?;
+    let registry = this_registry(this, "unregister")?;
     // 3. If CanBeHeldWeakly(unregisterToken) is false, throw a TypeError exception.
     let token_key = can_be_held_weakly(&token, context)?.ok_or_else(|| {
         weak_argument_error("unregister", "the unregister token (argument 1)", &token)
@@ -428,10 +348,7 @@ fn unregister(this: &JsValue, args: &[JsValue], context: &mut Context) -> JsResu
     // 4. Let removed be false.
     // 5. For each Record cell of finalizationRegistry.[[Cells]] whose [[UnregisterToken]] is
     //    unregisterToken: remove cell and set removed to true. Only this token's cells are visited.
-    let removed = match &token_key {
-        WeakKey::Object(object) => registry::unregister_object(&state, object, context)?,
-        WeakKey::Symbol(symbol) => registry::unregister_symbol(&state, symbol.hash()),
-    };
+    let removed = registry.unregister(&token_key, context)?;
     // 6. Return removed.
     Ok(removed.into())
 }

@@ -16,7 +16,8 @@ pub enum Delivery {
     /// each task's microtasks.
     CleanupExecutor,
     /// The embedder declared its own loop ([`InstallOptions::own_event_loop`]), which calls
-    /// [`crate::run_cleanup_jobs`] at its checkpoints.
+    /// [`crate::run_cleanup_jobs`] at its checkpoints, and the job executor is not a
+    /// [`CleanupExecutor`] (which takes precedence when there is one).
     OwnEventLoop,
     /// Neither: no cleanup callback and no native finalizer will ever run (only [`crate::shutdown`]
     /// runs native finalizers). [`crate::install`] refuses such a context.

@@ -213,18 +213,47 @@ impl CleanupExecutor {
     /// [`HostHooks::promise_rejection_tracker`]: boa_engine::context::HostHooks::promise_rejection_tracker
     ///
     /// ```
-    /// use std::{cell::Cell, rc::Rc};
-    /// use boa_engine::{context::ContextBuilder, Source};
+    /// use std::{cell::RefCell, rc::Rc};
+    /// use boa_engine::{
+    ///     builtins::promise::{OperationType, Promise},
+    ///     context::{ContextBuilder, HostHooks},
+    ///     Context, JsObject, Source,
+    /// };
     /// use boa_finalization::CleanupExecutor;
     ///
-    /// let executor = Rc::new(CleanupExecutor::default());
-    /// let checkpoints = Rc::new(Cell::new(0));
-    /// let counter = Rc::clone(&checkpoints);
-    /// executor.set_checkpoint_hook(move |_context| counter.set(counter.get() + 1));
-    /// let mut context = ContextBuilder::new().job_executor(executor).build().unwrap();
-    /// context.eval(Source::from_bytes("Promise.resolve().then(() => {})")).unwrap();
+    /// /// The embedder's hooks: the promises rejected so far that still have no handler.
+    /// #[derive(Default)]
+    /// struct Hooks(RefCell<Vec<JsObject<Promise>>>);
+    ///
+    /// impl HostHooks for Hooks {
+    ///     fn promise_rejection_tracker(&self, p: &JsObject<Promise>, op: OperationType, _: &mut Context) {
+    ///         let mut unhandled = self.0.borrow_mut();
+    ///         match op {
+    ///             OperationType::Reject => unhandled.push(p.clone()),
+    ///             OperationType::Handle => unhandled.retain(|q| q != p),
+    ///         }
+    ///     }
+    /// }
+    ///
+    /// let (hooks, executor) = (Rc::new(Hooks::default()), Rc::new(CleanupExecutor::default()));
+    /// let reported = Rc::new(RefCell::new(0));
+    /// let (tracker, count) = (Rc::clone(&hooks), Rc::clone(&reported));
+    /// // Still unhandled once the task's microtasks have run: node would print and exit here.
+    /// executor.set_checkpoint_hook(move |_context| {
+    ///     *count.borrow_mut() += tracker.0.borrow_mut().drain(..).count();
+    /// });
+    /// let mut context = ContextBuilder::new()
+    ///     .host_hooks(hooks)
+    ///     .job_executor(executor)
+    ///     .build()
+    ///     .unwrap();
+    /// context
+    ///     .eval(Source::from_bytes(
+    ///         "Promise.reject(1); const late = Promise.reject(2); Promise.resolve().then(() => late.catch(() => {}));",
+    ///     ))
+    ///     .unwrap();
     /// context.run_jobs().unwrap();
-    /// assert!(checkpoints.get() >= 1);
+    /// assert_eq!(*reported.borrow(), 1); // `late` was handled within its task
     /// ```
     pub fn set_checkpoint_hook(&self, hook: impl Fn(&mut Context) + 'static) {
         *self.checkpoint_hook.borrow_mut() = Some(Rc::new(hook));

@@ -11,19 +11,18 @@ use std::fmt;
 use std::rc::Rc;
 
 use boa_engine::{Context, JsError};
-use boa_gc::WeakGc;
 
 use crate::events::event;
 use crate::notify::{CleanupQueue, RegistryId};
 use crate::options::InstallOptions;
-use crate::registry::{self, SharedState};
+use crate::registry::{Registry, WeakRegistry};
 use crate::report::{default_reporter, ErrorOrigin, ErrorReporter};
 
 /// The per-context state of the extension.
 pub(crate) struct HostState {
     queue: Rc<CleanupQueue>,
     /// registry id -> the registry's state, weakly: only the registry object holds it strongly.
-    registries: RefCell<HashMap<RegistryId, WeakGc<boa_gc::GcRefCell<registry::RegistryState>>>>,
+    registries: RefCell<HashMap<RegistryId, WeakRegistry>>,
     next_registry_id: Cell<RegistryId>,
     reporter: RefCell<Rc<ErrorReporter>>,
     pub(crate) counters: Counters,
@@ -89,12 +88,8 @@ impl HostState {
     }
 
     /// Remembers a new registry weakly, so its cleanup jobs can find it while it lives.
-    pub(crate) fn track_registry(
-        &self,
-        id: RegistryId,
-        state: WeakGc<boa_gc::GcRefCell<registry::RegistryState>>,
-    ) {
-        self.registries.borrow_mut().insert(id, state);
+    pub(crate) fn track_registry(&self, id: RegistryId, registry: WeakRegistry) {
+        self.registries.borrow_mut().insert(id, registry);
     }
 
     pub(crate) fn set_options(&self, options: InstallOptions) {
@@ -116,24 +111,27 @@ impl HostState {
         reporter(error, origin, context);
     }
 
-    /// The states of this context's registries that are still alive.
-    pub(crate) fn live_registries(&self) -> Vec<SharedState> {
+    /// This context's registries that are still alive.
+    pub(crate) fn live_registries(&self) -> Vec<Registry> {
         self.registries
             .borrow()
             .values()
-            .filter_map(WeakGc::upgrade)
+            .filter_map(WeakRegistry::upgrade)
             .collect()
     }
 
     /// The next registry with cleanup work that is still alive. Entries of registries that died are
     /// released on the way: their callbacks are never made.
-    fn next_dirty_registry(&self) -> Option<SharedState> {
+    fn next_dirty_registry(&self) -> Option<Registry> {
         while let Some(inbox) = self.queue.pop() {
             let id = inbox.registry();
             let state = if inbox.registry_died() {
                 None
             } else {
-                self.registries.borrow().get(&id).and_then(WeakGc::upgrade)
+                self.registries
+                    .borrow()
+                    .get(&id)
+                    .and_then(WeakRegistry::upgrade)
             };
             match state {
                 Some(state) => return Some(state),
@@ -155,13 +153,13 @@ pub(crate) fn run_next_cleanup_job(context: &mut Context) -> bool {
         return false;
     };
     let counters = &host.counters;
-    let Some(state) = host.next_dirty_registry() else {
+    let Some(registry) = host.next_dirty_registry() else {
         // The checkpoint is over: no registry is dirty.
         Counters::bump(&counters.checkpoints, 1);
         return false;
     };
-    let (delivered, result) = registry::cleanup_finalization_registry(&state, context);
-    if !state.borrow().internal {
+    let (delivered, result) = registry.cleanup(context);
+    if !registry.is_internal() {
         Counters::bump(&counters.callbacks_delivered, delivered);
     }
     Counters::bump(&counters.cleanup_jobs, 1);
@@ -174,14 +172,9 @@ pub(crate) fn run_next_cleanup_job(context: &mut Context) -> bool {
     if let Err(error) = result {
         Counters::bump(&counters.callback_errors, 1);
         event!(warn, %error, "cleanup callback threw");
-        let (realm, more) = {
-            let state = state.borrow();
-            (state.realm.clone(), state.cells.has_pending())
-        };
+        let realm = registry.realm();
         host.report(&error, &ErrorOrigin::CleanupCallback { realm }, context);
-        if more {
-            state.borrow().inbox.requeue();
-        }
+        registry.requeue_if_pending();
     }
     true
 }

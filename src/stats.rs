@@ -2,9 +2,8 @@
 
 use boa_engine::{Context, JsObject};
 
-use crate::builtin::RegistryData;
 use crate::host::HostState;
-pub use crate::registry::RegistryStats;
+use crate::registry::{Registry, RegistryData};
 
 /// A snapshot of the extension's activity in one context (see [`stats`]).
 ///
@@ -40,6 +39,33 @@ pub struct Stats {
     pub native_run: u64,
 }
 
+/// The numbers of one `FinalizationRegistry` (see [`registry_stats`]).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct RegistryStats {
+    /// Cells whose target is not known to be dead.
+    pub live_cells: usize,
+    /// Cells whose target died and whose callback has not run yet.
+    pub awaiting_cleanup: usize,
+    /// Callbacks made so far.
+    pub callbacks_delivered: u64,
+    /// Callbacks that threw.
+    pub callback_errors: u64,
+}
+
+impl RegistryStats {
+    fn of(registry: &Registry) -> Self {
+        let (live_cells, awaiting_cleanup) = registry.cell_counts();
+        let (callbacks_delivered, callback_errors) = registry.callback_counts();
+        Self {
+            live_cells,
+            awaiting_cleanup,
+            callbacks_delivered,
+            callback_errors,
+        }
+    }
+}
+
 /// The activity of the extension in `context`; all zero if it was never installed there.
 ///
 /// ```
@@ -64,16 +90,15 @@ pub fn stats(context: &Context) -> Stats {
         return Stats::default();
     };
     let mut stats = Stats::default();
-    for state in host.live_registries() {
-        let state = state.borrow();
-        let registry = state.stats();
-        if state.internal {
-            stats.native_pending += registry.live_cells + registry.awaiting_cleanup;
-            stats.native_awaiting_cleanup += registry.awaiting_cleanup;
+    for registry in host.live_registries() {
+        let figures = RegistryStats::of(&registry);
+        if registry.is_internal() {
+            stats.native_pending += figures.live_cells + figures.awaiting_cleanup;
+            stats.native_awaiting_cleanup += figures.awaiting_cleanup;
         } else {
             stats.registries += 1;
-            stats.live_cells += registry.live_cells;
-            stats.awaiting_cleanup += registry.awaiting_cleanup;
+            stats.live_cells += figures.live_cells;
+            stats.awaiting_cleanup += figures.awaiting_cleanup;
         }
     }
     let counters = &host.counters;
@@ -110,5 +135,5 @@ pub fn stats(context: &Context) -> Stats {
 pub fn registry_stats(registry: &JsObject) -> Option<RegistryStats> {
     registry
         .downcast_ref::<RegistryData>()
-        .map(|data| data.stats())
+        .map(|data| RegistryStats::of(data.registry()))
 }

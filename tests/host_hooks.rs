@@ -112,11 +112,7 @@ fn the_checkpoint_hook_sees_each_tasks_unhandled_rejections_after_its_microtasks
         .job_executor(executor)
         .build()
         .unwrap();
-    // boa_runtime's timers come with any extension it registers.
-    let console = boa_runtime::extensions::ConsoleExtension::default();
-    boa_runtime::register(console, None, &mut context).unwrap();
-    boa_finalization::install(&mut context).unwrap();
-    common::register_gc_and_log(&mut context);
+    common::set_up(&mut context);
     eval(
         &mut context,
         "Promise.reject('plain');

@@ -30,10 +30,16 @@ fn context_on_with<E: JobExecutor + 'static>(executor: Rc<E>, before_install: &s
         .build()
         .expect("context");
     eval(&mut context, before_install);
-    boa_runtime::register(ConsoleExtension::default(), None, &mut context).expect("runtime");
-    boa_finalization::install(&mut context).expect("install");
-    register_gc_and_log(&mut context);
+    set_up(&mut context);
     context
+}
+
+/// What [`context`] adds to a built context: boa_runtime's console and timers, the extension,
+/// `gc()` and `log()`.
+pub fn set_up(context: &mut Context) {
+    boa_runtime::register(ConsoleExtension::default(), None, context).expect("runtime");
+    boa_finalization::install(context).expect("install");
+    register_gc_and_log(context);
 }
 
 /// Defines `gc()` and `log()`, for contexts built without [`context`] (no boa_runtime, say).

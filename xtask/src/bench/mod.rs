@@ -9,6 +9,7 @@
 //! global allocator) and a verdict per target.
 
 mod report;
+mod weak_family;
 mod workloads;
 
 use std::path::PathBuf;
@@ -16,6 +17,7 @@ use std::process::ExitCode;
 use std::time::{Duration, Instant};
 
 use report::{Report, Series};
+use weak_family::{KeyKind, WeakOp, WeakRun};
 use workloads::{CleanupRun, Impl, Job, MemCase, Memory, OneTarget, UnregisterRun};
 
 /// Arguments of `cargo xtask bench`.
@@ -59,6 +61,8 @@ enum Workload {
     Collect,
     GcRegistry,
     Memory,
+    /// WeakMap/WeakSet/WeakRef operations, extension against plain Boa.
+    Weak,
 }
 
 const SIZES: [usize; 3] = [1_000, 10_000, 100_000];
@@ -246,6 +250,25 @@ pub fn run(args: Args) -> ExitCode {
                 *imp,
                 Series::timed(secs, 1),
             );
+        }
+    }
+    if wants(Workload::Weak) {
+        let n = 100_000;
+        for op in WeakOp::ALL {
+            progress(&format!(
+                "weak family: {} N={n} ({overhead_runs} runs)",
+                op.label()
+            ));
+            let runs: Vec<WeakRun> = (0..overhead_runs).map(|_| Job::Weak(op, n).run()).collect();
+            let series = |secs: fn(&WeakRun) -> Duration| {
+                Series::timed(runs.iter().map(|run| secs(run).as_secs_f64()).collect(), n)
+            };
+            let object = op.workload(KeyKind::Object);
+            report.add(object, n, Impl::Extension, series(|run| run.extension));
+            report.add(object, n, Impl::NoRegistry, series(|run| run.plain));
+            // Plain Boa rejects symbol keys: the extension's symbol row stands beside its object row.
+            let symbol = op.workload(KeyKind::Symbol);
+            report.add(symbol, n, Impl::Extension, series(|run| run.symbols));
         }
     }
     if wants(Workload::Memory) {

@@ -6,6 +6,7 @@ use std::time::Duration;
 
 use serde_json::{json, Value};
 
+use super::weak_family::{KeyKind, WeakOp};
 use super::workloads::{Impl, MemCase, Memory};
 use crate::markdown::MarkdownTable;
 
@@ -299,6 +300,7 @@ impl Report {
         self.one_target_table(&mut out);
         self.cleanup_table(&mut out);
         self.overhead_table(&mut out);
+        self.weak_table(&mut out);
         self.memory_table(&mut out);
         self.target_table(&mut out);
         let _ = writeln!(
@@ -575,6 +577,60 @@ impl Report {
         let _ = writeln!(out, "{}", table.render());
     }
 
+    /// The weak family's rows: object keys, extension against plain Boa; symbol keys beside them.
+    fn weak_table(&self, out: &mut String) {
+        let rows: Vec<(WeakOp, usize)> = WeakOp::ALL
+            .into_iter()
+            .flat_map(|op| {
+                self.sizes(op.workload(KeyKind::Object))
+                    .into_iter()
+                    .map(move |n| (op, n))
+            })
+            .collect();
+        if rows.is_empty() {
+            return;
+        }
+        let _ = writeln!(
+            out,
+            "\n### Weak family (µs per operation, medians; plain Boa = context without the extension, \
+             which rejects symbol keys)\n"
+        );
+        let mut table = MarkdownTable::new(
+            [
+                "operation",
+                "N",
+                "extension, object keys",
+                "plain Boa, object keys",
+                "extension/plain Boa",
+                "extension, symbol keys",
+            ],
+            &[1, 2, 3, 4, 5],
+        );
+        for (op, n) in rows {
+            let us = |kind, imp| {
+                self.series(op.workload(kind), n, imp)
+                    .map_or(f64::NAN, Series::us_per_op)
+            };
+            let ratio = self
+                .ratio(
+                    op.workload(KeyKind::Object),
+                    n,
+                    Impl::Extension,
+                    Impl::NoRegistry,
+                )
+                .unwrap_or(f64::NAN);
+            table.row([
+                op.label().to_string(),
+                fmt_n(n),
+                fmt_us(us(KeyKind::Object, Impl::Extension)),
+                fmt_us(us(KeyKind::Object, Impl::NoRegistry)),
+                format!("{ratio:.3}"),
+                fmt_us(us(KeyKind::Symbol, Impl::Extension)),
+            ]);
+        }
+        let _ = writeln!(out, "{}", table.render());
+    }
+
     fn memory_table(&self, out: &mut String) {
         let Some(&(.., n, _)) = self.memory.first() else {
             return;
@@ -792,6 +848,18 @@ impl Report {
             for n in self.sizes(workload) {
                 if let Some(ratio) = self.ratio(workload, n, Impl::Extension, Impl::NoRegistry) {
                     targets.push((goal.into(), format!("{ratio:.3}x"), ratio <= limit));
+                }
+            }
+        }
+        for op in WeakOp::ALL {
+            let workload = op.workload(KeyKind::Object);
+            for n in self.sizes(workload) {
+                if let Some(ratio) = self.ratio(workload, n, Impl::Extension, Impl::NoRegistry) {
+                    targets.push((
+                        format!("{} with object keys within 1.05x of plain Boa", op.label()),
+                        format!("{ratio:.3}x"),
+                        ratio <= 1.05,
+                    ));
                 }
             }
         }
