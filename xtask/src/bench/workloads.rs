@@ -183,6 +183,7 @@ impl Finalize for FloorNote {
 #[derive(Trace, Finalize, JsData)]
 struct FloorRegistry {
     map: JsWeakMap,
+    // Not traced: a counter, no GC pointer.
     #[unsafe_ignore_trace]
     sink: Rc<Cell<u64>>,
 }
