@@ -20,8 +20,8 @@ use boa_engine::{
 
 use crate::host::HostState;
 use crate::notify::Inbox;
-use crate::registry::{Registry, RegistryData, WeakKey};
-use crate::symbols;
+use crate::registry::{Registry, RegistryData};
+use crate::symbols::can_be_held_weakly;
 
 /// Whether this crate's `FinalizationRegistry` is installed in the current realm of `context`
 /// ([`crate::install`]); if not, scripts there get Boa's built-in one.
@@ -265,22 +265,6 @@ fn this_registry(this: &JsValue, method: &str) -> JsResult<Registry> {
                 ))
                 .into()
         })
-}
-
-/// [CanBeHeldWeakly](https://tc39.es/ecma262/#sec-canbeheldweakly) ( v )
-fn can_be_held_weakly(value: &JsValue, context: &mut Context) -> JsResult<Option<WeakKey>> {
-    // 1. If v is an Object, return true.
-    if let Some(object) = value.as_object() {
-        return Ok(Some(WeakKey::Object(object)));
-    }
-    // 2. If v is a Symbol and KeyForSymbol(v) is undefined, return true.
-    if let Some(symbol) = value.as_symbol() {
-        if !symbols::is_registered(&symbol, context)? {
-            return Ok(Some(WeakKey::Symbol(symbol)));
-        }
-    }
-    // 3. Return false.
-    Ok(None)
 }
 
 fn weak_argument_error(method: &str, argument: &str, value: &JsValue) -> JsNativeError {

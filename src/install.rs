@@ -9,6 +9,7 @@ use crate::host::HostState;
 use crate::options::InstallOptions;
 use crate::registry::RegistryData;
 use crate::report;
+use crate::weak;
 
 /// Installs this crate's `FinalizationRegistry` into the current realm of `context` with `options`
 /// (see [`install`]); the options stay with the context, for the realms installed later.
@@ -43,7 +44,13 @@ pub fn install_with(context: &mut Context, options: &InstallOptions) -> JsResult
 }
 
 /// Installs this crate's `FinalizationRegistry` into the current realm of `context`, replacing Boa's
-/// built-in global binding. Installing twice into one realm does nothing the second time.
+/// built-in global binding, and gives the realm's `WeakRef`, `WeakMap` and `WeakSet` the spec's
+/// CanBeHeldWeakly (non-registered symbols as keys and targets; their instances stay Boa's own
+/// objects) unless [`InstallOptions::keep_boa_weak_family`] says otherwise. Installing twice into one
+/// realm does nothing the second time.
+///
+/// Boa 0.22 cannot collect a symbol: a symbol key or `WeakRef` target lives as long as its map, set
+/// or `WeakRef`, and a registry cell whose target is a symbol is never delivered.
 ///
 /// Cleanup callbacks run when the context's job loop reaches a checkpoint: use
 /// [`crate::CleanupExecutor`] as the context's executor, or, for your own loop, call
@@ -124,6 +131,11 @@ fn require_delivery_as_installed(context: &mut Context) -> JsResult<()> {
 }
 
 fn define_global(realm: &Realm, context: &mut Context) -> JsResult<()> {
+    // The weak family first: if a script made one of its properties non-configurable, the realm is
+    // left without the extension (the error says why) and a later install can try again.
+    if !HostState::of(context).options().keep_boa_weak_family {
+        weak::install(realm, context)?;
+    }
     let class = builtin::build(context);
     // The global binding of a builtin: { writable, not enumerable, configurable }.
     let binding = PropertyDescriptor::builder()

@@ -63,6 +63,7 @@ mod registry;
 mod report;
 mod stats;
 mod symbols;
+mod weak;
 
 pub use builtin::is_installed;
 pub use delivery::{delivery, Delivery};

@@ -28,7 +28,9 @@ impl InstallOptions {
         self
     }
 
-    /// Leaves Boa's own `WeakRef`, `WeakMap` and `WeakSet` in the realm, as they are.
+    /// Leaves Boa's own `WeakRef`, `WeakMap` and `WeakSet` in the realm, as they are: they then
+    /// reject symbols as keys and targets. By default, install gives them the spec's CanBeHeldWeakly
+    /// (objects and non-registered symbols), as the crate's `FinalizationRegistry` has.
     #[must_use]
     pub fn keep_boa_weak_family(mut self) -> Self {
         self.keep_boa_weak_family = true;

@@ -16,13 +16,14 @@ use boa_engine::{
     job::JobCallback,
     object::{builtins::JsWeakMap, ObjectInitializer},
     realm::Realm,
-    Context, JsData, JsError, JsNativeError, JsObject, JsResult, JsSymbol, JsValue,
+    Context, JsData, JsError, JsNativeError, JsObject, JsResult, JsValue,
 };
 use boa_gc::{Finalize, Gc, GcRefCell, Trace, WeakGc};
 
 use crate::cells::{CellId, CellStore, Link, Role};
 use crate::events::event;
 use crate::notify::{Inbox, Note, NoteGroup, RegistryId};
+use crate::symbols::WeakKey;
 
 /// A registry's state, shared by its JS object (strongly) and cleanup jobs.
 #[derive(Clone, Trace, Finalize)]
@@ -70,12 +71,6 @@ struct RegistryState {
     /// Callbacks made so far, and how many of them threw (for [`crate::registry_stats`]).
     delivered: u64,
     errors: u64,
-}
-
-/// A value that passed CanBeHeldWeakly: what a cell's target or unregister token can be.
-pub(crate) enum WeakKey {
-    Object(JsObject),
-    Symbol(JsSymbol),
 }
 
 /// The native data of a `FinalizationRegistry` object: the only strong pointer to its state.

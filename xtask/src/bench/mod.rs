@@ -9,6 +9,7 @@
 //! global allocator) and a verdict per target.
 
 mod report;
+mod weak_family;
 mod workloads;
 
 use std::path::PathBuf;
@@ -16,6 +17,7 @@ use std::process::ExitCode;
 use std::time::{Duration, Instant};
 
 use report::{Report, Series};
+use weak_family::{KeyKind, WeakOp, WeakRun};
 use workloads::{CleanupRun, Impl, Job, MemCase, Memory, OneTarget, UnregisterRun};
 
 /// Arguments of `cargo xtask bench`.
@@ -59,6 +61,8 @@ enum Workload {
     Collect,
     GcRegistry,
     Memory,
+    /// WeakMap/WeakSet/WeakRef operations, extension against plain Boa.
+    Weak,
 }
 
 /// A workload timed as a whole, one figure per run (the GC-heavy script and the overhead rows).
@@ -84,7 +88,7 @@ const OVERHEAD_IMPS: &[Impl] = &[Impl::Extension, Impl::Builtin, Impl::NoRegistr
 /// repetitions, and runs alternate the three configurations.
 fn whole_runs(quick: bool, runs: usize) -> [WholeRun; 4] {
     let (rounds, contexts, collections) = if quick { (20, 15, 51) } else { (40, 31, 101) };
-    let runs = runs * 2 + 1;
+    let runs = overhead_runs(runs);
     [
         WholeRun {
             workload: Workload::Gc,
@@ -127,6 +131,11 @@ fn whole_runs(quick: bool, runs: usize) -> [WholeRun; 4] {
             job: Job::GcRegistry,
         },
     ]
+}
+
+/// Runs of the workloads whose goals are within a few percent: more than elsewhere.
+fn overhead_runs(runs: usize) -> usize {
+    runs * 2 + 1
 }
 
 const SIZES: [usize; 3] = [1_000, 10_000, 100_000];
@@ -261,6 +270,26 @@ pub fn run(args: Args) -> ExitCode {
             for (imp, secs) in whole.imps.iter().zip(runs) {
                 report.add(whole.row, whole.size, *imp, Series::timed(secs, 1));
             }
+        }
+    }
+    if wants(Workload::Weak) {
+        let n = 100_000;
+        let overhead_runs = overhead_runs(runs);
+        for op in WeakOp::ALL {
+            progress(&format!(
+                "weak family: {} N={n} ({overhead_runs} runs)",
+                op.label()
+            ));
+            let runs: Vec<WeakRun> = (0..overhead_runs).map(|_| Job::Weak(op, n).run()).collect();
+            let series = |secs: fn(&WeakRun) -> Duration| {
+                Series::timed(runs.iter().map(|run| secs(run).as_secs_f64()).collect(), n)
+            };
+            let object = op.workload(KeyKind::Object);
+            report.add(object, n, Impl::Extension, series(|run| run.extension));
+            report.add(object, n, Impl::NoRegistry, series(|run| run.plain));
+            // Plain Boa rejects symbol keys: the extension's symbol row stands beside its object row.
+            let symbol = op.workload(KeyKind::Symbol);
+            report.add(symbol, n, Impl::Extension, series(|run| run.symbols));
         }
     }
     if wants(Workload::Memory) {

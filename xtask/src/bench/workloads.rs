@@ -22,6 +22,7 @@ use boa_finalization::CleanupExecutor;
 use boa_gc::{Finalize, Trace};
 use serde::{de::DeserializeOwned, Deserialize, Serialize};
 
+use super::weak_family::{weak_op, WeakOp};
 use boa_finalization_testkit::alloc::Counting;
 
 /// What provides `fr.register` in a workload.
@@ -230,7 +231,7 @@ fn floor_finalized(this: &JsValue, _: &[JsValue], _: &mut Context) -> JsResult<J
 
 /// One context with one workload's functions defined.
 /// A context as `imp` runs: with `CleanupExecutor` and the extension installed, or Boa's own.
-fn context_for(imp: Impl) -> Context {
+pub(super) fn context_for(imp: Impl) -> Context {
     let mut context = match imp {
         Impl::Extension => ContextBuilder::new()
             .job_executor(Rc::new(CleanupExecutor::default()))
@@ -602,6 +603,7 @@ pub enum Job {
     Context(Impl, usize),
     Collect(Impl, usize),
     Memory(Impl, MemCase, usize),
+    Weak(WeakOp, usize),
 }
 
 impl Job {
@@ -620,6 +622,7 @@ impl Job {
             Self::Context(imp, count) => serde_json::to_string(&context_creation(imp, count)),
             Self::Collect(imp, count) => serde_json::to_string(&collection(imp, count)),
             Self::Memory(imp, case, n) => serde_json::to_string(&memory(imp, case, n)),
+            Self::Weak(op, n) => serde_json::to_string(&weak_op(op, n)),
         };
         json.expect("a measurement serializes")
     }

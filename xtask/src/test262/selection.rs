@@ -11,8 +11,10 @@ use walkdir::WalkDir;
 pub(crate) const DEFAULT_PREFIXES: &[&str] = &[
     "built-ins/FinalizationRegistry/",
     "built-ins/Object/seal/seal-finalizationregistry.js",
-    // No-regression check: the extension shares the weak-reference machinery.
+    // The weak family the extension replaces (symbols as weak keys and targets).
+    "built-ins/WeakMap/",
     "built-ins/WeakRef/",
+    "built-ins/WeakSet/",
 ];
 
 /// Word that pulls any other test mentioning it into the default selection.
@@ -139,6 +141,7 @@ mod tests {
                 "built-ins/FinalizationRegistry/prototype/register/name.js",
                 "built-ins/Object/seal/seal-finalizationregistry.js",
                 "built-ins/WeakRef/length.js",
+                "built-ins/WeakMap/length.js",
                 "staging/misc/uses-finreg.js",
             ]
         );

@@ -158,6 +158,7 @@ impl Report {
         self.one_target_table(&mut out);
         self.cleanup_table(&mut out);
         self.overhead_table(&mut out);
+        self.weak_table(&mut out);
         self.memory_table(&mut out);
         self.target_table(&mut out);
         let _ = writeln!(

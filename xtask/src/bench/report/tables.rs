@@ -4,6 +4,7 @@ use std::fmt::Write as _;
 
 use super::{Report, Series};
 use crate::bench::median;
+use crate::bench::weak_family::{KeyKind, WeakOp};
 use crate::bench::workloads::{Impl, MemCase};
 use crate::markdown::MarkdownTable;
 
@@ -329,6 +330,60 @@ impl Report {
                 fmt_us(us(Impl::NoRegistry)),
                 format!("{:.3}", ratio(Impl::Extension)),
                 format!("{:.3}", ratio(Impl::Builtin)),
+            ]);
+        }
+        let _ = writeln!(out, "{}", table.render());
+    }
+
+    /// The weak family's rows: object keys, extension against plain Boa; symbol keys beside them.
+    pub(super) fn weak_table(&self, out: &mut String) {
+        let rows: Vec<(WeakOp, usize)> = WeakOp::ALL
+            .into_iter()
+            .flat_map(|op| {
+                self.sizes(op.workload(KeyKind::Object))
+                    .into_iter()
+                    .map(move |n| (op, n))
+            })
+            .collect();
+        if rows.is_empty() {
+            return;
+        }
+        let _ = writeln!(
+            out,
+            "\n### Weak family (µs per operation, medians; plain Boa = context without the extension, \
+             which rejects symbol keys)\n"
+        );
+        let mut table = MarkdownTable::new(
+            [
+                "operation",
+                "N",
+                "extension, object keys",
+                "plain Boa, object keys",
+                "extension/plain Boa",
+                "extension, symbol keys",
+            ],
+            &[1, 2, 3, 4, 5],
+        );
+        for (op, n) in rows {
+            let us = |kind, imp| {
+                self.series(op.workload(kind), n, imp)
+                    .map_or(f64::NAN, Series::us_per_op)
+            };
+            let ratio = self
+                .ratio(
+                    op.workload(KeyKind::Object),
+                    n,
+                    Impl::Extension,
+                    Impl::NoRegistry,
+                )
+                .unwrap_or(f64::NAN);
+            table.row([
+                op.label().to_string(),
+                fmt_n(n),
+                fmt_us(us(KeyKind::Object, Impl::Extension)),
+                fmt_us(us(KeyKind::Object, Impl::NoRegistry)),
+                format!("{ratio:.3}"),
+                fmt_us(us(KeyKind::Symbol, Impl::Extension)),
             ]);
         }
         let _ = writeln!(out, "{}", table.render());

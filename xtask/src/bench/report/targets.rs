@@ -5,6 +5,7 @@ use std::fmt::Write as _;
 use super::tables::{fmt_n, OVERHEAD};
 use super::{Report, Series, TOKEN_CHURN, UNREGISTER_TARGET};
 use crate::bench::median;
+use crate::bench::weak_family::{KeyKind, WeakOp};
 use crate::bench::workloads::{Impl, MemCase};
 use crate::markdown::MarkdownTable;
 
@@ -147,6 +148,18 @@ impl Report {
             for n in self.sizes(workload) {
                 if let Some(ratio) = self.ratio(workload, n, Impl::Extension, Impl::NoRegistry) {
                     targets.push((goal.into(), format!("{ratio:.3}x"), ratio <= limit));
+                }
+            }
+        }
+        for op in WeakOp::ALL {
+            let workload = op.workload(KeyKind::Object);
+            for n in self.sizes(workload) {
+                if let Some(ratio) = self.ratio(workload, n, Impl::Extension, Impl::NoRegistry) {
+                    targets.push((
+                        format!("{} with object keys within 1.05x of plain Boa", op.label()),
+                        format!("{ratio:.3}x"),
+                        ratio <= 1.05,
+                    ));
                 }
             }
         }

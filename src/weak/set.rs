@@ -1,0 +1,97 @@
+//! `WeakSet.prototype` methods with CanBeHeldWeakly values (`sec-properties-of-the-weakset-prototype-object`).
+//! Objects go straight to Boa's `[[WeakSetData]]` through `JsWeakSet`; symbols to [`held_symbols`].
+
+use boa_engine::{
+    object::builtins::JsWeakSet, realm::Realm, Context, JsArgs, JsResult, JsValue, NativeFunction,
+};
+
+use super::{define_method, held_symbols, not_this, not_weakly_holdable};
+use crate::symbols::{can_be_held_weakly, WeakKey};
+
+pub(super) fn install(realm: &Realm, context: &mut Context) -> JsResult<()> {
+    let prototype = realm.intrinsics().constructors().weak_set().prototype();
+    let methods = [
+        ("add", 1, NativeFunction::from_fn_ptr(add)),
+        ("delete", 1, NativeFunction::from_fn_ptr(delete)),
+        ("has", 1, NativeFunction::from_fn_ptr(has)),
+    ];
+    for method in methods {
+        define_method(&prototype, method, realm, context)?;
+    }
+    Ok(())
+}
+
+/// 1. Let S be the this value.
+/// 2. Perform ? RequireInternalSlot(S, [[WeakSetData]]).
+fn this_weak_set(this: &JsValue, method: &str) -> JsResult<JsWeakSet> {
+    this.as_object()
+        .and_then(|object| JsWeakSet::from_object(object).ok())
+        .ok_or_else(|| not_this(&format!("WeakSet.prototype.{method}"), "WeakSet").into())
+}
+
+/// `WeakSet.prototype.add ( value )`
+fn add(this: &JsValue, args: &[JsValue], context: &mut Context) -> JsResult<JsValue> {
+    let value = args.get_or_undefined(0);
+    // 1-2.
+    let set = this_weak_set(this, "add")?;
+    // 3. If CanBeHeldWeakly(value) is false, throw a TypeError exception.
+    // 4. For each element e of S.[[WeakSetData]], if SameValue(e, value) is true, return S.
+    // 5. Append value to S.[[WeakSetData]].
+    match can_be_held_weakly(value, context)? {
+        Some(WeakKey::Object(object)) => {
+            set.add(&object, context)?;
+        }
+        Some(WeakKey::Symbol(symbol)) => {
+            held_symbols::insert(&set, symbol, JsValue::undefined(), context)?;
+        }
+        None => {
+            return Err(not_weakly_holdable(
+                "WeakSet.prototype.add",
+                "the value (argument 1)",
+                value,
+            )
+            .into())
+        }
+    }
+    // 6. Return S.
+    Ok(this.clone())
+}
+
+/// `WeakSet.prototype.delete ( value )`
+fn delete(this: &JsValue, args: &[JsValue], context: &mut Context) -> JsResult<JsValue> {
+    let value = args.get_or_undefined(0);
+    // 1-2.
+    let set = this_weak_set(this, "delete")?;
+    // 3. If CanBeHeldWeakly(value) is false, return false.
+    // 4. For each element e of S.[[WeakSetData]], if SameValue(e, value): replace e with empty and
+    //    return true.
+    // 5. Return false.
+    // A registered symbol is never an element (`add` rejects it): looking it up gives step 3's false.
+    let removed = if let Some(object) = value.as_object() {
+        set.delete(&object, context)?
+    } else if let Some(symbol) = value.as_symbol() {
+        held_symbols::remove(&set, &symbol, context)?
+    } else {
+        false
+    };
+    Ok(removed.into())
+}
+
+/// `WeakSet.prototype.has ( value )`
+fn has(this: &JsValue, args: &[JsValue], context: &mut Context) -> JsResult<JsValue> {
+    let value = args.get_or_undefined(0);
+    // 1-2.
+    let set = this_weak_set(this, "has")?;
+    // 3. If CanBeHeldWeakly(value) is false, return false.
+    // 4. For each element e of S.[[WeakSetData]], if SameValue(e, value), return true.
+    // 5. Return false.
+    // A registered symbol is never an element (`add` rejects it): looking it up gives step 3's false.
+    let found = if let Some(object) = value.as_object() {
+        set.has(&object, context)?
+    } else if let Some(symbol) = value.as_symbol() {
+        held_symbols::get(&set, &symbol, context)?.is_some()
+    } else {
+        false
+    };
+    Ok(found.into())
+}
