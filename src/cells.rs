@@ -1,6 +1,6 @@
 //! Cell storage and the unregister-token index of one registry.
 //!
-//! The spec's `[[Cells]]` list is split in two so that every operation costs what the issue asks:
+//! The spec's `[[Cells]]` list is split in two so that no operation costs more than it must:
 //! a generational slab holds the held values (`register` O(1), removal O(1)), and each target and
 //! each object token knows its own cells through a [`Link`] kept in its notification object (symbol
 //! tokens through [`CellStore::symbol_tokens`]), so `unregister(token)` visits only that token's

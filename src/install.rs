@@ -198,6 +198,7 @@ pub fn create_realm(context: &mut Context) -> JsResult<Realm> {
 /// boa_finalization::FinalizationExtension.register(None, &mut context).unwrap();
 /// ```
 #[cfg(feature = "runtime")]
+#[cfg_attr(docsrs, doc(cfg(feature = "runtime")))]
 #[derive(Debug, Clone, Copy, Default)]
 pub struct FinalizationExtension;
 

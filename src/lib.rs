@@ -44,6 +44,8 @@
 //! - `tracing`: `tracing` events for registrations, collections noticed, cleanup jobs and errors.
 
 #![doc(test(attr(deny(warnings))))]
+// docs.rs marks feature-gated items (`doc(cfg)`).
+#![cfg_attr(docsrs, feature(doc_cfg))]
 
 mod builtin;
 mod cells;
@@ -70,11 +72,12 @@ pub use executor::CleanupExecutor;
 pub use gc::{expose_gc, gc_function};
 pub use host::{has_pending_cleanup, run_cleanup_jobs, set_error_reporter};
 #[cfg(feature = "runtime")]
+#[cfg_attr(docsrs, doc(cfg(feature = "runtime")))]
 pub use install::FinalizationExtension;
 pub use install::{create_realm, install, install_in_realm, install_with};
 pub use native::{on_collected, shutdown, NativeRegistration};
 pub use options::InstallOptions;
-pub use report::{ErrorOrigin, ErrorReporter};
+pub use report::ErrorOrigin;
 pub use stats::{registry_stats, stats, RegistryStats, Stats};
 
 /// The README's Rust examples, run as doc tests so that the quick start stays correct.

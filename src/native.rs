@@ -75,13 +75,24 @@ impl NativeFinalizers {
 /// The cleanup callback of the internal registry: runs the closure registered under the held id.
 fn run_finalizer(_: &JsValue, args: &[JsValue], context: &mut Context) -> JsResult<JsValue> {
     let state = NativeFinalizers::of(context);
-    let id = args.first().and_then(JsValue::as_number).unwrap_or(-1.0);
+    let Some(id) = args.first().and_then(finalizer_id) else {
+        return Ok(JsValue::undefined());
+    };
     // The cell was just delivered: only the closure is left to take.
-    let pending = state.pending.borrow_mut().remove(&(id as u64));
+    let pending = state.pending.borrow_mut().remove(&id);
     if let Some(pending) = pending {
         state.run(pending.finalizer, context);
     }
     Ok(JsValue::undefined())
+}
+
+/// The finalizer id a held value names: a whole number from 0 to 2^53 (ids are numbers, exact
+/// below 2^53), else none.
+fn finalizer_id(held: &JsValue) -> Option<u64> {
+    let id = held.as_number()?;
+    let exact = id >= 0.0 && id.fract() == 0.0 && id <= 9_007_199_254_740_992.0;
+    // The cast is exact: a whole number within u64's range.
+    exact.then_some(id as u64)
 }
 
 /// A native finalizer waiting for its object to be collected; see [`on_collected`].
@@ -205,4 +216,36 @@ pub(crate) fn native_run(context: &Context) -> u64 {
     context
         .get_data::<Rc<NativeFinalizers>>()
         .map_or(0, |state| state.run.get())
+}
+
+#[cfg(test)]
+mod tests {
+    use std::cell::Cell;
+    use std::rc::Rc;
+
+    use boa_engine::{Context, JsObject, JsValue};
+
+    use super::run_finalizer;
+
+    /// The internal registry only ever holds ids, but a held value that is not one (negative,
+    /// fractional, not a number) must name no finalizer, not finalizer 0.
+    #[test]
+    fn a_held_value_that_is_no_id_runs_no_finalizer() {
+        let mut context = Context::default();
+        let object = JsObject::with_null_proto();
+        let ran = Rc::new(Cell::new(false));
+        let seen = Rc::clone(&ran);
+        let registration =
+            super::on_collected(&object, move |_| seen.set(true), &mut context).unwrap();
+        for bad in [
+            JsValue::from(-1.0),
+            JsValue::from(0.5),
+            JsValue::from(f64::NAN),
+            JsValue::undefined(),
+        ] {
+            run_finalizer(&JsValue::undefined(), &[bad], &mut context).unwrap();
+        }
+        assert!(!ran.get(), "a bad held value ran finalizer 0");
+        assert!(registration.cancel(&mut context));
+    }
 }

@@ -57,7 +57,8 @@ struct RegistryState {
     /// An earlier notes map that still has live notes, frozen: looked up, never added to. It goes
     /// when its last note fires (see [`renew_notes`]).
     retired: Option<NotesMap>,
-    /// Plain Rust (no GC pointer): what the collector's finalizers tell this registry.
+    /// What the collector's finalizers tell this registry.
+    // Not traced: an `Rc` of plain Rust state that holds no GC pointer.
     #[unsafe_ignore_trace]
     inbox: Rc<Inbox>,
     /// Whether the crate made this registry for itself (native finalizers), not a script.
@@ -250,6 +251,7 @@ impl Registry {
 #[derive(Trace, Finalize)]
 struct NotesMap {
     map: JsWeakMap,
+    // Not traced: an `Rc` of counters (and the inbox) that holds no GC pointer.
     #[unsafe_ignore_trace]
     group: Rc<NoteGroup>,
 }

@@ -11,7 +11,7 @@ use boa_gc::{Finalize, Trace};
 use crate::describe::describe_error;
 
 /// The host's "report an exception" hook (see [`crate::set_error_reporter`]).
-pub type ErrorReporter = dyn Fn(&JsError, &ErrorOrigin, &mut Context);
+pub(crate) type ErrorReporter = dyn Fn(&JsError, &ErrorOrigin, &mut Context);
 
 /// Where an error that no script caught came from.
 #[derive(Debug, Clone)]

@@ -1,4 +1,5 @@
 // A throwing callback is reported; the remaining cells and other registries are still cleaned.
+// finreg exit status: 1 (an uncaught error in a cleanup callback, as node exits 1 without a handler)
 const after = (turns, f) => turns === 0 ? f() : setTimeout(() => after(turns - 1, f), 5);
 const report = (ok, detail) => console.log(ok ? "PASS" : `FAIL: ${detail}`);
 

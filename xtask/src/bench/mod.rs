@@ -65,6 +65,79 @@ enum Workload {
     Weak,
 }
 
+/// A workload timed as a whole, one figure per run (the GC-heavy script and the overhead rows).
+struct WholeRun {
+    workload: Workload,
+    /// The report's row.
+    row: &'static str,
+    /// What the job gets besides the registry: GC rounds, or contexts or collections per run.
+    size: usize,
+    imps: &'static [Impl],
+    runs: usize,
+    /// The progress line, from the number of runs and `size`.
+    progress: fn(usize, usize) -> String,
+    job: fn(Impl, usize) -> Job,
+}
+
+/// The overhead rows compare one registry in use against none at all.
+const OVERHEAD_IMPS: &[Impl] = &[Impl::Extension, Impl::Builtin, Impl::NoRegistry];
+
+/// The workloads timed as a whole. The GC-heavy runs and the overhead rows (one registry in use
+/// against none at all) get more runs than elsewhere because their goals are within a few percent
+/// on a shared machine; each overhead run is one worker process reporting the median of its own
+/// repetitions, and runs alternate the three configurations.
+fn whole_runs(quick: bool, runs: usize) -> [WholeRun; 4] {
+    let (rounds, contexts, collections) = if quick { (20, 15, 51) } else { (40, 31, 101) };
+    let runs = overhead_runs(runs);
+    [
+        WholeRun {
+            workload: Workload::Gc,
+            row: "gc-heavy, no registry",
+            size: rounds,
+            imps: &[Impl::Extension, Impl::Builtin],
+            runs,
+            progress: |runs, _| format!("GC-heavy script without registries ({runs} runs)"),
+            job: Job::GcHeavy,
+        },
+        WholeRun {
+            workload: Workload::Context,
+            row: "context",
+            size: contexts,
+            imps: OVERHEAD_IMPS,
+            runs,
+            progress: |runs, count| {
+                format!("context + one registry vs context + one WeakMap ({runs} runs of {count})")
+            },
+            job: Job::Context,
+        },
+        WholeRun {
+            workload: Workload::Collect,
+            row: "collect",
+            size: collections,
+            imps: OVERHEAD_IMPS,
+            runs,
+            progress: |runs, count| {
+                format!("full collection, one live registry vs none ({runs} runs of {count})")
+            },
+            job: Job::Collect,
+        },
+        WholeRun {
+            workload: Workload::GcRegistry,
+            row: "gc-heavy, one registry",
+            size: rounds,
+            imps: OVERHEAD_IMPS,
+            runs,
+            progress: |runs, _| format!("GC-heavy script with one registry vs none ({runs} runs)"),
+            job: Job::GcRegistry,
+        },
+    ]
+}
+
+/// Runs of the workloads whose goals are within a few percent: more than elsewhere.
+fn overhead_runs(runs: usize) -> usize {
+    runs * 2 + 1
+}
+
 const SIZES: [usize; 3] = [1_000, 10_000, 100_000];
 const POOL: usize = 10_000;
 /// Cells on one target for the `one-target` rows (issue 17: unregister was O(cells of the object)).
@@ -188,72 +261,20 @@ pub fn run(args: Args) -> ExitCode {
             }
         }
     }
-    if wants(Workload::Gc) {
-        let rounds = if args.quick { 20 } else { 40 };
-        let gc_runs = runs * 2 + 1;
-        progress(&format!(
-            "GC-heavy script without registries ({gc_runs} runs)"
-        ));
-        let imps = [Impl::Extension, Impl::Builtin];
-        let runs = alternate(gc_runs, &imps, |imp| Job::GcHeavy(imp, rounds).secs());
-        for (imp, secs) in imps.iter().zip(runs) {
-            report.add(
-                "gc-heavy, no registry",
-                rounds,
-                *imp,
-                Series::timed(secs, 1),
-            );
-        }
-    }
-    // The overhead rows: one registry in use against none at all. Each run is one worker process
-    // reporting the median of its own repetitions; runs alternate the three configurations, and
-    // there are more of them than elsewhere because the goals are within a few percent on a shared
-    // machine.
-    let overhead_runs = runs * 2 + 1;
-    let overhead = [Impl::Extension, Impl::Builtin, Impl::NoRegistry];
-    if wants(Workload::Context) {
-        let count = if args.quick { 15 } else { 31 };
-        progress(&format!(
-            "context + one registry vs context + one WeakMap ({overhead_runs} runs of {count})"
-        ));
-        let runs = alternate(overhead_runs, &overhead, |imp| {
-            Job::Context(imp, count).secs()
-        });
-        for (imp, secs) in overhead.iter().zip(runs) {
-            report.add("context", count, *imp, Series::timed(secs, 1));
-        }
-    }
-    if wants(Workload::Collect) {
-        let count = if args.quick { 51 } else { 101 };
-        progress(&format!(
-            "full collection, one live registry vs none ({overhead_runs} runs of {count})"
-        ));
-        let runs = alternate(overhead_runs, &overhead, |imp| {
-            Job::Collect(imp, count).secs()
-        });
-        for (imp, secs) in overhead.iter().zip(runs) {
-            report.add("collect", count, *imp, Series::timed(secs, 1));
-        }
-    }
-    if wants(Workload::GcRegistry) {
-        let rounds = if args.quick { 20 } else { 40 };
-        progress(&format!(
-            "GC-heavy script with one registry vs none ({overhead_runs} runs)"
-        ));
-        let runs = alternate(overhead_runs, &overhead, |imp| {
-            Job::GcRegistry(imp, rounds).secs()
-        });
-        for (imp, secs) in overhead.iter().zip(runs) {
-            report.add(
-                "gc-heavy, one registry",
-                rounds,
-                *imp,
-                Series::timed(secs, 1),
-            );
+    for whole in whole_runs(args.quick, runs) {
+        if wants(whole.workload) {
+            progress(&(whole.progress)(whole.runs, whole.size));
+            let runs = alternate(whole.runs, whole.imps, |imp| {
+                (whole.job)(imp, whole.size).secs()
+            });
+            for (imp, secs) in whole.imps.iter().zip(runs) {
+                report.add(whole.row, whole.size, *imp, Series::timed(secs, 1));
+            }
         }
     }
     if wants(Workload::Weak) {
         let n = 100_000;
+        let overhead_runs = overhead_runs(runs);
         for op in WeakOp::ALL {
             progress(&format!(
                 "weak family: {} N={n} ({overhead_runs} runs)",
@@ -344,4 +365,20 @@ fn alternate<T>(runs: usize, imps: &[Impl], mut measure: impl FnMut(Impl) -> T) 
         }
     }
     results
+}
+
+/// The median of `values`: the middle one, or the mean of the two middle ones; NaN if there are
+/// none. The one median of the bench (times, ratios, counts).
+pub(crate) fn median(values: &[f64]) -> f64 {
+    if values.is_empty() {
+        return f64::NAN;
+    }
+    let mut sorted = values.to_vec();
+    sorted.sort_by(f64::total_cmp);
+    let mid = sorted.len() / 2;
+    if sorted.len() % 2 == 1 {
+        sorted[mid]
+    } else {
+        (sorted[mid - 1] + sorted[mid]) / 2.0
+    }
 }

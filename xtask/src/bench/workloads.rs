@@ -184,6 +184,7 @@ impl Finalize for FloorNote {
 #[derive(Trace, Finalize, JsData)]
 struct FloorRegistry {
     map: JsWeakMap,
+    // Not traced: a counter, no GC pointer.
     #[unsafe_ignore_trace]
     sink: Rc<Cell<u64>>,
 }
@@ -491,9 +492,8 @@ pub fn gc_registry(imp: Impl, rounds: usize) -> Duration {
 
 /// The median of `count` timings of `step`.
 fn median_of(count: usize, mut step: impl FnMut() -> Duration) -> Duration {
-    let mut times: Vec<Duration> = (0..count.max(1)).map(|_| step()).collect();
-    times.sort_unstable();
-    times[times.len() / 2]
+    let secs: Vec<f64> = (0..count.max(1)).map(|_| step().as_secs_f64()).collect();
+    Duration::from_secs_f64(super::median(&secs))
 }
 
 /// Creating a context ready for scripts plus one registry (`Extension`: `CleanupExecutor` +
