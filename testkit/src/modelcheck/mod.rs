@@ -49,5 +49,6 @@ impl Totals {
         c.reports += o.reports;
         c.natives += o.natives;
         c.hostile += o.hostile;
+        c.weak += o.weak;
     }
 }

@@ -17,11 +17,19 @@
 //! Reachability: roots are the slots `S[j]`, the registry slots `R[r]` and, while a callback runs,
 //! its registry and its held value. A reachable registry keeps the held values of its cells alive;
 //! targets and tokens are held weakly. Symbols never die (Boa cannot observe it).
+//!
+//! The weak family (`W[w]`): WeakRef targets, WeakMap keys and WeakSet values are held weakly (map
+//! values are numbers). `new WeakRef(t)` and a `deref()` that returns `t` add `t` to the kept
+//! objects (AddToKeptObjects), which keep it alive until ClearKeptObjects: surely for the rest of the
+//! job that kept it, perhaps until the end of the turn. A `deref()` must return a target that is
+//! reachable or surely kept, must return `undefined` once a collection found the target unreachable
+//! and not perhaps kept (or once it returned `undefined`), and may return either in between. A
+//! collection does not require the callbacks of cells whose target is perhaps kept.
 
 use std::collections::{BTreeMap, HashSet, VecDeque};
 use std::fmt;
 
-use super::program::{Act, Kind, Program, Turn, Val, WELL_KNOWN};
+use super::program::{Act, Kind, Program, Turn, Val, WeakKind, WeakMethod, WEAK_SLOTS, WELL_KNOWN};
 
 /// The identity of a value, as the model tracks it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -192,6 +200,17 @@ struct Native {
     handle: bool,
 }
 
+/// What a weak-family slot `W[w]` holds.
+#[derive(Clone, Debug)]
+enum WeakObj {
+    /// A WeakRef and its target.
+    Ref(Id),
+    /// A WeakMap's entries (key, number value).
+    Map(Vec<(Id, u32)>),
+    /// A WeakSet's values.
+    Set(Vec<Id>),
+}
+
 #[derive(Clone, Debug, PartialEq, Eq)]
 enum Exec {
     Idle,
@@ -219,6 +238,8 @@ pub struct Counts {
     pub natives: u64,
     /// Hostile changes to globals made before the checks that followed them.
     pub hostile: u64,
+    /// Weak-family operations (WeakRef, WeakMap, WeakSet) checked.
+    pub weak: u64,
 }
 
 /// The model of one program run.
@@ -239,6 +260,14 @@ pub struct Model<'p> {
     outcomes_seen: usize,
     /// Native finalizers by id.
     natives: BTreeMap<u32, Native>,
+    /// The weak-family slots `W[w]`.
+    weak: Vec<Option<WeakObj>>,
+    /// Kept objects (AddToKeptObjects) of the job running now: surely alive.
+    kept_sure: HashSet<Id>,
+    /// Objects kept since the last turn ended: perhaps alive.
+    kept_maybe: HashSet<Id>,
+    /// WeakRef targets known to be collected.
+    gone: HashSet<Id>,
     /// Native finalizers run so far.
     pub native_run: u64,
     /// Totals for checking `stats()`.
@@ -270,6 +299,10 @@ impl<'p> Model<'p> {
             expected_reports: Vec::new(),
             outcomes_seen: 0,
             natives: BTreeMap::new(),
+            weak: vec![None; WEAK_SLOTS],
+            kept_sure: HashSet::new(),
+            kept_maybe: HashSet::new(),
+            gone: HashSet::new(),
             native_run: 0,
             delivered_total: 0,
             callback_errors: 0,
@@ -387,6 +420,7 @@ impl<'p> Model<'p> {
                     return Err(self.fail(FailKind::Harness, format!("unexpected `{line}`")));
                 }
                 self.exec = Exec::Step(k);
+                self.kept_sure.clear();
                 self.pending = self.program.steps[k].acts.clone().into();
                 Ok(())
             }
@@ -422,6 +456,7 @@ impl<'p> Model<'p> {
                 match self.micro.pop_front() {
                     Some((front, acts)) if front == id => {
                         self.exec = Exec::Micro(id);
+                        self.kept_sure.clear();
                         self.pending = acts.into();
                         Ok(())
                     }
@@ -502,6 +537,7 @@ impl<'p> Model<'p> {
         let held = self.cells[c].held;
         self.pending = self.cells[c].acts.clone().into();
         self.exec = Exec::Callback { reg: roid, held };
+        self.kept_sure.clear();
         Ok(())
     }
 
@@ -543,6 +579,7 @@ impl<'p> Model<'p> {
         }
         self.native_run += 1;
         self.exec = Exec::Idle;
+        self.kept_sure.clear();
         Ok(())
     }
 
@@ -778,6 +815,23 @@ impl<'p> Model<'p> {
                     ));
                 }
             }
+            Act::NewWeak { w, kind, target } => {
+                if tag != "newweak" {
+                    return Err(mismatch(self));
+                }
+                self.new_weak(*w, *kind, target, arg(4), line)?;
+            }
+            Act::WeakCall {
+                w,
+                method,
+                key,
+                value,
+            } => {
+                if tag != "weak" {
+                    return Err(mismatch(self));
+                }
+                self.weak_call(*w, *method, key, *value, arg(4), line)?;
+            }
             Act::Hostile { what } => {
                 if tag != "hostile" {
                     return Err(mismatch(self));
@@ -884,7 +938,10 @@ impl<'p> Model<'p> {
             }
             for &c in &reg.cells {
                 let cell = &mut self.cells[c];
-                if cell.state == CellState::Live && Self::target_dead(cell.target, &reach) {
+                if cell.state == CellState::Live
+                    && Self::target_dead(cell.target, &reach)
+                    && !self.kept_maybe.contains(&cell.target)
+                {
                     cell.state = CellState::Collected;
                     self.counts.required += 1;
                 }
@@ -892,11 +949,188 @@ impl<'p> Model<'p> {
         }
         // Native finalizers belong to the context's internal registry, which never dies.
         for native in self.natives.values_mut() {
-            if native.state == NativeState::Live && Self::target_dead(native.target, &reach) {
+            if native.state == NativeState::Live
+                && Self::target_dead(native.target, &reach)
+                && !self.kept_maybe.contains(&native.target)
+            {
                 native.state = NativeState::Collected;
                 self.counts.required += 1;
             }
         }
+        for weak in self.weak.iter().flatten() {
+            if let WeakObj::Ref(target) = weak {
+                if Self::target_dead(*target, &reach) && !self.kept_maybe.contains(target) {
+                    self.gone.insert(*target);
+                }
+            }
+        }
+    }
+
+    /// AddToKeptObjects ( object ).
+    fn keep(&mut self, target: Id) {
+        if matches!(target, Id::Obj(_) | Id::Fresh(_)) {
+            self.kept_sure.insert(target);
+            self.kept_maybe.insert(target);
+        }
+    }
+
+    fn weak_failure(&self, what: String, line: &str) -> Failure {
+        let mut failure = self.fail(FailKind::WrongOutcome, format!("{what} (`{line}`)"));
+        failure.replay_check = Some(format!(
+            "__log.indexOf({line:?}) >= 0 /* {} */",
+            what.replace("*/", "")
+        ));
+        failure
+    }
+
+    /// `W[w] = new WeakRef(target)` / `new WeakMap()` / `new WeakSet()`.
+    fn new_weak(&mut self, w: usize, kind: WeakKind, target: &Val, got: &str, line: &str) -> Check {
+        self.counts.weak += 1;
+        let target = self.resolve(target);
+        let (expect, made) = match kind {
+            // 2. If CanBeHeldWeakly(target) is false, throw a TypeError exception.
+            WeakKind::Ref if !target.can_be_held_weakly() => ("TypeError", None),
+            WeakKind::Ref => ("ok", Some(WeakObj::Ref(target))),
+            WeakKind::Map => ("ok", Some(WeakObj::Map(Vec::new()))),
+            WeakKind::Set => ("ok", Some(WeakObj::Set(Vec::new()))),
+        };
+        if got != expect {
+            return Err(self.weak_failure(
+                format!(
+                    "new {kind:?} of {}: got {got}, expected {expect}",
+                    target.desc()
+                ),
+                line,
+            ));
+        }
+        if got == "TypeError" {
+            self.counts.type_errors += 1;
+        }
+        if let Some(made) = made {
+            if kind == WeakKind::Ref {
+                // 4. Perform AddToKeptObjects(target).
+                self.keep(target);
+            }
+            self.weak[w] = Some(made);
+        }
+        Ok(())
+    }
+
+    /// A weak-family method on `W[w]`: the spec's result from the model's state.
+    fn weak_call(
+        &mut self,
+        w: usize,
+        method: WeakMethod,
+        key: &Val,
+        value: u32,
+        got: &str,
+        line: &str,
+    ) -> Check {
+        self.counts.weak += 1;
+        let key = self.resolve(key);
+        if method == WeakMethod::Deref {
+            return self.deref(w, got, line);
+        }
+        let holdable = key.can_be_held_weakly();
+        let position = |keys: Vec<Id>| keys.iter().position(|k| k.same_value(key));
+        let flag = |b: bool| if b { "Btrue" } else { "Bfalse" }.to_string();
+        let expect: String = match (self.weak[w].as_mut(), method) {
+            (Some(WeakObj::Map(entries)), WeakMethod::MapSet) if holdable => {
+                match position(entries.iter().map(|e| e.0).collect()) {
+                    Some(i) => entries[i].1 = value,
+                    None => entries.push((key, value)),
+                }
+                "ok".into()
+            }
+            (Some(WeakObj::Map(entries)), WeakMethod::MapGet) => {
+                position(entries.iter().map(|e| e.0).collect())
+                    .map_or("u".into(), |i| Id::Num(entries[i].1).desc())
+            }
+            (Some(WeakObj::Map(entries)), WeakMethod::MapHas) => {
+                flag(position(entries.iter().map(|e| e.0).collect()).is_some())
+            }
+            (Some(WeakObj::Map(entries)), WeakMethod::MapDelete) => {
+                let found = position(entries.iter().map(|e| e.0).collect());
+                if let Some(i) = found {
+                    entries.remove(i);
+                }
+                flag(found.is_some())
+            }
+            (Some(WeakObj::Set(values)), WeakMethod::SetAdd) if holdable => {
+                if position(values.clone()).is_none() {
+                    values.push(key);
+                }
+                "ok".into()
+            }
+            (Some(WeakObj::Set(values)), WeakMethod::SetHas) => {
+                flag(position(values.clone()).is_some())
+            }
+            (Some(WeakObj::Set(values)), WeakMethod::SetDelete) => {
+                let found = position(values.clone());
+                if let Some(i) = found {
+                    values.remove(i);
+                }
+                flag(found.is_some())
+            }
+            // RequireInternalSlot, or CanBeHeldWeakly for `set` and `add`.
+            _ => "TypeError".into(),
+        };
+        if got != expect {
+            return Err(self.weak_failure(
+                format!(
+                    "{method:?} on W[{w}] with {}: got {got}, expected {expect}",
+                    key.desc()
+                ),
+                line,
+            ));
+        }
+        if got == "TypeError" {
+            self.counts.type_errors += 1;
+        }
+        Ok(())
+    }
+
+    /// `W[w].deref()`: WeakRefDeref, with the latitude the collector has.
+    fn deref(&mut self, w: usize, got: &str, line: &str) -> Check {
+        let Some(WeakObj::Ref(target)) = self.weak[w] else {
+            if got == "TypeError" {
+                self.counts.type_errors += 1;
+                return Ok(());
+            }
+            return Err(self.weak_failure(
+                format!("deref on W[{w}], not a WeakRef: got {got}, expected TypeError"),
+                line,
+            ));
+        };
+        let desc = target.desc();
+        let must_live = match target {
+            Id::Obj(o) => self.reachable().contains(&o) || self.kept_sure.contains(&target),
+            Id::Fresh(_) => self.kept_sure.contains(&target),
+            // Symbols are never collected.
+            _ => true,
+        };
+        let wrong = if got == desc {
+            self.gone
+                .contains(&target)
+                .then_some("returned a target already found collected")
+        } else if got == "u" {
+            must_live.then_some("returned undefined for a live (or kept) target")
+        } else {
+            Some("returned something else than its target or undefined")
+        };
+        if let Some(wrong) = wrong {
+            return Err(self.weak_failure(
+                format!("deref of W[{w}] (target {desc}) {wrong}: got {got}"),
+                line,
+            ));
+        }
+        if got == desc {
+            // WeakRefDeref 2.a. Perform AddToKeptObjects(target).
+            self.keep(target);
+        } else {
+            self.gone.insert(target);
+        }
+        Ok(())
     }
 
     /// The end of a step's task (before its turn).
@@ -915,6 +1149,9 @@ impl<'p> Model<'p> {
     /// the realms (true: other) and messages the host's reporter received during the turn.
     pub fn end_turn(&mut self, turn: Turn, reports: &[(bool, String)]) -> Check {
         self.in_turn = false;
+        // Every task of the turn ended with ClearKeptObjects.
+        self.kept_sure.clear();
+        self.kept_maybe.clear();
         if let Some(act) = self.pending.front() {
             return Err(self.fail(FailKind::Harness, format!("a job stopped before {act:?}")));
         }

@@ -43,6 +43,9 @@ pub enum Val {
     WellKnown(u8),
 }
 
+/// Slots `W[w]` of the weak family.
+pub const WEAK_SLOTS: usize = 3;
+
 /// The well-known symbols programs use, by index.
 pub const WELL_KNOWN: [&str; 4] = [
     "Symbol.iterator",
@@ -117,9 +120,82 @@ pub enum Act {
     Native { slot: usize, id: u32 },
     /// `NativeRegistration::cancel` of the registration kept under `id` (through `__cancel`).
     Cancel { id: u32 },
+    /// `W[w] = new WeakRef(target)` / `new WeakMap()` / `new WeakSet()` (the weak family).
+    NewWeak {
+        w: usize,
+        kind: WeakKind,
+        target: Val,
+    },
+    /// A weak-family method on `W[w]` (whatever it holds then) with `key` (and the number `value`
+    /// for `set`): `deref`, the `WeakMap` and `WeakSet` methods.
+    WeakCall {
+        w: usize,
+        method: WeakMethod,
+        key: Val,
+        value: u32,
+    },
     /// A hostile change to the globals ([`HOSTILE`]): an intrinsic the crate might read is deleted,
     /// replaced by a fake that logs `fake|name` when called, or turned into a throwing getter.
     Hostile { what: u8 },
+}
+
+/// What a `NewWeak` action makes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum WeakKind {
+    /// `new WeakRef(target)`.
+    Ref,
+    /// `new WeakMap()`.
+    Map,
+    /// `new WeakSet()`.
+    Set,
+}
+
+/// A weak-family method, as the script names it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum WeakMethod {
+    /// `WeakRef.prototype.deref`.
+    Deref,
+    /// `WeakMap.prototype.set`.
+    MapSet,
+    /// `WeakMap.prototype.get`.
+    MapGet,
+    /// `WeakMap.prototype.has`.
+    MapHas,
+    /// `WeakMap.prototype.delete`.
+    MapDelete,
+    /// `WeakSet.prototype.add`.
+    SetAdd,
+    /// `WeakSet.prototype.has`.
+    SetHas,
+    /// `WeakSet.prototype.delete`.
+    SetDelete,
+}
+
+impl WeakMethod {
+    const ALL: [Self; 8] = [
+        Self::Deref,
+        Self::MapSet,
+        Self::MapGet,
+        Self::MapHas,
+        Self::MapDelete,
+        Self::SetAdd,
+        Self::SetHas,
+        Self::SetDelete,
+    ];
+
+    /// The key of `__WEAK` in the prelude.
+    pub fn js(self) -> &'static str {
+        match self {
+            Self::Deref => "deref",
+            Self::MapSet => "mset",
+            Self::MapGet => "mget",
+            Self::MapHas => "mhas",
+            Self::MapDelete => "mdelete",
+            Self::SetAdd => "sadd",
+            Self::SetHas => "shas",
+            Self::SetDelete => "sdelete",
+        }
+    }
 }
 
 /// The hostile changes (by index into the prelude's `HOSTILE` functions): what each one does.
@@ -197,6 +273,9 @@ pub struct GenConfig {
     pub hostile: bool,
     /// Native finalizers and their cancellation.
     pub native: bool,
+    /// The weak family (WeakRef, WeakMap, WeakSet with object and symbol keys), drawn from a random
+    /// stream of its own so that the rest of a seed's program stays what it was.
+    pub weak: bool,
 }
 
 impl Default for GenConfig {
@@ -208,6 +287,7 @@ impl Default for GenConfig {
             registries: 3,
             hostile: true,
             native: true,
+            weak: true,
         }
     }
 }
@@ -222,6 +302,8 @@ struct Gen<'a> {
     regs: Vec<bool>,
     /// Ids of the native registrations made so far.
     natives: Vec<u32>,
+    /// The weak family's own random stream.
+    weak_rng: Rng,
 }
 
 impl Gen<'_> {
@@ -458,6 +540,33 @@ impl Gen<'_> {
         Act::Cancel { id }
     }
 
+    /// A weak-family action, from the weak stream only: a new WeakRef (of a slot's value, often an
+    /// object or a symbol), WeakMap or WeakSet, or a method call on one with a slot's value as key.
+    fn weak_act(&mut self) -> Act {
+        let rng = &mut self.weak_rng;
+        let w = rng.below(WEAK_SLOTS);
+        let key = match rng.weighted(&[80, 8, 6, 6]) {
+            0 => Val::Slot(rng.below(self.cfg.slots)),
+            1 => Val::FreshSym(rng.below(1000) as u32 + 100_000),
+            2 => Val::Registered(rng.below(3) as u32),
+            _ => Val::Num(rng.below(5) as u32),
+        };
+        if rng.chance(25) {
+            let kind = [WeakKind::Ref, WeakKind::Map, WeakKind::Set][rng.below(3)];
+            return Act::NewWeak {
+                w,
+                kind,
+                target: key,
+            };
+        }
+        Act::WeakCall {
+            w,
+            method: WeakMethod::ALL[rng.below(WeakMethod::ALL.len())],
+            key,
+            value: rng.below(1000) as u32,
+        }
+    }
+
     fn hostile(&mut self) -> Act {
         Act::Hostile {
             what: self.rng.below_u8(HOSTILE.len()),
@@ -554,6 +663,7 @@ pub fn generate(seed: u64, cfg: &GenConfig) -> Program {
         filled: vec![false; cfg.slots],
         regs: vec![false; cfg.registries],
         natives: Vec::new(),
+        weak_rng: Rng::new(seed ^ 0x5745_414b),
     };
     let prologue = gen.prologue();
     let mut steps = Vec::new();
@@ -581,7 +691,13 @@ pub fn generate(seed: u64, cfg: &GenConfig) -> Program {
     });
     for _ in 0..cfg.steps {
         let n = 1 + gen.rng.below(cfg.acts_per_step);
-        let acts = (0..n).map(|_| gen.top_act()).collect();
+        let mut acts = Vec::new();
+        for _ in 0..n {
+            acts.push(gen.top_act());
+            if cfg.weak && gen.weak_rng.chance(30) {
+                acts.push(gen.weak_act());
+            }
+        }
         let turn = if gen.rng.chance(15) {
             Turn::CleanupOnly
         } else {
@@ -674,6 +790,15 @@ fn act_js(act: &Act) -> String {
         Act::Native { slot, id } => format!("[\"native\",{slot},{id}]"),
         Act::Cancel { id } => format!("[\"cancel\",{id}]"),
         Act::Hostile { what } => format!("[\"hostile\",{what}]"),
+        Act::NewWeak { w, kind, target } => {
+            format!("[\"newweak\",{w},\"{kind:?}\",{}]", val_js(target))
+        }
+        Act::WeakCall {
+            w,
+            method,
+            key,
+            value,
+        } => format!("[\"weak\",{w},\"{}\",{},{value}]", method.js(), val_js(key)),
     }
 }
 
@@ -717,7 +842,8 @@ fn collect_callbacks(acts: &[Act], out: &mut String) {
 /// and calls `register`/`unregister` through the methods captured at install (`__installed`), so
 /// that only the crate can run into the fakes.
 pub const PRELUDE: &str = r#""use strict";
-var S = [], R = [], RM = [], __log = [], __outs = [], __seen = Object.create(null);
+var S = [], R = [], RM = [], W = [], __log = [], __outs = [], __seen = Object.create(null);
+var __WR = null, __WEAK = null;
 var ACTS = Object.create(null);
 var WK = [Symbol.iterator, Symbol.asyncIterator, Symbol.hasInstance, Symbol.toPrimitive];
 var other = globalThis, __FR = null, __M = null;
@@ -816,6 +942,22 @@ function exec(a) {
     case "micro": Promise.resolve().then(mkmicro(a[1], a[2])); L("micro", a[1]); return;
     case "native": { var no = S[a[1]]; L("native", a[1], d(no), a[2], __nat(no, a[2])); return; }
     case "cancel": L("cancel", a[1], __can(a[1])); return;
+    case "newweak": {
+      var wt = val(a[3]), wr = "ok";
+      try { W[a[1]] = a[2] === "Ref" ? new __WR(wt) : a[2] === "Map" ? new $WeakMap() : new $WeakSet(); }
+      catch (e) { wr = ename(e, "WeakRef"); }
+      L("newweak", a[1], a[2], d(wt), wr);
+      return;
+    }
+    case "weak": {
+      var wo = W[a[1]], wk = val(a[3]), m = __WEAK[a[2]], res;
+      try {
+        res = m[0].call(wo, wk, a[4]);
+        res = a[2] === "mset" || a[2] === "sadd" ? (res === wo ? "ok" : "bad:returned " + d(res)) : d(res);
+      } catch (e) { res = ename(e, m[1]); }
+      L("weak", a[1], a[2], d(wk), res);
+      return;
+    }
     case "hostile": {
       var hr = "ok";
       try { HOSTILE[a[1]](); } catch (e) { hr = "bad:" + String(e).split("|").join("/"); }
@@ -840,6 +982,15 @@ function __installed() {
   if (globalThis.other !== undefined) other = globalThis.other;
   __FR = [FinalizationRegistry, other.FinalizationRegistry];
   __M = [0, 1].map(function (i) { return [__FR[i].prototype.register, __FR[i].prototype.unregister]; });
+  __WR = WeakRef;
+  var mp = $WeakMap.prototype, sp = $WeakSet.prototype;
+  __WEAK = {
+    deref: [__WR.prototype.deref, "WeakRef.prototype.deref"],
+    mset: [mp.set, "WeakMap.prototype.set"], mget: [mp.get, "WeakMap.prototype.get"],
+    mhas: [mp.has, "WeakMap.prototype.has"], mdelete: [mp["delete"], "WeakMap.prototype.delete"],
+    sadd: [sp.add, "WeakSet.prototype.add"], shas: [sp.has, "WeakSet.prototype.has"],
+    sdelete: [sp["delete"], "WeakSet.prototype.delete"]
+  };
 }
 "#;
 

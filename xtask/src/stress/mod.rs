@@ -194,8 +194,8 @@ fn check_seeds(start: u64, count: u64, config: &GenConfig, jobs: usize, args: &A
     println!(
         "model check: {} programs, {} actions, {} events replayed, {} callbacks checked, {} \
          deliveries required after gc()+turn, {} register/unregister outcomes ({} TypeErrors), {} \
-         reported errors, {} native finalizers checked, {} hostile changes to globals; {} failing \
-         programs ({:.1} s)",
+         reported errors, {} native finalizers checked, {} hostile changes to globals, {} weak-family \
+         operations; {} failing programs ({:.1} s)",
         totals.programs,
         totals.actions,
         c.events,
@@ -206,6 +206,7 @@ fn check_seeds(start: u64, count: u64, config: &GenConfig, jobs: usize, args: &A
         c.reports,
         c.natives,
         c.hostile,
+        c.weak,
         totals.failures,
         began.elapsed().as_secs_f64()
     );
