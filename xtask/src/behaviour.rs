@@ -26,18 +26,10 @@ struct Runner {
 /// registry fails a check.
 pub fn run(args: Args) -> ExitCode {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
-    let status = Command::new(env!("CARGO"))
-        .args(["build", "--release", "--bin", "finreg"])
-        .current_dir(&root)
-        .status();
-    if !status.is_ok_and(|status| status.success()) {
+    let Some(finreg) = build_finreg() else {
         eprintln!("xtask behaviour: building finreg failed");
         return ExitCode::FAILURE;
-    }
-    // Where cargo put it: $CARGO_TARGET_DIR when set, else the workspace's target/.
-    let target =
-        std::env::var_os("CARGO_TARGET_DIR").map_or_else(|| root.join("target"), PathBuf::from);
-    let finreg = target.join("release/finreg");
+    };
     let mut runners = vec![
         Runner {
             name: "boa_finalization",
@@ -73,6 +65,22 @@ pub fn run(args: Args) -> ExitCode {
     } else {
         ExitCode::FAILURE
     }
+}
+
+/// Builds the release `finreg` and returns its path (in `$CARGO_TARGET_DIR` when set, else the
+/// workspace's `target/`), or `None` if the build failed.
+pub(crate) fn build_finreg() -> Option<PathBuf> {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+    let status = Command::new(env!("CARGO"))
+        .args(["build", "--release", "--bin", "finreg"])
+        .current_dir(&root)
+        .status();
+    if !status.is_ok_and(|status| status.success()) {
+        return None;
+    }
+    let target =
+        std::env::var_os("CARGO_TARGET_DIR").map_or_else(|| root.join("target"), PathBuf::from);
+    Some(target.join("release/finreg"))
 }
 
 fn scripts(dir: &Path) -> Vec<PathBuf> {

@@ -4,6 +4,7 @@ use std::process::ExitCode;
 
 mod behaviour;
 mod bench;
+mod differential;
 mod markdown;
 mod stress;
 mod test262;
@@ -31,6 +32,8 @@ enum Command {
     Bench(bench::Args),
     /// Run the randomized model check over many seeds.
     Stress(stress::Args),
+    /// Run seeded random programs under finreg and node and compare what the spec fixes.
+    Differential(differential::Args),
 }
 
 fn main() -> ExitCode {
@@ -38,6 +41,7 @@ fn main() -> ExitCode {
         Command::Test262(args) => test262::run(args),
         Command::Behaviour(args) => behaviour::run(args),
         Command::Bench(args) => bench::run(args),
+        Command::Differential(args) => differential::run(args),
         Command::Stress(args) => stress::run(args),
     }
 }
