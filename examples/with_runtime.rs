@@ -5,7 +5,7 @@
 
 use std::rc::Rc;
 
-use boa_engine::{context::ContextBuilder, js_string, JsResult, NativeFunction, Source};
+use boa_engine::{context::ContextBuilder, JsResult, Source};
 use boa_finalization::{CleanupExecutor, FinalizationExtension};
 use boa_runtime::extensions::ConsoleExtension;
 
@@ -19,14 +19,7 @@ fn main() -> JsResult<()> {
         None,
         &mut context,
     )?;
-    context.register_global_callable(
-        js_string!("gc"),
-        0,
-        NativeFunction::from_fn_ptr(|_, _, _| {
-            boa_gc::force_collect();
-            Ok(boa_engine::JsValue::undefined())
-        }),
-    )?;
+    boa_finalization::expose_gc(&mut context)?;
     context.eval(Source::from_bytes(
         r"
         const cache = new FinalizationRegistry(key => console.log(`evicted ${key}`));

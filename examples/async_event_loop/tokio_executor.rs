@@ -114,7 +114,7 @@ impl JobExecutor for TokioLoop {
 
     /// There is no synchronous flavour: the loop lives on the host's tokio runtime, and blocking on
     /// a runtime of its own from inside that one would panic anyway. Panicking here, with a message
-    /// that says so, also lets `tests/async_executor.rs` prove that `CleanupExecutor` takes the
+    /// that says so, also lets the example's `tests.rs` prove that `CleanupExecutor` takes the
     /// async path.
     fn run_jobs(self: Rc<Self>, _: &mut Context) -> JsResult<()> {
         panic!(

@@ -88,3 +88,49 @@ pub fn sorted(mut v: Vec<String>) -> Vec<String> {
     v.sort();
     v
 }
+
+/// Ways a script can tamper with one intrinsic it can reach through the globals. `{path}` is the
+/// holder expression and `{key}` the property; fakes record their calls in `__hostile_calls`.
+const TAMPERINGS: [&str; 3] = [
+    "delete {path}[{key}];",
+    "{path}[{key}] = function () { __hostile_calls.push({key}); return 'fake'; };",
+    "Object.defineProperty({path}, {key}, { configurable: true, get() { __hostile_calls.push({key}); throw new Error('hostile getter'); } });",
+];
+
+/// A hostile-globals check: `scenario(tampering, before_install)` evaluates `tampering` before or
+/// after install, runs its scenario and returns its log (sorted) and [`hostile_calls`]. Run
+/// untampered first, then with every tampering of every `(holder, key)` target, before and after
+/// install: each run must log what the untampered one did and call no fake. Returns that log.
+pub fn assert_tampering_changes_nothing(
+    targets: &[(&str, &str)],
+    scenario: impl Fn(&str, bool) -> (Vec<String>, Vec<String>),
+) -> Vec<String> {
+    let (expected, calls) = scenario("", true);
+    assert!(calls.is_empty(), "untampered run called {calls:?}");
+    for (path, key) in targets {
+        for tampering in TAMPERINGS {
+            let tampering = tampering.replace("{path}", path).replace("{key}", key);
+            for before_install in [true, false] {
+                let (log, calls) = scenario(&tampering, before_install);
+                let when = if before_install { "before" } else { "after" };
+                assert!(
+                    calls.is_empty(),
+                    "`{tampering}` {when} install: crate called {calls:?}"
+                );
+                assert_eq!(log, expected, "`{tampering}` {when} install");
+            }
+        }
+    }
+    expected
+}
+
+/// What the fakes of a tampering recorded in `__hostile_calls`.
+pub fn hostile_calls(context: &mut Context) -> Vec<String> {
+    let calls = eval(context, "__hostile_calls.join()");
+    let calls = calls.as_string().expect("string").to_std_string_escaped();
+    calls
+        .split(',')
+        .filter(|call| !call.is_empty())
+        .map(str::to_owned)
+        .collect()
+}

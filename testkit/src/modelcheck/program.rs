@@ -876,10 +876,10 @@ function __installed() {
 
 /// The hostile changes to globals, shared with the fuzzer: `HOSTILE[i]()` makes change `i` of
 /// [`HOSTILE`]. It captures, as it loads, the intrinsics that scripts use afterwards (`$Symbol`,
-/// `$SymbolFor`, `$desc`, `$dp`...), and needs a function `__fake(name)` that records a call.
+/// `$SymbolFor`, `$WeakMap`, `$WeakSet`, `$desc`, `$dp`...), and needs a function `__fake(name)` that records a call.
 pub const HOSTILE_JS: &str = r#"
 var $Symbol = Symbol, $SymbolFor = Symbol.for, $dp = Object.defineProperty;
-var $WeakMap = WeakMap, $WeakRef = WeakRef, $Reflect = Reflect;
+var $WeakMap = WeakMap, $WeakSet = WeakSet, $WeakRef = WeakRef, $Reflect = Reflect;
 var $desc = Object.getOwnPropertyDescriptor(Symbol.prototype, "description").get;
 var $toPrimitive = Symbol.toPrimitive;
 function fakeFn(name) { return function () { __fake(name); return undefined; }; }

@@ -1,7 +1,8 @@
-//! `cargo xtask stress --fuzz N`: N calls of the constructor, `register` and `unregister` with
-//! arbitrary arguments and arbitrary `this` (primitives, symbols registered or not, objects of every
-//! kind, proxies including revoked and throwing ones, other realms' objects, Boa's own registry,
-//! subclasses), in both realms, with collections and job-loop turns in between whose callbacks are
+//! `cargo xtask stress --fuzz N`: N calls of the constructor, `register` and `unregister`, and of the
+//! weak family (`WeakRef` and `deref`, the `WeakMap` and `WeakSet` methods), with arbitrary arguments
+//! and arbitrary `this` (primitives, symbols registered or not, objects of every kind, proxies
+//! including revoked and throwing ones, other realms' objects, Boa's own registry, weak collections
+//! and WeakRefs of every realm, subclasses), in both realms, with collections and job-loop turns in between whose callbacks are
 //! arbitrary callables too. Every call's outcome is predicted from the spec: a normal result of the
 //! right type, a TypeError naming the method, or the error a proxy trap threw. Any other outcome, or
 //! a panic, is a failure.
@@ -125,7 +126,6 @@ const POOL: &[(&str, Kind)] = &[
     ("FinalizationRegistry", obj(true, true, false)),
     ("other.FinalizationRegistry", obj(true, true, false)),
     ("BuiltinFR", obj(true, true, false)),
-    ("new $WeakRef({})", obj(false, false, false)),
     ("new other.Object()", obj(false, false, false)),
     ("globalThis", obj(false, false, false)),
     // Foreign NewTargets: functions of the other realm and of a realm without the extension
@@ -147,6 +147,40 @@ const POOL: &[(&str, Kind)] = &[
         obj(true, true, false),
     ),
     ("new bare.Object()", obj(false, false, false)),
+];
+
+/// Which weak-family internal slot an object has.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Brand {
+    /// `[[WeakMapData]]`.
+    Map,
+    /// `[[WeakSetData]]`.
+    Set,
+    /// `[[WeakRefTarget]]`.
+    Ref,
+}
+
+/// The weak-family part of the pool: instances of every realm (`bare` is Boa's own), subclasses,
+/// symbol and object targets, and the constructors as NewTargets.
+const WEAK_POOL: &[(&str, Option<Brand>)] = &[
+    ("new $WeakMap()", Some(Brand::Map)),
+    ("new other.WeakMap()", Some(Brand::Map)),
+    ("new bare.WeakMap()", Some(Brand::Map)),
+    ("new (class extends $WeakMap {})()", Some(Brand::Map)),
+    ("new $WeakSet()", Some(Brand::Set)),
+    ("new other.WeakSet()", Some(Brand::Set)),
+    ("new bare.WeakSet()", Some(Brand::Set)),
+    ("new $WeakRef({})", Some(Brand::Ref)),
+    ("new WeakRef($Symbol('target'))", Some(Brand::Ref)),
+    ("new other.WeakRef($Symbol.iterator)", Some(Brand::Ref)),
+    (
+        "new (class extends WeakRef {})($Symbol())",
+        Some(Brand::Ref),
+    ),
+    ("new bare.WeakRef({})", Some(Brand::Ref)),
+    ("new Proxy(new $WeakMap(), {})", None),
+    ("Object.create($WeakSet.prototype)", None),
+    ("WeakRef.prototype", None),
 ];
 
 /// The realm of a pool value (0 main, 1 other, 2 bare), for the prototype a NewTarget without an
@@ -176,6 +210,8 @@ enum Expect {
     AnyTypeError,
     /// Threw the sentinel from a proxy trap.
     Sentinel,
+    /// Returned any value (`get`, `getOrInsert`, `deref`).
+    Value,
 }
 
 impl Expect {
@@ -187,6 +223,9 @@ impl Expect {
             Expect::TypeError => got == "TE",
             Expect::AnyTypeError => got == "TE" || got == "TE?",
             Expect::Sentinel => got == "sentinel",
+            Expect::Value => {
+                got != "sentinel" && !got.starts_with("TE") && !got.starts_with("bad:")
+            }
         }
     }
 }
@@ -202,6 +241,7 @@ fn is_registry(kind: Kind) -> bool {
 struct Pool {
     kinds: Vec<Kind>,
     realms: Vec<u8>,
+    brands: Vec<Option<Brand>>,
     setup: String,
 }
 
@@ -209,9 +249,16 @@ struct Pool {
 fn pool(rng: &mut Rng) -> Pool {
     let mut kinds: Vec<Kind> = POOL.iter().map(|(_, kind)| *kind).collect();
     let mut realms: Vec<u8> = POOL.iter().map(|(js, _)| realm_of(js)).collect();
+    let mut brands: Vec<Option<Brand>> = vec![None; POOL.len()];
     let mut setup = String::from("var V = [\n");
     for (js, _) in POOL {
         let _ = writeln!(setup, "  {js},");
+    }
+    for (js, brand) in WEAK_POOL {
+        let _ = writeln!(setup, "  {js},");
+        kinds.push(obj(false, false, false));
+        realms.push(realm_of(js));
+        brands.push(*brand);
     }
     for _ in 0..6 {
         let x = rng.next_u64();
@@ -229,11 +276,13 @@ fn pool(rng: &mut Rng) -> Pool {
         let _ = writeln!(setup, "  {js},");
         kinds.push(Kind::Primitive);
         realms.push(0);
+        brands.push(None);
     }
     setup.push_str("];\n");
     Pool {
         kinds,
         realms,
+        brands,
         setup,
     }
 }
@@ -267,10 +316,29 @@ function __proto(r, nt, realm) {
   return $getProto(r) === expected ? r : "badproto";
 }
 var made = [];
+// The weak family of the two realms where the extension is installed (methods captured now, after
+// the install), and %WeakRef.prototype% of each realm for foreign NewTargets.
+var WR = [WeakRef, other.WeakRef];
+var WRPROTOS = [WR[0].prototype, WR[1].prototype, bare.WeakRef.prototype];
+var DEREF = WR.map(function (f) { return f.prototype.deref; });
+var WMM = [$WeakMap.prototype, other.WeakMap.prototype].map(function (p) {
+  return [p.set, p.get, p.has, p.delete, p.getOrInsert];
+});
+var WSM = [$WeakSet.prototype, other.WeakSet.prototype].map(function (p) { return [p.add, p.has, p.delete]; });
+var WMNAMES = ["set", "get", "has", "delete", "getOrInsert"], WSNAMES = ["add", "has", "delete"];
+function __wproto(r, nt, realm) {
+  var p = nt.prototype;
+  var expected = (typeof p === "object" && p !== null) || typeof p === "function" ? p : WRPROTOS[realm];
+  return $getProto(r) === expected ? r : "badproto";
+}
 "#;
 
 /// One generated call: its JS and the outcome the spec requires.
-fn call(rng: &mut Rng, kinds: &[Kind], realms: &[u8]) -> (String, Expect) {
+fn call(rng: &mut Rng, pool: &Pool) -> (String, Expect) {
+    if rng.chance(35) {
+        return weak_call(rng, pool);
+    }
+    let (kinds, realms) = (&pool.kinds, &pool.realms);
     let n = kinds.len();
     let pick = |rng: &mut Rng| rng.below(n);
     // Half of the calls get a real registry as `this`, and weakly-holdable values are favoured, so
@@ -411,6 +479,132 @@ fn call(rng: &mut Rng, kinds: &[Kind], realms: &[u8]) -> (String, Expect) {
     }
 }
 
+/// One generated call of the weak family: its JS and the outcome the spec requires.
+fn weak_call(rng: &mut Rng, pool: &Pool) -> (String, Expect) {
+    let (kinds, brands) = (&pool.kinds, &pool.brands);
+    let n = kinds.len();
+    let weak: Vec<usize> = (0..n).filter(|&i| can_be_held_weakly(kinds[i])).collect();
+    let pick_arg = |rng: &mut Rng| {
+        if rng.chance(60) {
+            weak[rng.below(weak.len())]
+        } else {
+            rng.below(n)
+        }
+    };
+    // Half of the method calls get an instance of the right brand as `this`.
+    let pick_this = |rng: &mut Rng, brand: Brand| {
+        let branded: Vec<usize> = (0..n).filter(|&i| brands[i] == Some(brand)).collect();
+        if rng.chance(50) {
+            branded[rng.below(branded.len())]
+        } else {
+            rng.below(n)
+        }
+    };
+    let is = |i: usize, brand: Brand| brands[i] == Some(brand);
+    let realm = rng.below(2);
+    match rng.below(8) {
+        // new WeakRef(a)
+        0 => {
+            let a = pick_arg(rng);
+            let expect = if can_be_held_weakly(kinds[a]) {
+                Expect::Object
+            } else {
+                Expect::TypeError
+            };
+            (
+                format!("__t(() => new WR[{realm}](V[{a}]), 'WeakRef')"),
+                expect,
+            )
+        }
+        // WeakRef(a) without new
+        1 => {
+            let a = pick_arg(rng);
+            (
+                format!("__t(() => WR[{realm}](V[{a}]), 'WeakRef')"),
+                Expect::TypeError,
+            )
+        }
+        // Reflect.construct(WeakRef, [a], newTarget): CanBeHeldWeakly before the prototype is read.
+        2 => {
+            let (a, nt) = (pick_arg(rng), rng.below(n));
+            let expect = match kinds[nt] {
+                Kind::Object {
+                    constructor: true,
+                    proto_throws,
+                    ..
+                } => {
+                    if !can_be_held_weakly(kinds[a]) {
+                        Expect::TypeError
+                    } else {
+                        match proto_throws {
+                            Some('S') => Expect::Sentinel,
+                            Some(_) => Expect::AnyTypeError,
+                            None => Expect::Object,
+                        }
+                    }
+                }
+                _ => Expect::AnyTypeError,
+            };
+            (
+                format!(
+                    "__t(() => __wproto($construct(WR[{realm}], [V[{a}]], V[{nt}]), V[{nt}], {}), 'WeakRef')",
+                    pool.realms[nt]
+                ),
+                expect,
+            )
+        }
+        // deref.call(this)
+        3 => {
+            let this = pick_this(rng, Brand::Ref);
+            let expect = if is(this, Brand::Ref) {
+                Expect::Value
+            } else {
+                Expect::TypeError
+            };
+            (
+                format!("__t(() => DEREF[{realm}].call(V[{this}]), 'WeakRef.prototype.deref')"),
+                expect,
+            )
+        }
+        // WeakMap.prototype.{set, get, has, delete, getOrInsert}.call(this, key, value)
+        4..=5 => {
+            let (this, key, value) = (pick_this(rng, Brand::Map), pick_arg(rng), rng.below(n));
+            let method = rng.below(5);
+            let expect = match (is(this, Brand::Map), method) {
+                (false, _) => Expect::TypeError,
+                (true, 0) if can_be_held_weakly(kinds[key]) => Expect::Object,
+                (true, 4) if can_be_held_weakly(kinds[key]) => Expect::Value,
+                (true, 0 | 4) => Expect::TypeError,
+                (true, 1) => Expect::Value,
+                (true, _) => Expect::Bool,
+            };
+            (
+                format!(
+                    "__t(() => WMM[{realm}][{method}].call(V[{this}], V[{key}], V[{value}]), 'WeakMap.prototype.' + WMNAMES[{method}])"
+                ),
+                expect,
+            )
+        }
+        // WeakSet.prototype.{add, has, delete}.call(this, value)
+        _ => {
+            let (this, value) = (pick_this(rng, Brand::Set), pick_arg(rng));
+            let method = rng.below(3);
+            let expect = match (is(this, Brand::Set), method) {
+                (false, _) => Expect::TypeError,
+                (true, 0) if can_be_held_weakly(kinds[value]) => Expect::Object,
+                (true, 0) => Expect::TypeError,
+                (true, _) => Expect::Bool,
+            };
+            (
+                format!(
+                    "__t(() => WSM[{realm}][{method}].call(V[{this}], V[{value}]), 'WeakSet.prototype.' + WSNAMES[{method}])"
+                ),
+                expect,
+            )
+        }
+    }
+}
+
 /// One batch: a fresh context, `calls` calls in chunks with collections and turns in between.
 /// Returns (calls checked, mismatches as messages).
 /// Hostile changes the fuzzer makes: all but the `Object.prototype` accessors, whose `prototype`
@@ -513,7 +707,7 @@ fn batch(seed: u64, calls: usize) -> (u64, Vec<String>) {
         let mut expects = Vec::new();
         let mut lines = Vec::new();
         for _ in 0..chunk {
-            let (js, expect) = call(&mut rng, &pool.kinds, &pool.realms);
+            let (js, expect) = call(&mut rng, &pool);
             let _ = writeln!(script, "{js};");
             lines.push(js);
             expects.push(expect);
@@ -578,6 +772,17 @@ fn category(mismatch: &str) -> String {
         names.sort_unstable();
         names.dedup();
         format!("the crate called the fakes {}", names.join(", "))
+    } else if let Some(name) = ["__wproto", "DEREF", "WMM", "WSM", "WR["]
+        .into_iter()
+        .find(|name| mismatch.contains(name))
+    {
+        call(match name {
+            "__wproto" => "Reflect.construct(WeakRef)",
+            "DEREF" => "WeakRef.prototype.deref",
+            "WMM" => "a WeakMap method",
+            "WSM" => "a WeakSet method",
+            _ => "WeakRef",
+        })
     } else if mismatch.contains("__proto(r, V[") {
         // The NewTarget's realm decides the expected prototype: name it.
         let realm = match mismatch.rsplit_once("], ").map(|(_, rest)| &rest[..1]) {

@@ -4,7 +4,7 @@
 //!   reference model; every 8th group also runs two programs interleaved in two `Context`s of one
 //!   thread; programs run on `--jobs` threads at once (a `Context` per thread). A failing seed is
 //!   shrunk and written as a script `finreg --expose-gc` replays.
-//! - `--fuzz N`: N random calls of the constructor, `register` and `unregister` with arbitrary
+//! - `--fuzz N`: N random calls of the constructor, `register` and `unregister` (and of the weak family) with arbitrary
 //!   values and `this`; every outcome must be the spec's (normal result or TypeError), no panic.
 //! - `--load N`: N registrations over `--registries` registries, all alive at once, then dropped and
 //!   cleaned up; every callback must arrive once, and the memory must come back within 1%.
