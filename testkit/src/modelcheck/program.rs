@@ -441,6 +441,34 @@ impl Gen<'_> {
         }
     }
 
+    /// A burst of 8 to 40 registrations of one target, with that target, another object or no token,
+    /// then `unregister` of the target: an object with many cells, whose `unregister` must visit
+    /// only the cells it is the token of (issue 17).
+    fn many_cells_on_one_target(&mut self) -> Vec<Act> {
+        let r = self.reg();
+        let slot = self.filled_slot();
+        let token = match self.rng.below(3) {
+            0 => None,
+            1 => Some(Val::Slot(slot)),
+            _ => Some(Val::Slot(self.filled_slot())),
+        };
+        let count = 8 + self.rng.below(33);
+        let mut acts: Vec<Act> = (0..count)
+            .map(|_| Act::Register {
+                r,
+                target: Val::Slot(slot),
+                held: Val::Num(self.id()),
+                token: token.clone(),
+                on_delivery: Vec::new(),
+            })
+            .collect();
+        acts.push(Act::Unregister {
+            r,
+            token: Val::Slot(slot),
+        });
+        acts
+    }
+
     /// What a cleanup callback does: re-entrant register/unregister/gc, drops, throws.
     fn callback_acts(&mut self, own: usize, own_token: Option<&Val>, depth: usize) -> Vec<Act> {
         let mut acts = Vec::new();
@@ -697,6 +725,9 @@ pub fn generate(seed: u64, cfg: &GenConfig) -> Program {
             if cfg.weak && gen.weak_rng.chance(30) {
                 acts.push(gen.weak_act());
             }
+        }
+        if gen.rng.chance(6) {
+            acts.extend(gen.many_cells_on_one_target());
         }
         let turn = if gen.rng.chance(15) {
             Turn::CleanupOnly
