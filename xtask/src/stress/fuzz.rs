@@ -214,6 +214,25 @@ enum Expect {
     Value,
 }
 
+/// What `Reflect.construct(C, [argument], newTarget)` gives: a non-constructor newTarget is
+/// Reflect.construct's TypeError; a bad argument is the constructor's own, checked before the
+/// prototype is read; then the `prototype` getter's throw, or the object.
+fn construct_expectation(new_target: Kind, argument_ok: bool) -> Expect {
+    match new_target {
+        Kind::Object {
+            constructor: true,
+            proto_throws,
+            ..
+        } => match proto_throws {
+            _ if !argument_ok => Expect::TypeError,
+            Some('S') => Expect::Sentinel,
+            Some(_) => Expect::AnyTypeError,
+            None => Expect::Object,
+        },
+        _ => Expect::AnyTypeError,
+    }
+}
+
 impl Expect {
     fn accepts(self, got: &str) -> bool {
         match self {
@@ -385,24 +404,8 @@ fn call(rng: &mut Rng, pool: &Pool) -> (String, Expect) {
         // Reflect.construct(FinalizationRegistry, [a], newTarget)
         3 => {
             let (a, nt) = (pick(rng), pick(rng));
-            let expect = match kinds[nt] {
-                Kind::Object {
-                    constructor: true,
-                    proto_throws,
-                    ..
-                } => {
-                    if !matches!(kinds[a], Kind::Object { callable: true, .. }) {
-                        Expect::TypeError
-                    } else {
-                        match proto_throws {
-                            Some('S') => Expect::Sentinel,
-                            Some(_) => Expect::AnyTypeError,
-                            None => Expect::Object,
-                        }
-                    }
-                }
-                _ => Expect::AnyTypeError,
-            };
+            let argument_ok = matches!(kinds[a], Kind::Object { callable: true, .. });
+            let expect = construct_expectation(kinds[nt], argument_ok);
             (
                 format!(
                     "__t(() => {{ var r = $construct(F[{realm}], [V[{a}]], V[{nt}]); made.push(r); return __proto(r, V[{nt}], {}); }}, 'FinalizationRegistry')",
@@ -527,24 +530,7 @@ fn weak_call(rng: &mut Rng, pool: &Pool) -> (String, Expect) {
         // Reflect.construct(WeakRef, [a], newTarget): CanBeHeldWeakly before the prototype is read.
         2 => {
             let (a, nt) = (pick_arg(rng), rng.below(n));
-            let expect = match kinds[nt] {
-                Kind::Object {
-                    constructor: true,
-                    proto_throws,
-                    ..
-                } => {
-                    if !can_be_held_weakly(kinds[a]) {
-                        Expect::TypeError
-                    } else {
-                        match proto_throws {
-                            Some('S') => Expect::Sentinel,
-                            Some(_) => Expect::AnyTypeError,
-                            None => Expect::Object,
-                        }
-                    }
-                }
-                _ => Expect::AnyTypeError,
-            };
+            let expect = construct_expectation(kinds[nt], can_be_held_weakly(kinds[a]));
             (
                 format!(
                     "__t(() => __wproto($construct(WR[{realm}], [V[{a}]], V[{nt}]), V[{nt}], {}), 'WeakRef')",
