@@ -4,7 +4,9 @@
 //! Each seed names one program ([`program::generate`]): registries, targets (objects, arrays,
 //! functions, class instances, closures over other targets, symbols), tokens, `register` (also many
 //! cells on one target), `unregister`, `gc()`, steps separated by timers, callbacks that register,
-//! unregister and throw, and calls that must throw. Both engines print the program's log as one
+//! unregister and throw, and calls that must throw; and the weak family: `WeakMap`s, `WeakSet`s and
+//! `WeakRef`s with object, symbol, registered-symbol and primitive keys, wrong receivers and
+//! constructors (`program::weak`). Both engines print the program's log as one
 //! `RESULT [...]` line after the program drops every slot and runs extra rounds of `gc()` and a timer
 //! until four rounds bring nothing new.
 //!
@@ -16,7 +18,9 @@
 //! - **callback results**: the `unregister` results inside callbacks, as a multiset;
 //! - **callback throws**: the multiset of error names thrown by callbacks (node: the
 //!   `uncaughtException` handler; finreg: the default reporter's `Uncaught (in FinalizationRegistry
-//!   cleanup callback ...)` lines on stderr).
+//!   cleanup callback ...)` lines on stderr);
+//! - **weak-family results**: per action, what `get`/`has`/`delete`/`set`/`add`/`deref` (or the
+//!   construction) returned, as a boolean, a string or a `typeof`, or the name of the error thrown.
 //!
 //! # What is never compared (timing the spec leaves to the host), and how programs avoid it
 //!
@@ -29,6 +33,10 @@
 //! - Registries are never dropped: the cells of an unreachable registry may or may not be delivered.
 //! - Symbol targets are kept reachable to the end (`Y` is never emptied): Boa 0.22 has no weak
 //!   symbols, so this crate never delivers them, while node would once they are unreachable.
+//! - A `WeakRef` target that became unreachable during the current step (this job may keep it
+//!   alive), or a fresh symbol target (node may collect it, Boa never collects a symbol): never
+//!   dereferenced for comparison. A target unreachable since an earlier step is, right after a
+//!   `gc()`: both are full collections, and ClearKeptObjects ended the earlier job.
 //! - Top-level temporaries: every step is a function, so no engine keeps a target in a top-level
 //!   register; closures capture only through their own parameter, so a V8 context never holds more
 //!   than the closure's own capture.
@@ -70,6 +78,7 @@ enum Kind {
     ApiResult,
     CallbackResult,
     CallbackThrow,
+    WeakResult,
 }
 
 /// What one engine printed for one program, sorted for comparison.
@@ -79,6 +88,7 @@ struct Outcome {
     api: BTreeMap<String, String>,
     callback_results: Vec<String>,
     throws: Vec<String>,
+    weak: BTreeMap<String, String>,
 }
 
 impl Outcome {
@@ -98,6 +108,14 @@ impl Outcome {
         for (id, result) in &self.api {
             let theirs = ours.api.get(id).map_or("(none)", String::as_str);
             differ(&format!("action {id}"), result.clone(), theirs.to_owned());
+        }
+        for (id, result) in &self.weak {
+            let theirs = ours.weak.get(id).map_or("(none)", String::as_str);
+            differ(
+                &format!("weak action {id}"),
+                result.clone(),
+                theirs.to_owned(),
+            );
         }
         differ(
             "callback results",
@@ -222,6 +240,10 @@ fn parse(stdout: &str, stderr: &str) -> Option<Outcome> {
                 let (id, result) = rest.split_once('|')?;
                 outcome.api.insert(id.to_owned(), result.to_owned());
             }
+            "w" => {
+                let (id, result) = rest.split_once('|')?;
+                outcome.weak.insert(id.to_owned(), result.to_owned());
+            }
             "c" => outcome.callback_results.push(rest),
             "throw" => outcome.throws.push(rest),
             _ => return None,
@@ -260,6 +282,7 @@ fn compare(node: Option<&Outcome>, ours: Option<&Outcome>) -> Vec<Kind> {
             Kind::CallbackResult,
         ),
         (node.throws == ours.throws, Kind::CallbackThrow),
+        (node.weak == ours.weak, Kind::WeakResult),
     ];
     checks
         .into_iter()
@@ -277,6 +300,9 @@ struct Totals {
     api_results: usize,
     callback_results: usize,
     throws: usize,
+    weak_results: usize,
+    weak_checks: usize,
+    collected_derefs: usize,
     mismatches: BTreeMap<Kind, usize>,
 }
 
@@ -284,7 +310,10 @@ impl Totals {
     fn add(&mut self, program: &program::Program, node: Option<&Outcome>, kinds: &[Kind]) {
         self.programs += 1;
         self.cells += program.cells;
+        self.weak_checks += program.weak_checks;
+        self.collected_derefs += program.collected_derefs;
         if let Some(node) = node {
+            self.weak_results += node.weak.len();
             self.deliveries += node.deliveries.len();
             self.api_results += node.api.len();
             self.callback_results += node.callback_results.len();
@@ -298,14 +327,18 @@ impl Totals {
     fn print(&self, elapsed: Duration) {
         println!(
             "xtask differential: {} programs in {:.1} s; compared {} deliveries (of {} object-target \
-             registrations), {} API results, {} callback unregister results, {} callback throws",
+             registrations), {} API results, {} callback unregister results, {} callback throws, \
+             {} weak-family results (of {} generated, {} of them derefs of a collected target)",
             self.programs,
             elapsed.as_secs_f64(),
             self.deliveries,
             self.cells,
             self.api_results,
             self.callback_results,
-            self.throws
+            self.throws,
+            self.weak_results,
+            self.weak_checks,
+            self.collected_derefs
         );
         if self.mismatches.is_empty() {
             println!("xtask differential: no mismatch");
@@ -323,11 +356,11 @@ mod tests {
     #[test]
     fn outcomes_compare_as_multisets_and_read_finreg_reports() {
         let node = parse(
-            r#"RESULT ["d|0|h2","a|1|ok","d|1|h3","throw|TypeError","c|4|truefalse"]"#,
+            r#"RESULT ["d|0|h2","a|1|ok","d|1|h3","throw|TypeError","c|4|truefalse","w|5|undefined"]"#,
             "",
         );
         let ours = parse(
-            r#"RESULT ["a|1|ok","d|1|h3","c|4|truefalse","d|0|h2"]"#,
+            r#"RESULT ["a|1|ok","w|5|undefined","d|1|h3","c|4|truefalse","d|0|h2"]"#,
             "Uncaught (in FinalizationRegistry cleanup callback, realm 1) TypeError: from h3 (x.js:1:2)\n    at f",
         );
         assert_eq!(compare(node.as_ref(), ours.as_ref()), []);
@@ -338,7 +371,8 @@ mod tests {
                 Kind::Delivery,
                 Kind::ApiResult,
                 Kind::CallbackResult,
-                Kind::CallbackThrow
+                Kind::CallbackThrow,
+                Kind::WeakResult
             ]
         );
         assert_eq!(compare(node.as_ref(), None), [Kind::NoResult]);

@@ -12,16 +12,32 @@
 //! every cell of that token in that registry still has a live target, so its result and the cells it
 //! removes do not depend on when a collection or a cleanup job ran; callbacks touch only objects they
 //! make themselves.
+//!
+//! The weak family (`WeakMap`, `WeakSet`, `WeakRef`) has its actions and its model in [`weak`].
+
+mod weak;
 
 use std::collections::HashSet;
 use std::fmt::Write as _;
 
 use boa_finalization_testkit::modelcheck::rng::Rng;
 
+use weak::{WeakModel, MAPS, SETS};
+
 /// Slots for targets and tokens (`S[0..SLOTS]`).
 const SLOTS: usize = 6;
 /// Symbol slots (`Y[0..SYMBOLS]`), never emptied.
 const SYMBOLS: usize = 2;
+
+/// New targets for `Reflect.construct` whose `prototype` is not an object (so the constructor falls
+/// back to GetFunctionRealm), revoked proxies among them, and a subclass.
+const NEW_TARGETS: [&str; 5] = [
+    "(() => { const { proxy, revoke } = Proxy.revocable(function () {}, {}); const b = proxy.bind(); revoke(); return b; })()",
+    "(() => { const r = Proxy.revocable(function () {}, { get(t, k) { if (k === 'prototype') { r.revoke(); return undefined; } return t[k]; } }); return r.proxy; })()",
+    "new Proxy(function () {}, { get(t, k) { return k === 'prototype' ? undefined : t[k]; } })",
+    "(() => { function F() {} F.prototype = null; return F; })()",
+    "class extends FinalizationRegistry {}",
+];
 
 /// What a callback does after logging its delivery.
 #[derive(Clone, Debug)]
@@ -40,6 +56,10 @@ pub struct Program {
     pub js: String,
     /// Registrations of an object target that the model expects to be delivered (or unregistered).
     pub cells: usize,
+    /// Weak-family results the program logs for comparison (`w|id|result`).
+    pub weak_checks: usize,
+    /// Those that dereference a `WeakRef` whose target the model knows collected.
+    pub collected_derefs: usize,
 }
 
 /// One object the program makes, for reachability.
@@ -85,6 +105,7 @@ struct Generator {
     next_id: u32,
     /// Callback bodies by held value.
     callbacks: Vec<(String, Vec<CallbackAct>)>,
+    weak: WeakModel,
 }
 
 /// The program for `seed`.
@@ -101,25 +122,31 @@ pub fn generate(seed: u64) -> Program {
         registries,
         next_id: 0,
         callbacks: Vec::new(),
+        weak: WeakModel::default(),
     };
     let steps = 2 + generator.rng.below(7);
     let mut body = String::new();
     for _ in 0..steps {
         generator.js.clear();
-        let actions = 1 + generator.rng.below(6);
+        generator.settle_weak_refs();
+        let actions = 1 + generator.rng.below(8);
         for _ in 0..actions {
             generator.action();
         }
         let _ = writeln!(body, "  function () {{\n{}  }},", generator.js);
     }
+    generator.js.clear();
+    generator.final_weak_checks();
     let cells = generator
         .cells
         .iter()
         .filter(|cell| !matches!(cell.target, Target::Symbol))
         .count();
     Program {
-        js: render(registries, &generator.callbacks, &body),
+        js: render(registries, &generator.callbacks, &body, &generator.js),
         cells,
+        weak_checks: generator.weak.checks,
+        collected_derefs: generator.weak.collected_derefs,
     }
 }
 
@@ -159,7 +186,7 @@ impl Generator {
     }
 
     fn action(&mut self) {
-        match self.rng.weighted(&[14, 6, 20, 6, 10, 5, 6, 3, 3]) {
+        match self.rng.weighted(&[14, 6, 20, 6, 10, 5, 6, 3, 3, 30]) {
             0 => self.new_object(),
             1 => self.drop_slot(),
             2 => self.register(),
@@ -168,7 +195,8 @@ impl Generator {
             5 => self.line("gc();"),
             6 => self.invalid_call(),
             7 => self.construct(),
-            _ => self.new_symbol(),
+            8 => self.new_symbol(),
+            _ => self.weak_action(),
         }
     }
 
@@ -369,14 +397,7 @@ impl Generator {
     /// falls back to GetFunctionRealm, revoked proxies among them; logs the error or whether the
     /// registry got this realm's prototype.
     fn construct(&mut self) {
-        let targets = [
-            "(() => { const { proxy, revoke } = Proxy.revocable(function () {}, {}); const b = proxy.bind(); revoke(); return b; })()",
-            "(() => { const r = Proxy.revocable(function () {}, { get(t, k) { if (k === 'prototype') { r.revoke(); return undefined; } return t[k]; } }); return r.proxy; })()",
-            "new Proxy(function () {}, { get(t, k) { return k === 'prototype' ? undefined : t[k]; } })",
-            "(() => { function F() {} F.prototype = null; return F; })()",
-            "class extends FinalizationRegistry {}",
-        ];
-        let target = targets[self.rng.below(targets.len())];
+        let target = NEW_TARGETS[self.rng.below(NEW_TARGETS.len())];
         self.attempt(&format!(
             "Object.getPrototypeOf(Reflect.construct(FinalizationRegistry, [() => {{}}], {target})) === FinalizationRegistry.prototype"
         ));
@@ -416,7 +437,12 @@ impl Generator {
     }
 }
 
-fn render(registries: usize, callbacks: &[(String, Vec<CallbackAct>)], steps: &str) -> String {
+fn render(
+    registries: usize,
+    callbacks: &[(String, Vec<CallbackAct>)],
+    steps: &str,
+    final_checks: &str,
+) -> String {
     let mut table = String::new();
     for (held, acts) in callbacks {
         let mut body = String::new();
@@ -442,13 +468,15 @@ fn render(registries: usize, callbacks: &[(String, Vec<CallbackAct>)], steps: &s
     let registries: String = (0..registries)
         .map(|r| format!("R[{r}] = new FinalizationRegistry(callback({r}));\n"))
         .collect();
+    let maps = ["new WeakMap()"; MAPS].join(", ");
+    let sets = ["new WeakSet()"; SETS].join(", ");
     format!(
         r#""use strict";
 const out = [];
 const log = (line) => {{ out.push(line); }};
 const errorName = (e) => (e !== null && typeof e === "object" && typeof e.constructor === "function") ? e.constructor.name : typeof e;
 if (typeof process !== "undefined") process.on("uncaughtException", (e) => log("throw|" + errorName(e)));
-const S = [], Y = [], R = [];
+const S = [], Y = [], R = [], WM = [{maps}], WS = [{sets}], WR = [];
 const CB = {{
 {table}}};
 function callback(r) {{
@@ -457,6 +485,10 @@ function callback(r) {{
 function attempt(id, f) {{
   try {{ const v = f(); log("a|" + id + "|" + (typeof v === "boolean" ? v : "ok")); }}
   catch (e) {{ log("a|" + id + "|" + errorName(e)); }}
+}}
+function check(id, f) {{
+  try {{ const v = f(); log("w|" + id + "|" + (typeof v === "boolean" || typeof v === "string" ? v : typeof v)); }}
+  catch (e) {{ log("w|" + id + "|" + errorName(e)); }}
 }}
 {registries}const steps = [
 {steps}];
@@ -469,7 +501,7 @@ const tick = () => new Promise((resolve) => setTimeout(resolve, 1));
     gc(); await tick();
     if (out.length === seen) quiet++; else {{ quiet = 0; seen = out.length; }}
   }}
-  console.log("RESULT " + JSON.stringify(out));
+{final_checks}  console.log("RESULT " + JSON.stringify(out));
 }})();
 "#
     )

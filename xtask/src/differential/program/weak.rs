@@ -1,0 +1,320 @@
+//! The weak family's actions: `WeakMap`s `WM[i]` and `WeakSet`s `WS[i]` (made before the first step,
+//! never dropped) and `WeakRef`s `WR[i]`, with keys and targets drawn from the slots `S`, the symbols
+//! `Y`, well-known and fresh symbols, fresh objects, registered symbols and primitives.
+//!
+//! Every compared result is fixed by the spec given what the model knows. `get`, `has`, `delete`,
+//! `set` and `add` are: a key the program can still name is reachable, so no collection can change
+//! what the map or set holds for it. A `WeakRef`'s `deref` is compared only where its answer is fixed:
+//! a symbol target that stays reachable (`Y[k]`, a well-known symbol) or an object target that a slot
+//! still reaches gives that target; a target the same job made or dereferenced gives it too, even
+//! after `gc()` (KeepDuringJob); an object target unreachable since an earlier step gives `undefined`
+//! right after a `gc()` (node's and finreg's are full collections, and the earlier job's
+//! ClearKeptObjects released it). A target that became unreachable during the current step (kept or
+//! not, depending on what this job did with it) and a fresh symbol target (node may collect it, Boa
+//! never collects a symbol) are never dereferenced for comparison.
+
+use super::{Generator, Object, NEW_TARGETS, SLOTS, SYMBOLS};
+
+/// `WM[0..MAPS]`.
+pub(super) const MAPS: usize = 2;
+/// `WS[0..SETS]`.
+pub(super) const SETS: usize = 2;
+/// `WR[0..WEAK_REFS]`.
+const WEAK_REFS: usize = 3;
+
+/// What the model knows of a `WeakRef`'s target.
+#[derive(Clone)]
+enum RefTarget {
+    /// An object the slots may still reach (`Generator::alive` says whether they do).
+    Object(usize),
+    /// A symbol that stays reachable, written as this expression (`Y[k]`, `Symbol.iterator`).
+    Symbol(String),
+    /// An object unreachable since an earlier step: no job keeps it, a `gc()` collects it.
+    Collected,
+    /// A fresh symbol: node may collect it, Boa never does; not compared.
+    Unfixed,
+}
+
+/// A key or target argument.
+struct Key {
+    js: String,
+    /// What a `WeakRef` of it targets; `None` if CanBeHeldWeakly is false (a TypeError).
+    target: Option<RefTarget>,
+}
+
+impl Key {
+    /// A symbol that stays reachable to the end, written as `js`.
+    fn kept_symbol(js: String) -> Self {
+        Self {
+            target: Some(RefTarget::Symbol(js.clone())),
+            js,
+        }
+    }
+}
+
+/// The weak family's part of the model, and what it generated.
+#[derive(Default)]
+pub(super) struct WeakModel {
+    refs: [Option<RefTarget>; WEAK_REFS],
+    /// `check` actions generated: each one compared result.
+    pub(super) checks: usize,
+    /// Those that dereference a target the model knows collected.
+    pub(super) collected_derefs: usize,
+}
+
+/// Calls that throw a TypeError in both engines: wrong receivers (checked before the key), calls
+/// without `new`, and values that cannot be held weakly given to constructors.
+const INVALID_CALLS: [&str; 22] = [
+    "WeakMap.prototype.set.call({}, {}, 1)",
+    "WeakMap.prototype.set.call(WS[0], Symbol(), 1)",
+    "WeakMap.prototype.get.call({}, Symbol.for('k'))",
+    "WeakMap.prototype.get.call(WS[1], {})",
+    "WeakMap.prototype.has.call(new Map(), Symbol.iterator)",
+    "WeakMap.prototype.delete.call(undefined, Symbol())",
+    "WeakSet.prototype.add.call(WM[0], Symbol())",
+    "WeakSet.prototype.add.call(new Set(), {})",
+    "WeakSet.prototype.has.call({}, 1)",
+    "WeakSet.prototype.delete.call(WR[0] ?? {}, {})",
+    "WeakRef.prototype.deref.call({})",
+    "WeakRef.prototype.deref.call(WM[0])",
+    "WeakRef.prototype.deref.call(R[0])",
+    "WeakRef.prototype.deref.call(Symbol())",
+    "WeakRef(Symbol())",
+    "WeakMap()",
+    "WeakSet([])",
+    "new WeakRef()",
+    "new WeakRef(Symbol.for('k'))",
+    "new WeakMap([[Symbol.for('k'), 1]])",
+    "new WeakSet([1])",
+    "Reflect.construct(WeakRef, [Symbol.for('k')], class {})",
+];
+
+impl Generator {
+    pub(super) fn weak_action(&mut self) {
+        match self.rng.weighted(&[10, 6, 5, 6, 3, 3]) {
+            0 => self.map_op(),
+            1 => self.set_op(),
+            2 => self.new_weak_ref(),
+            3 => self.deref(),
+            4 => {
+                let call = INVALID_CALLS[self.rng.below(INVALID_CALLS.len())];
+                self.check(call);
+            }
+            _ => self.weak_construct(),
+        }
+    }
+
+    /// `check(id, () => code)`: logs `w|id|<boolean, string, typeof the value, or ErrorName>`.
+    fn check(&mut self, code: &str) {
+        let id = self.id();
+        self.weak.checks += 1;
+        self.line(&format!("check({id}, () => {code});"));
+    }
+
+    /// A key: mostly what the program keeps (slot objects, `Y` symbols), sometimes fresh values,
+    /// registered symbols and primitives (CanBeHeldWeakly false).
+    fn key(&mut self) -> Key {
+        match self.rng.weighted(&[8, 5, 1, 2, 1, 2, 2]) {
+            0 => match self.live_slot() {
+                Some(slot) => Key {
+                    js: format!("S[{slot}]"),
+                    target: Some(RefTarget::Object(self.slots[slot].expect("live"))),
+                },
+                None => self.fresh_object(),
+            },
+            1 => {
+                if !self.symbols.contains(&true) {
+                    self.new_symbol();
+                }
+                let made: Vec<usize> = (0..SYMBOLS).filter(|&y| self.symbols[y]).collect();
+                Key::kept_symbol(format!("Y[{}]", made[self.rng.below(made.len())]))
+            }
+            2 => {
+                let well_known = ["Symbol.iterator", "Symbol.asyncIterator"];
+                Key::kept_symbol(well_known[self.rng.below(2)].to_owned())
+            }
+            3 => self.fresh_object(),
+            4 => Key {
+                js: format!("Symbol('t{}')", self.id()),
+                target: Some(RefTarget::Unfixed),
+            },
+            5 => Key {
+                js: "Symbol.for('k')".to_owned(),
+                target: None,
+            },
+            _ => {
+                let primitives = ["1", "'s'", "undefined", "null", "true", "1n", "-0"];
+                Key {
+                    js: primitives[self.rng.below(primitives.len())].to_owned(),
+                    target: None,
+                }
+            }
+        }
+    }
+
+    /// `{}`: an object no slot holds, unreachable once its action returns.
+    fn fresh_object(&mut self) -> Key {
+        self.objects.push(Object { captures: None });
+        Key {
+            js: "{}".to_owned(),
+            target: Some(RefTarget::Object(self.objects.len() - 1)),
+        }
+    }
+
+    /// `set` (returns the map), `get`, `has` or `delete` on `WM[m]`.
+    fn map_op(&mut self) {
+        let m = self.rng.below(MAPS);
+        let key = self.key().js;
+        let code = match self.rng.weighted(&[4, 3, 3, 2]) {
+            0 => {
+                let value = self.id();
+                format!("WM[{m}].set({key}, 'v{value}') === WM[{m}]")
+            }
+            1 => format!("String(WM[{m}].get({key}))"),
+            2 => format!("WM[{m}].has({key})"),
+            _ => format!("WM[{m}].delete({key})"),
+        };
+        self.check(&code);
+    }
+
+    /// `add` (returns the set), `has` or `delete` on `WS[s]`.
+    fn set_op(&mut self) {
+        let s = self.rng.below(SETS);
+        let key = self.key().js;
+        let code = match self.rng.weighted(&[4, 3, 2]) {
+            0 => format!("WS[{s}].add({key}) === WS[{s}]"),
+            1 => format!("WS[{s}].has({key})"),
+            _ => format!("WS[{s}].delete({key})"),
+        };
+        self.check(&code);
+    }
+
+    /// `WR[i] = new WeakRef(key)` (a TypeError for a key that cannot be held weakly); sometimes
+    /// dereferenced after a `gc()` in the same job, where KeepDuringJob keeps any target.
+    fn new_weak_ref(&mut self) {
+        let i = self.rng.below(WEAK_REFS);
+        let key = self.key();
+        let js = &key.js;
+        let code = match self.rng.weighted(&[6, 2, 1]) {
+            0 => format!("{{ WR[{i}] = new WeakRef({js}); }}"),
+            1 => format!("{{ WR[{i}] = new WeakRef({js}); gc(); return typeof WR[{i}].deref(); }}"),
+            _ => format!("Object.prototype.toString.call(WR[{i}] = new WeakRef({js}))"),
+        };
+        self.check(&code);
+        if let Some(target) = key.target {
+            self.weak.refs[i] = Some(target);
+        }
+    }
+
+    /// `WR[i].deref()` where the model fixes the answer (see the module's docs).
+    fn deref(&mut self) {
+        let made: Vec<usize> = (0..WEAK_REFS)
+            .filter(|&i| self.weak.refs[i].is_some())
+            .collect();
+        if made.is_empty() {
+            return self.new_weak_ref();
+        }
+        let i = made[self.rng.below(made.len())];
+        match self.weak.refs[i].clone() {
+            Some(RefTarget::Symbol(js)) => self.check(&format!("WR[{i}].deref() === {js}")),
+            Some(RefTarget::Object(object)) if self.alive(object) => {
+                match (0..SLOTS).find(|&s| self.slots[s] == Some(object)) {
+                    Some(slot) => self.check(&format!("WR[{i}].deref() === S[{slot}]")),
+                    // Reachable only through a closure's capture.
+                    None => self.check(&format!("typeof WR[{i}].deref()")),
+                }
+            }
+            Some(RefTarget::Collected) => {
+                self.line("gc();");
+                self.weak.collected_derefs += 1;
+                self.check(&format!("WR[{i}].deref() === undefined"));
+            }
+            // Unreachable since this step began (this job may keep it) or a fresh symbol.
+            Some(RefTarget::Object(_) | RefTarget::Unfixed) | None => {}
+        }
+    }
+
+    /// Constructors given iterables and subclasses: what the new map, set or WeakRef holds, and
+    /// `Reflect.construct(WeakRef, ...)` with the new targets of the registry's own case.
+    fn weak_construct(&mut self) {
+        let (a, b) = (self.key().js, self.key().js);
+        let code = match self.rng.below(5) {
+            0 => format!(
+                "(() => {{ const m = new WeakMap([[{a}, 'vA'], [{b}, 'vB']]); return String(m.get({a})) + ',' + m.has({b}); }})()"
+            ),
+            1 => format!("new WeakSet([{a}, {b}]).has({b})"),
+            2 => format!("String(new (class extends WeakMap {{}})([[{a}, 'vS']]).get({a}))"),
+            3 => "(() => { const s = Symbol('z'); const r = new (class extends WeakRef {})(s); return r.deref() === s && Object.getPrototypeOf(r) !== WeakRef.prototype; })()".to_owned(),
+            _ => {
+                let target = NEW_TARGETS[self.rng.below(NEW_TARGETS.len())];
+                format!(
+                    "Object.getPrototypeOf(Reflect.construct(WeakRef, [{a}], {target})) === WeakRef.prototype"
+                )
+            }
+        };
+        self.check(&code);
+    }
+
+    /// At the start of each step: a target that is unreachable now has been since an earlier job.
+    pub(super) fn settle_weak_refs(&mut self) {
+        for i in 0..WEAK_REFS {
+            if let Some(RefTarget::Object(object)) = self.weak.refs[i] {
+                if !self.alive(object) {
+                    self.weak.refs[i] = Some(RefTarget::Collected);
+                }
+            }
+        }
+    }
+
+    /// The checks run after the final rounds, once `S` is empty and `gc()` ran in later jobs: every
+    /// object target is collected, every kept symbol target is still there.
+    pub(super) fn final_weak_checks(&mut self) {
+        self.line("gc();");
+        for i in 0..WEAK_REFS {
+            match self.weak.refs[i].clone() {
+                Some(RefTarget::Symbol(js)) => self.check(&format!("WR[{i}].deref() === {js}")),
+                Some(RefTarget::Object(_) | RefTarget::Collected) => {
+                    self.weak.collected_derefs += 1;
+                    self.check(&format!("WR[{i}].deref() === undefined"));
+                }
+                Some(RefTarget::Unfixed) | None => {}
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::generate;
+
+    #[test]
+    fn programs_log_every_weak_check_and_collect_before_a_collected_deref() {
+        let mut collected = 0;
+        for seed in 0..200 {
+            let program = generate(seed);
+            // Each generated check, and the helper's own definition.
+            assert_eq!(
+                program.js.matches("check(").count(),
+                program.weak_checks + 1
+            );
+            let lines: Vec<&str> = program.js.lines().map(str::trim).collect();
+            let derefs: Vec<usize> = (1..lines.len())
+                .filter(|&i| lines[i].ends_with(".deref() === undefined);"))
+                .collect();
+            // The final checks share one `gc()`.
+            let is_deref = |line: &str| line.starts_with("check(") && line.contains(".deref() ===");
+            for &i in &derefs {
+                let before = (0..i).rev().find(|&j| !is_deref(lines[j]));
+                assert_eq!(
+                    before.map(|j| lines[j]),
+                    Some("gc();"),
+                    "seed {seed}: {}",
+                    lines[i]
+                );
+            }
+            assert_eq!(derefs.len(), program.collected_derefs, "seed {seed}");
+            collected += derefs.len();
+        }
+        assert!(collected > 0);
+    }
+}
