@@ -418,7 +418,7 @@ fn the_prompt_prints_values_and_runs_each_entrys_jobs_before_the_next() {
     assert!(output.status.success(), "{}", stderr(&output));
     assert_eq!(
         stdout(&output),
-        "undefined\nundefined\ncleaned x\n\"entry\"\nthen 1\nundefined\n7\n"
+        "undefined\nundefined\ncleaned x\n'entry'\nthen 1\nundefined\n7\n"
     );
     let errors = stderr(&output);
     assert!(
@@ -439,7 +439,7 @@ fn end_of_input_leaves_the_prompt() {
         b"seen\n",
     );
     assert!(output.status.success());
-    assert_eq!(stdout(&output), "\"from eval\"\n");
+    assert_eq!(stdout(&output), "'from eval'\n");
 }
 
 /// Output of a child on a pseudo-terminal, read on a thread so that waits can time out.
