@@ -38,9 +38,16 @@ impl PipeLogger {
         }
     }
 
+    /// Writes `msg`, each of its lines indented by the open `console.group`s (as node does).
     fn write(mut stream: impl Write, msg: &str, state: &ConsoleState) -> JsResult<()> {
-        let indent = state.indent();
-        match writeln!(stream, "{msg:>indent$}") {
+        let indent = " ".repeat(state.indent());
+        let mut text = String::with_capacity(msg.len() + indent.len() + 1);
+        for line in msg.split('\n') {
+            text.push_str(&indent);
+            text.push_str(line);
+            text.push('\n');
+        }
+        match stream.write_all(text.as_bytes()) {
             Err(error) if error.kind() != ErrorKind::BrokenPipe => Err(JsError::from_rust(error)),
             _ => Ok(()),
         }

@@ -92,6 +92,34 @@ fn every_console_method_that_formats_prints_a_deeply_nested_value_as_node_does()
     );
 }
 
+#[test]
+fn console_table_describes_deeply_nested_cells_and_calls_no_getter() {
+    let calls = "console.table([{ a }, { get g() { throw new Error('getter ran') } }]); \
+                 console.table(new Map([['k', b]])); console.table(5, a)";
+    let output = finreg(&["-e", &format!("{DEEP} {calls}")], b"");
+    assert!(output.status.success(), "{}", text(&output.stderr));
+    let stdout = text(&output.stdout);
+    // Cells are described one level deep, as node's table does.
+    assert!(stdout.contains("{ x: [Object] }"), "{stdout}");
+    assert!(
+        stdout.contains("[ [Array] ]") && stdout.contains("'k'"),
+        "{stdout}"
+    );
+    assert!(stdout.ends_with(&format!("5 {DEEP_OBJECT}\n")), "{stdout}");
+}
+
+#[test]
+fn groups_indent_every_line_as_node_does() {
+    let output = finreg(
+        &["-e", "console.group('g'); console.log('a\\nb'); console.log({ o: 1 }); console.groupEnd(); console.log('end')"],
+        b"",
+    );
+    assert_eq!(
+        text(&output.stdout),
+        "group: g\n  a\n  b\n  { o: 1 }\nend\n"
+    );
+}
+
 /// Whether node prints what finreg prints for a case, and if not, why not.
 #[derive(Clone, Copy, Debug)]
 enum Node {

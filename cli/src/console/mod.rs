@@ -6,7 +6,10 @@
 //! value nested 100,000 deep overflows the stack and aborts the process). The shell keeps
 //! boa_runtime's console (its groups, counters, timers and the logger in `output.rs`) and puts its
 //! own methods in front of those that format: each formats its arguments into one string and hands
-//! that to boa_runtime's method, which prints a lone string as it is.
+//! that to boa_runtime's method, which prints a lone string as it is. `console.table` builds its
+//! table here too (`table.rs`).
+
+mod table;
 
 use std::cell::RefCell;
 use std::rc::Rc;
@@ -39,6 +42,9 @@ enum Method {
     Dir,
     /// `timeLog(label, ...data)`: the runtime's line, then the data formatted.
     TimeLog,
+    /// `table(data, properties)`: a table of described cells to `log`, or the arguments
+    /// formatted when `data` is no object.
+    Table,
 }
 
 /// The functions the shell's methods use, captured when the console is set up: boa_runtime's
@@ -95,6 +101,7 @@ pub(crate) fn install(time_log_data: &TimeLogData, context: &mut Context) -> JsR
         ("assert", "error", Method::Assert),
         ("dir", "log", Method::Dir),
         ("timeLog", "timeLog", Method::TimeLog),
+        ("table", "log", Method::Table),
     ];
     for (name, target, method) in methods {
         let captured = Captured {
@@ -186,6 +193,13 @@ fn call(
             captured
                 .log
                 .call(this, &[JsString::from(text.as_str()).into()], context)
+        }
+        Method::Table => {
+            let text = match table::render(args.get_or_undefined(0), args.get(1), context)? {
+                Some(table) => JsString::from(table.as_str()),
+                None => format(args, captured, context)?,
+            };
+            captured.target.call(this, &[text.into()], context)
         }
         Method::TimeLog => {
             // The label is converted here, so no script code runs inside the runtime's method
