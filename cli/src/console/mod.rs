@@ -306,13 +306,13 @@ fn specified(
         ('i', _) => number(
             captured
                 .parse_int
-                .call(&JsValue::undefined(), &[arg.clone()], context)?,
+                .call(&JsValue::undefined(), std::slice::from_ref(arg), context)?,
             context,
         )?,
         (_, _) => number(
             captured
                 .parse_float
-                .call(&JsValue::undefined(), &[arg.clone()], context)?,
+                .call(&JsValue::undefined(), std::slice::from_ref(arg), context)?,
             context,
         )?,
     })
