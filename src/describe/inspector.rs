@@ -9,8 +9,27 @@ use boa_engine::{
 };
 
 use super::layout::{lay_out, Columns, Frame};
-use super::naming::{is_own_enumerable, Naming};
-use super::{displays_without_recursion, lookup, own, own_name, text, Limits};
+use super::naming::Naming;
+use super::storage::{displays_without_recursion, is_own_enumerable, lookup, own, own_name};
+use super::text;
+
+/// How far and how long a description goes.
+#[derive(Clone, Copy, Debug)]
+pub(super) struct Limits {
+    /// Objects nested deeper than this are shown by name (`[Object]`, `[Array]`, `[Foo]`).
+    pub(super) depth: usize,
+    /// Elements shown per array, typed array, `Map` or `Set` (node's `maxArrayLength`).
+    pub(super) elements: usize,
+    /// Properties shown per object (node shows them all: only `chars` bounds them).
+    pub(super) properties: usize,
+    /// UTF-16 code units shown per string (node's `maxStringLength`).
+    pub(super) string: usize,
+    /// The line width past which entries go one per line (node's `breakLength`); `None` keeps
+    /// everything on one line.
+    pub(super) width: Option<usize>,
+    /// Characters produced (nested text counted at each level) before the rest is left out.
+    pub(super) chars: usize,
+}
 
 /// One description under way.
 pub(super) struct Inspector<'c> {

@@ -11,35 +11,13 @@
 mod inspector;
 mod layout;
 mod naming;
+mod storage;
 mod text;
 
-use boa_engine::{
-    builtins::{error::Error, proxy::Proxy},
-    js_string,
-    object::builtins::{JsDate, JsRegExp},
-    property::PropertyKey,
-    Context, JsError, JsObject, JsValue,
-};
+use boa_engine::{Context, JsError, JsValue};
 
-use inspector::Inspector;
-
-/// How far and how long a description goes.
-#[derive(Clone, Copy, Debug)]
-struct Limits {
-    /// Objects nested deeper than this are shown by name (`[Object]`, `[Array]`, `[Foo]`).
-    depth: usize,
-    /// Elements shown per array, typed array, `Map` or `Set` (node's `maxArrayLength`).
-    elements: usize,
-    /// Properties shown per object (node shows them all: only `chars` bounds them).
-    properties: usize,
-    /// UTF-16 code units shown per string (node's `maxStringLength`).
-    string: usize,
-    /// The line width past which entries go one per line (node's `breakLength`); `None` keeps
-    /// everything on one line.
-    width: Option<usize>,
-    /// Characters produced (nested text counted at each level) before the rest is left out.
-    chars: usize,
-}
+use inspector::{Inspector, Limits};
+use storage::displays_without_recursion;
 
 /// node's defaults: depth 2, 100 elements, 10,000 code units per string, 80 columns.
 const INSPECT: Limits = Limits {
@@ -137,54 +115,6 @@ pub fn describe_error(error: &JsError, context: &mut Context) -> String {
         ),
         _ => bounded(error.to_string(), REPORT.chars),
     }
-}
-
-/// Whether Boa's display of `object` reads no nested object: an `Error` whose `name` and `message`
-/// are primitives, a function (shown by its name), a date or a regular expression.
-fn displays_without_recursion(object: &JsObject) -> bool {
-    if object.is::<Proxy>() {
-        return false;
-    }
-    if object.is::<Error>() {
-        let primitive = |key: &str| {
-            lookup(object, &js_string!(key).into()).is_none_or(|value| !value.is_object())
-        };
-        return primitive("name") && primitive("message");
-    }
-    object.is_callable()
-        || JsDate::from_object(object.clone()).is_ok()
-        || JsRegExp::from_object(object.clone()).is_ok()
-}
-
-/// The data value of `key` on `object` or its prototypes, read from their storage.
-fn lookup(object: &JsObject, key: &PropertyKey) -> Option<JsValue> {
-    let mut current = Some(object.clone());
-    while let Some(object) = current {
-        if object.is::<Proxy>() {
-            return None;
-        }
-        if let Some(property) = object.borrow().properties().get(key) {
-            return property.value().cloned();
-        }
-        current = object.prototype();
-    }
-    None
-}
-
-/// The data value of `object`'s own property `key`, read from its storage.
-fn own(object: &JsObject, key: &PropertyKey) -> Option<JsValue> {
-    object
-        .borrow()
-        .properties()
-        .get(key)
-        .and_then(|property| property.value().cloned())
-}
-
-/// The string value of `object`'s own data property `key`, if it is a non-empty string.
-fn own_name(object: &JsObject, key: &str) -> Option<String> {
-    own(object, &js_string!(key).into())
-        .and_then(|value| value.as_string().map(|name| name.to_std_string_escaped()))
-        .filter(|name| !name.is_empty())
 }
 
 /// `text` cut to `max` bytes at a character boundary, ending in `...` when cut.

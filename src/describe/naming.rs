@@ -2,9 +2,9 @@
 //! `Symbol.toStringTag`, both read from storage (no getter), as node names objects (`Foo {}`,
 //! `Map(2) {`, `Object [Math] {}`, `[Object: null prototype] {}`).
 
-use boa_engine::{builtins::proxy::Proxy, js_string, property::PropertyKey, JsObject, JsSymbol};
+use boa_engine::{builtins::proxy::Proxy, js_string, JsObject, JsSymbol};
 
-use super::{lookup, own, own_name};
+use super::storage::{is_own_enumerable, lookup, own, own_name};
 
 /// What an object is called in a description: its constructor's name (`None` for no
 /// constructor: a null prototype) and its `Symbol.toStringTag`, when that says something more.
@@ -74,12 +74,4 @@ fn constructor_name(object: &JsObject) -> Option<String> {
         current = object.prototype();
     }
     None
-}
-
-pub(super) fn is_own_enumerable(object: &JsObject, key: &PropertyKey) -> bool {
-    object
-        .borrow()
-        .properties()
-        .get(key)
-        .is_some_and(|property| property.expect_enumerable())
 }
