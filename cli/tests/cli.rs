@@ -3,6 +3,9 @@
 use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
+
+mod common;
+use common::{stderr, stdout, with_stdin};
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
@@ -11,32 +14,6 @@ fn finreg(args: &[&str]) -> Output {
         .args(args)
         .output()
         .expect("finreg runs")
-}
-
-/// Runs `command` with `input` on a pipe to its stdin, then closes it (end of input for the shell),
-/// and collects its stdout and stderr.
-fn with_stdin(command: &mut Command, input: &[u8]) -> Output {
-    let mut child = command
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("finreg runs");
-    child
-        .stdin
-        .take()
-        .expect("stdin")
-        .write_all(input)
-        .expect("write stdin");
-    child.wait_with_output().expect("finreg exits")
-}
-
-fn stdout(output: &Output) -> String {
-    String::from_utf8_lossy(&output.stdout).into_owned()
-}
-
-fn stderr(output: &Output) -> String {
-    String::from_utf8_lossy(&output.stderr).into_owned()
 }
 
 #[test]

@@ -5,6 +5,9 @@
 use std::io::Write;
 use std::process::{Command, Output, Stdio};
 
+mod common;
+use common::{stderr, stdout, with_stdin};
+
 /// An object nested 100,000 deep (`a.x.x.x...`) and an array nested as deep (`b[0][0]...`): Boa's
 /// own display recursed through them and overflowed the stack, aborting finreg.
 const DEEP: &str = "let a = {}; let c = a; for (let i = 0; i < 100000; i++) { c.x = {}; c = c.x; } \
@@ -12,32 +15,16 @@ const DEEP: &str = "let a = {}; let c = a; for (let i = 0; i < 100000; i++) { c.
 const DEEP_OBJECT: &str = "{ x: { x: { x: [Object] } } }";
 const DEEP_ARRAY: &str = "[ [ [ [Array] ] ] ]";
 
+/// Runs finreg with `args` and `input` on its standard input.
 fn finreg(args: &[&str], input: &[u8]) -> Output {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_finreg"))
-        .args(args)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("finreg runs");
-    child
-        .stdin
-        .take()
-        .expect("stdin")
-        .write_all(input)
-        .expect("write stdin");
-    child.wait_with_output().expect("finreg exits")
-}
-
-fn text(bytes: &[u8]) -> String {
-    String::from_utf8_lossy(bytes).into_owned()
+    with_stdin(Command::new(env!("CARGO_BIN_EXE_finreg")).args(args), input)
 }
 
 #[test]
 fn the_prompt_echoes_a_deeply_nested_value_as_node_does() {
     let output = finreg(&["-i"], format!("{DEEP}\na\nb\n").as_bytes());
-    assert!(output.status.success(), "{}", text(&output.stderr));
-    let stdout = text(&output.stdout);
+    assert!(output.status.success(), "{}", stderr(&output));
+    let stdout = stdout(&output);
     let values: Vec<&str> = stdout.lines().skip(1).collect();
     assert_eq!(values, [DEEP_OBJECT, DEEP_ARRAY]);
 }
@@ -51,8 +38,8 @@ fn every_console_method_that_formats_prints_a_deeply_nested_value_as_node_does()
                  console.error(a); console.assert(false, a); console.assert(false, '%O', b); \
                  console.trace(b);";
     let output = finreg(&["-e", &format!("{DEEP} {calls}")], b"");
-    assert!(output.status.success(), "{}", text(&output.stderr));
-    let stdout = text(&output.stdout);
+    assert!(output.status.success(), "{}", stderr(&output));
+    let stdout = stdout(&output);
     let stdout: Vec<&str> = stdout.lines().collect();
     // `%o` describes four levels deep, as node does; `%s` none (node: depth 0).
     let format_line = "{\n  x: {\n    x: { x: { x: { x: [Object] } } }\n  }\n} [ [ [ [Array] ] ] ] { x: [Object] }";
@@ -80,7 +67,7 @@ fn every_console_method_that_formats_prints_a_deeply_nested_value_as_node_does()
         DEEP_ARRAY,
         "console.trace"
     );
-    let stderr = text(&output.stderr);
+    let stderr = stderr(&output);
     let stderr: Vec<&str> = stderr.lines().collect();
     assert_eq!(
         stderr,
@@ -97,8 +84,8 @@ fn console_table_describes_deeply_nested_cells_and_calls_no_getter() {
     let calls = "console.table([{ a }, { get g() { throw new Error('getter ran') } }]); \
                  console.table(new Map([['k', b]])); console.table(5, a)";
     let output = finreg(&["-e", &format!("{DEEP} {calls}")], b"");
-    assert!(output.status.success(), "{}", text(&output.stderr));
-    let stdout = text(&output.stdout);
+    assert!(output.status.success(), "{}", stderr(&output));
+    let stdout = stdout(&output);
     // Cells are described one level deep, as node's table does.
     assert!(stdout.contains("{ x: [Object] }"), "{stdout}");
     assert!(
@@ -114,10 +101,7 @@ fn groups_indent_every_line_as_node_does() {
         &["-e", "console.group('g'); console.log('a\\nb'); console.log({ o: 1 }); console.groupEnd(); console.log('end')"],
         b"",
     );
-    assert_eq!(
-        text(&output.stdout),
-        "group: g\n  a\n  b\n  { o: 1 }\nend\n"
-    );
+    assert_eq!(stdout(&output), "group: g\n  a\n  b\n  { o: 1 }\nend\n");
 }
 
 /// Whether node prints what finreg prints for a case, and if not, why not.
@@ -305,7 +289,7 @@ fn corpus_script() -> String {
 
 /// What each case printed, in order.
 fn printed(stdout: &[u8]) -> Vec<String> {
-    text(stdout)
+    String::from_utf8_lossy(stdout)
         .split(&format!("{SEPARATOR}\n"))
         .map(|case| case.strip_suffix('\n').unwrap_or(case).to_owned())
         .collect()
@@ -315,7 +299,7 @@ fn printed(stdout: &[u8]) -> Vec<String> {
 fn values_are_printed_as_node_prints_them() {
     let script = corpus_script();
     let output = finreg(&["-"], script.as_bytes());
-    assert!(output.status.success(), "{}", text(&output.stderr));
+    assert!(output.status.success(), "{}", stderr(&output));
     let shown = printed(&output.stdout);
     let wrong: Vec<String> = CASES
         .iter()
@@ -346,7 +330,7 @@ fn values_are_printed_as_node_prints_them() {
         .write_all(script.as_bytes())
         .expect("write stdin");
     let node = node.wait_with_output().expect("node exits");
-    assert!(node.status.success(), "{}", text(&node.stderr));
+    assert!(node.status.success(), "{}", stderr(&node));
     let disagreements: Vec<String> = CASES
         .iter()
         .zip(printed(&node.stdout))
