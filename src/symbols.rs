@@ -34,13 +34,20 @@ pub(crate) fn can_be_held_weakly(
         return Ok(Some(WeakKey::Object(object)));
     }
     // 2. If v is a Symbol and KeyForSymbol(v) is undefined, return true.
-    if let Some(symbol) = value.as_symbol() {
-        if !is_registered(&symbol, context)? {
-            return Ok(Some(WeakKey::Symbol(symbol)));
-        }
-    }
     // 3. Return false.
-    Ok(None)
+    Ok(unregistered_symbol(value, context)?.map(WeakKey::Symbol))
+}
+
+/// Steps 2 and 3 of CanBeHeldWeakly, for a value already known not to be an object: the symbol
+/// if it can be held weakly.
+pub(crate) fn unregistered_symbol(
+    value: &JsValue,
+    context: &mut Context,
+) -> JsResult<Option<JsSymbol>> {
+    match value.as_symbol() {
+        Some(symbol) if !is_registered(&symbol, context)? => Ok(Some(symbol)),
+        _ => Ok(None),
+    }
 }
 
 /// Whether KeyForSymbol ( sym ) is not undefined: `symbol` is in the GlobalSymbolRegistry.

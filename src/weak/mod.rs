@@ -21,8 +21,10 @@ mod weak_ref;
 
 use boa_engine::{
     object::FunctionObjectBuilder, property::PropertyDescriptor, realm::Realm, Context,
-    JsNativeError, JsObject, JsResult, JsString, JsValue, NativeFunction,
+    JsNativeError, JsObject, JsResult, JsString, JsSymbol, JsValue, NativeFunction,
 };
+
+use crate::symbols::unregistered_symbol;
 
 /// Gives the weak family of `realm` (the current realm of `context`) the spec's CanBeHeldWeakly.
 pub(crate) fn install(realm: &Realm, context: &mut Context) -> JsResult<()> {
@@ -56,6 +58,17 @@ fn builtin_binding(value: JsValue) -> PropertyDescriptor {
         .enumerable(false)
         .configurable(true)
         .build()
+}
+
+/// CanBeHeldWeakly for a key, value or target that is not an object: the non-registered symbol it
+/// is, or the TypeError of `method` for its `argument`.
+fn weak_symbol(
+    value: &JsValue,
+    (method, argument): (&str, &str),
+    context: &mut Context,
+) -> JsResult<JsSymbol> {
+    unregistered_symbol(value, context)?
+        .ok_or_else(|| not_weakly_holdable(method, argument, value).into())
 }
 
 /// The TypeError for a key or target that CanBeHeldWeakly rejects.

@@ -291,6 +291,7 @@ pub fn run(args: Args) -> ExitCode {
             let symbol = op.workload(KeyKind::Symbol);
             report.add(symbol, n, Impl::Extension, series(|run| run.symbols));
         }
+        weak_instructions(&mut report);
     }
     if wants(Workload::Memory) {
         progress("memory");
@@ -335,6 +336,26 @@ pub fn run(args: Args) -> ExitCode {
         }
     }
     ExitCode::SUCCESS
+}
+
+/// Keys per loop under callgrind (which runs the worker about 50 times slower).
+const INSTRUCTION_KEYS: usize = 20_000;
+
+/// The weak family's instruction counts, extension against plain Boa (skipped without valgrind).
+fn weak_instructions(report: &mut Report) {
+    for op in WeakOp::ALL {
+        progress(&format!(
+            "weak family: {} N={INSTRUCTION_KEYS}, instructions under callgrind",
+            op.label()
+        ));
+        for imp in [Impl::Extension, Impl::NoRegistry] {
+            let Some(per_op) = weak_family::instructions_per_op(imp, op, INSTRUCTION_KEYS) else {
+                progress("valgrind not found or failed: no instruction counts");
+                return;
+            };
+            report.add_instructions(op, imp, per_op);
+        }
+    }
 }
 
 fn write_file(path: &std::path::Path, contents: &str) -> std::io::Result<()> {

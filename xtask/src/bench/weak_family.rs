@@ -8,7 +8,7 @@ use std::time::{Duration, Instant};
 use boa_engine::{js_string, Context, JsObject, JsValue, Source};
 use serde::{Deserialize, Serialize};
 
-use super::workloads::{context_for, isolated, Impl};
+use super::workloads::{context_for, isolated, Impl, Job};
 
 /// One operation, timed as a loop of N calls in one JS function.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -127,20 +127,51 @@ impl Loop {
         Self { context, function }
     }
 
-    fn time(&mut self, n: usize) -> Duration {
-        // What the previous `deref` loop kept alive goes, as at the end of a job.
+    /// One call of the loop, untimed. What the previous `deref` loop kept alive goes first, as at
+    /// the end of a job.
+    fn call(&mut self, n: usize) {
         self.context.clear_kept_objects();
+        self.invoke(n);
+    }
+
+    /// One call of the loop, timed, after a full collection: the three contexts share the thread's
+    /// heap, and without it a loop would pay for collecting what the previous loops (of any
+    /// context) left behind, depending on their order.
+    fn time(&mut self, n: usize) -> Duration {
+        self.context.clear_kept_objects();
+        boa_gc::force_collect();
         let start = Instant::now();
+        self.invoke(n);
+        start.elapsed()
+    }
+
+    fn invoke(&mut self, n: usize) {
         let result = self.function.call(
             &JsValue::undefined(),
             &[JsValue::from(n as f64)],
             &mut self.context,
         );
-        let elapsed = start.elapsed();
         if let Err(error) = result {
             panic!("weak-family loop threw: {error}");
         }
-        elapsed
+    }
+}
+
+/// Instructions per `op` with object keys in a context of `imp`, counted by callgrind: the
+/// difference between worker processes that call the loop over N keys three times and once, over
+/// 2N. Deterministic for one binary, whatever else the machine runs; `None` without valgrind.
+pub fn instructions_per_op(imp: Impl, op: WeakOp, n: usize) -> Option<f64> {
+    let once = Job::WeakLoops(imp, op, n, 1).instructions()?;
+    let thrice = Job::WeakLoops(imp, op, n, 3).instructions()?;
+    Some(thrice.saturating_sub(once) as f64 / (2 * n) as f64)
+}
+
+/// The worker side of [`instructions_per_op`]: the loop of `op` over N object keys, `calls` times.
+pub fn weak_loops(imp: Impl, op: WeakOp, n: usize, calls: usize) {
+    // No collection between the calls: the counts include what the loop makes the collector do.
+    let mut work = Loop::new(imp, op, KeyKind::Object, n);
+    for _ in 0..calls {
+        work.call(n);
     }
 }
 

@@ -22,7 +22,7 @@ use boa_finalization::CleanupExecutor;
 use boa_gc::{Finalize, Trace};
 use serde::{de::DeserializeOwned, Deserialize, Serialize};
 
-use super::weak_family::{weak_op, WeakOp};
+use super::weak_family::{weak_loops, weak_op, WeakOp};
 use boa_finalization_testkit::alloc::Counting;
 
 /// What provides `fr.register` in a workload.
@@ -604,6 +604,8 @@ pub enum Job {
     Collect(Impl, usize),
     Memory(Impl, MemCase, usize),
     Weak(WeakOp, usize),
+    /// The weak family's loop, untimed: `WeakLoops(imp, op, n, calls)` (run under callgrind).
+    WeakLoops(Impl, WeakOp, usize, usize),
 }
 
 impl Job {
@@ -623,6 +625,9 @@ impl Job {
             Self::Collect(imp, count) => serde_json::to_string(&collection(imp, count)),
             Self::Memory(imp, case, n) => serde_json::to_string(&memory(imp, case, n)),
             Self::Weak(op, n) => serde_json::to_string(&weak_op(op, n)),
+            Self::WeakLoops(imp, op, n, calls) => {
+                serde_json::to_string(&weak_loops(imp, op, n, calls))
+            }
         };
         json.expect("a measurement serializes")
     }
@@ -642,6 +647,26 @@ impl Job {
             Ok(value) if output.status.success() => value,
             _ => panic!("bench worker `{arg}` failed ({}): {stdout}", output.status),
         }
+    }
+
+    /// Runs the job in a worker process under `valgrind --tool=callgrind` and returns the
+    /// instructions the whole process executed; `None` if valgrind cannot be run.
+    pub fn instructions(self) -> Option<u64> {
+        let arg = serde_json::to_string(&self).expect("a job serializes");
+        let exe = std::env::current_exe().expect("the bench binary's path");
+        let output = std::process::Command::new("valgrind")
+            .args(["--tool=callgrind", "--callgrind-out-file=/dev/null"])
+            .arg(exe)
+            .args(["bench", "--worker", &arg])
+            .output()
+            .ok()?;
+        if !output.status.success() {
+            return None;
+        }
+        // callgrind's summary line: `==PID== Collected : 123456789`.
+        String::from_utf8_lossy(&output.stderr)
+            .lines()
+            .find_map(|line| line.split_once("Collected : ")?.1.trim().parse().ok())
     }
 
     /// Runs a job that measures one duration and returns it in seconds.

@@ -12,6 +12,7 @@ use std::time::Duration;
 use serde_json::{json, Value};
 
 use super::median;
+use super::weak_family::{KeyKind, WeakOp};
 use super::workloads::{Impl, MemCase, Memory};
 
 pub use environment::environment;
@@ -69,6 +70,8 @@ pub struct Report {
     quick: bool,
     times: Vec<(&'static str, usize, Impl, Series)>,
     memory: Vec<(Impl, MemCase, usize, Memory)>,
+    /// Instructions per weak-family operation (object keys), counted by callgrind.
+    instructions: Vec<(WeakOp, Impl, f64)>,
 }
 
 impl Report {
@@ -79,6 +82,7 @@ impl Report {
             quick,
             times: Vec::new(),
             memory: Vec::new(),
+            instructions: Vec::new(),
         }
     }
 
@@ -88,6 +92,26 @@ impl Report {
 
     pub fn add_memory(&mut self, imp: Impl, case: MemCase, n: usize, memory: Memory) {
         self.memory.push((imp, case, n, memory));
+    }
+
+    pub fn add_instructions(&mut self, op: WeakOp, imp: Impl, per_op: f64) {
+        self.instructions.push((op, imp, per_op));
+    }
+
+    /// Instructions per `op` in `imp`'s context, if counted.
+    fn instructions_of(&self, op: WeakOp, imp: Impl) -> Option<f64> {
+        self.instructions
+            .iter()
+            .find(|(o, i, _)| *o == op && *i == imp)
+            .map(|&(.., per_op)| per_op)
+    }
+
+    /// Instructions per `op`, extension over plain Boa.
+    fn instruction_ratio(&self, op: WeakOp) -> Option<f64> {
+        Some(
+            self.instructions_of(op, Impl::Extension)?
+                / self.instructions_of(op, Impl::NoRegistry)?,
+        )
     }
 
     fn series(&self, workload: &str, n: usize, imp: Impl) -> Option<&Series> {
@@ -220,6 +244,11 @@ impl Report {
             "environment": environment_json(),
             "times": times,
             "memory": memory,
+            "instructions": self.instructions.iter().map(|(op, imp, per_op)| json!({
+                "workload": op.workload(KeyKind::Object),
+                "registry": imp.name(),
+                "instructions_per_op": per_op,
+            })).collect::<Vec<_>>(),
             "targets": targets,
         })
     }

@@ -351,7 +351,8 @@ impl Report {
         let _ = writeln!(
             out,
             "\n### Weak family (µs per operation, medians; plain Boa = context without the extension, \
-             which rejects symbol keys)\n"
+             which rejects symbol keys; instructions per operation with object keys counted by \
+             callgrind, N = 2e4)\n"
         );
         let mut table = MarkdownTable::new(
             [
@@ -361,8 +362,10 @@ impl Report {
                 "plain Boa, object keys",
                 "extension/plain Boa",
                 "extension, symbol keys",
+                "instructions/op: extension, plain Boa",
+                "instructions ratio",
             ],
-            &[1, 2, 3, 4, 5],
+            &[1, 2, 3, 4, 5, 6, 7],
         );
         for (op, n) in rows {
             let us = |kind, imp| {
@@ -384,6 +387,15 @@ impl Report {
                 fmt_us(us(KeyKind::Object, Impl::NoRegistry)),
                 format!("{ratio:.3}"),
                 fmt_us(us(KeyKind::Symbol, Impl::Extension)),
+                match (
+                    self.instructions_of(op, Impl::Extension),
+                    self.instructions_of(op, Impl::NoRegistry),
+                ) {
+                    (Some(extension), Some(plain)) => format!("{extension:.0}, {plain:.0}"),
+                    _ => "-".into(),
+                },
+                self.instruction_ratio(op)
+                    .map_or_else(|| "-".into(), |ratio| format!("{ratio:.3}")),
             ]);
         }
         let _ = writeln!(out, "{}", table.render());

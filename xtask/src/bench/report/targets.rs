@@ -162,6 +162,16 @@ impl Report {
                     ));
                 }
             }
+            if let Some(ratio) = self.instruction_ratio(op) {
+                targets.push((
+                    format!(
+                        "{} with object keys within 1.05x of plain Boa, in instructions",
+                        op.label()
+                    ),
+                    format!("{ratio:.3}x"),
+                    ratio <= 1.05,
+                ));
+            }
         }
         for n in self.sizes("gc-heavy, no registry") {
             if let Some(ratio) =
