@@ -67,7 +67,7 @@ mod weak;
 
 pub use builtin::is_installed;
 pub use delivery::{delivery, Delivery};
-pub use describe::describe_error;
+pub use describe::{describe_error, describe_value, describe_value_to_depth, MAX_DESCRIBE_DEPTH};
 pub use executor::CleanupExecutor;
 pub use gc::{expose_gc, gc_function};
 pub use host::{has_pending_cleanup, run_cleanup_jobs, set_error_reporter};

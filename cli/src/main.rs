@@ -2,6 +2,7 @@
 //! timers, and this crate's `FinalizationRegistry` (or Boa's own, to compare the two); with no file
 //! and a terminal on standard input, it opens an interactive prompt.
 
+mod console;
 mod diagnostic;
 mod loader;
 mod output;
@@ -183,16 +184,17 @@ fn build_context(cli: &Cli, loader: Rc<FileLoader>) -> JsResult<Context> {
         context.insert_data(executor);
     }
     context.insert_data(rejections);
+    let time_log_data = console::TimeLogData::default();
+    let logger = output::PipeLogger::new(&time_log_data);
     match cli.registry {
         Registry::Extension => boa_runtime::register(
-            (ConsoleExtension(output::PipeLogger), FinalizationExtension),
+            (ConsoleExtension(logger), FinalizationExtension),
             None,
             &mut context,
         )?,
-        Registry::Builtin => {
-            boa_runtime::register(ConsoleExtension(output::PipeLogger), None, &mut context)?
-        }
+        Registry::Builtin => boa_runtime::register(ConsoleExtension(logger), None, &mut context)?,
     }
+    console::install(&time_log_data, &mut context)?;
     if cli.expose_gc {
         boa_finalization::expose_gc(&mut context)?;
     }

@@ -8,7 +8,8 @@
 use std::io::{IsTerminal, Write};
 use std::path::Path;
 
-use boa_engine::{Context, JsValue};
+use boa_engine::Context;
+use boa_finalization::describe_value;
 use rustyline::{error::ReadlineError, DefaultEditor};
 
 use crate::diagnostic::{diagnose, Goal};
@@ -109,7 +110,7 @@ impl Session {
         // Writes to the terminal can only fail when it is gone; the next read then ends the prompt.
         match run_script(&entry, Path::new(PROMPT_NAME), context) {
             Ok(value) => {
-                let _ = writeln!(out, "{}", show(&value));
+                let _ = writeln!(out, "{}", describe_value(&value, context));
             }
             Err(Failure::Uncaught(message) | Failure::Io(message)) => {
                 let _ = writeln!(err, "{message}");
@@ -128,11 +129,6 @@ impl Session {
         }
         Step::Next
     }
-}
-
-/// The value of an entry as other shells print it (strings quoted, objects inspected).
-fn show(value: &JsValue) -> String {
-    value.display().to_string()
 }
 
 /// Reads entries from standard input with line editing and history until `.exit` or end of input.
@@ -203,7 +199,7 @@ mod tests {
             .collect();
         assert_eq!(
             values,
-            ["3\n", "\"text\"\n", "undefined\n", "10\n", "undefined\n"]
+            ["3\n", "'text'\n", "undefined\n", "10\n", "undefined\n"]
         );
     }
 
@@ -223,7 +219,7 @@ mod tests {
         );
         // Evaluated before any job of its own could run: only the previous entry's task has ended.
         let (_, out, _) = feed(&mut session, &mut context, "log.join()");
-        assert_eq!(out, "\"x\"\n");
+        assert_eq!(out, "'x'\n");
     }
 
     #[test]
@@ -240,7 +236,7 @@ mod tests {
             &mut context,
             "order.push('next'); order.join()",
         );
-        assert_eq!(out, "\"job,next\"\n");
+        assert_eq!(out, "'job,next'\n");
     }
 
     #[test]
@@ -272,7 +268,7 @@ mod tests {
         assert!(err.starts_with("Uncaught TypeError"), "{err}");
         assert_eq!(
             feed(&mut session, &mut context, "'still here'").1,
-            "\"still here\"\n"
+            "'still here'\n"
         );
     }
 

@@ -3,6 +3,9 @@
 use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
+
+mod common;
+use common::{stderr, stdout, with_stdin};
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
@@ -11,32 +14,6 @@ fn finreg(args: &[&str]) -> Output {
         .args(args)
         .output()
         .expect("finreg runs")
-}
-
-/// Runs `command` with `input` on a pipe to its stdin, then closes it (end of input for the shell),
-/// and collects its stdout and stderr.
-fn with_stdin(command: &mut Command, input: &[u8]) -> Output {
-    let mut child = command
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("finreg runs");
-    child
-        .stdin
-        .take()
-        .expect("stdin")
-        .write_all(input)
-        .expect("write stdin");
-    child.wait_with_output().expect("finreg exits")
-}
-
-fn stdout(output: &Output) -> String {
-    String::from_utf8_lossy(&output.stdout).into_owned()
-}
-
-fn stderr(output: &Output) -> String {
-    String::from_utf8_lossy(&output.stderr).into_owned()
 }
 
 #[test]
@@ -418,7 +395,7 @@ fn the_prompt_prints_values_and_runs_each_entrys_jobs_before_the_next() {
     assert!(output.status.success(), "{}", stderr(&output));
     assert_eq!(
         stdout(&output),
-        "undefined\nundefined\ncleaned x\n\"entry\"\nthen 1\nundefined\n7\n"
+        "undefined\nundefined\ncleaned x\n'entry'\nthen 1\nundefined\n7\n"
     );
     let errors = stderr(&output);
     assert!(
@@ -439,7 +416,7 @@ fn end_of_input_leaves_the_prompt() {
         b"seen\n",
     );
     assert!(output.status.success());
-    assert_eq!(stdout(&output), "\"from eval\"\n");
+    assert_eq!(stdout(&output), "'from eval'\n");
 }
 
 /// Output of a child on a pseudo-terminal, read on a thread so that waits can time out.

@@ -10,6 +10,7 @@
 
 mod report;
 mod weak_family;
+mod weak_floor;
 mod workloads;
 
 use std::path::PathBuf;
@@ -287,6 +288,7 @@ pub fn run(args: Args) -> ExitCode {
             let object = op.workload(KeyKind::Object);
             report.add(object, n, Impl::Extension, series(|run| run.extension));
             report.add(object, n, Impl::NoRegistry, series(|run| run.plain));
+            report.add(object, n, Impl::FloorForward, series(|run| run.floor));
             // Plain Boa rejects symbol keys: the extension's symbol row stands beside its object row.
             let symbol = op.workload(KeyKind::Symbol);
             report.add(symbol, n, Impl::Extension, series(|run| run.symbols));
@@ -348,7 +350,7 @@ fn weak_instructions(report: &mut Report) {
             "weak family: {} N={INSTRUCTION_KEYS}, instructions under callgrind",
             op.label()
         ));
-        for imp in [Impl::Extension, Impl::NoRegistry] {
+        for imp in [Impl::Extension, Impl::FloorForward, Impl::NoRegistry] {
             let Some(per_op) = weak_family::instructions_per_op(imp, op, INSTRUCTION_KEYS) else {
                 progress("valgrind not found or failed: no instruction counts");
                 return;

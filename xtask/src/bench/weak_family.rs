@@ -102,6 +102,8 @@ pub struct WeakRun {
     pub extension: Duration,
     /// Plain Boa, object keys.
     pub plain: Duration,
+    /// Plain Boa with forwarding methods ([`super::weak_floor`]), object keys.
+    pub floor: Duration,
     /// Extension installed, symbol keys.
     pub symbols: Duration,
 }
@@ -175,17 +177,18 @@ pub fn weak_loops(imp: Impl, op: WeakOp, n: usize, calls: usize) {
     }
 }
 
-/// `op` over N keys in three contexts on one thread (extension with object keys, plain Boa with
-/// object keys, extension with symbol keys), their timed calls interleaved so that a busy machine
-/// slows all three alike.
+/// `op` over N keys in four contexts on one thread (extension with object keys, plain Boa, the
+/// forwarding floor, extension with symbol keys), their timed calls interleaved so that a busy
+/// machine slows all four alike.
 pub fn weak_op(op: WeakOp, n: usize) -> WeakRun {
     isolated(move || {
         let mut loops = [
             Loop::new(Impl::Extension, op, KeyKind::Object, n),
             Loop::new(Impl::NoRegistry, op, KeyKind::Object, n),
+            Loop::new(Impl::FloorForward, op, KeyKind::Object, n),
             Loop::new(Impl::Extension, op, KeyKind::Symbol, n),
         ];
-        let mut best = [Duration::MAX; 3];
+        let mut best = [Duration::MAX; 4];
         for repetition in 0..REPETITIONS {
             for index in 0..loops.len() {
                 // Alternate the order from one repetition to the next.
@@ -200,7 +203,8 @@ pub fn weak_op(op: WeakOp, n: usize) -> WeakRun {
         WeakRun {
             extension: best[0],
             plain: best[1],
-            symbols: best[2],
+            floor: best[2],
+            symbols: best[3],
         }
     })
 }

@@ -41,6 +41,9 @@ pub enum Impl {
     /// A plain Boa context with no registry at all (extension not installed, no
     /// `FinalizationRegistry` created): the baseline of the overhead rows.
     NoRegistry,
+    /// The weak family's floor: a plain Boa context whose `WeakMap`/`WeakSet`/`WeakRef` methods are
+    /// replaced by native methods that only forward object keys to Boa, through its public API.
+    FloorForward,
 }
 
 impl Impl {
@@ -52,6 +55,7 @@ impl Impl {
             Self::FloorWeakRef => "floor-weakref",
             Self::FloorAlloc => "floor-alloc",
             Self::NoRegistry => "none",
+            Self::FloorForward => "floor-forward",
         }
     }
 
@@ -62,7 +66,7 @@ impl Impl {
                 ("fr.register(t, i);", "fr.register(t, i, k);")
             }
             Self::FloorWeakRef => ("refs.push(new WeakRef(t));", "refs.push(new WeakRef(t));"),
-            Self::FloorAlloc | Self::NoRegistry => ("", ""),
+            Self::FloorAlloc | Self::NoRegistry | Self::FloorForward => ("", ""),
         }
     }
 }
@@ -73,7 +77,7 @@ fn prelude(imp: Impl) -> String {
     let fr = match imp {
         Impl::Extension | Impl::Builtin => "new FinalizationRegistry(v => { delivered++; })",
         Impl::FloorWeakMap => "__floor",
-        Impl::FloorWeakRef | Impl::FloorAlloc | Impl::NoRegistry => "null",
+        Impl::FloorWeakRef | Impl::FloorAlloc | Impl::NoRegistry | Impl::FloorForward => "null",
     };
     let (body, body_tok) = imp.bodies();
     format!(
@@ -241,8 +245,10 @@ pub(super) fn context_for(imp: Impl) -> Context {
             .build(),
     }
     .expect("context");
-    if imp == Impl::Extension {
-        boa_finalization::install(&mut context).expect("install");
+    match imp {
+        Impl::Extension => boa_finalization::install(&mut context).expect("install"),
+        Impl::FloorForward => super::weak_floor::install(&mut context),
+        _ => {}
     }
     context
 }

@@ -106,12 +106,9 @@ impl Report {
             .map(|&(.., per_op)| per_op)
     }
 
-    /// Instructions per `op`, extension over plain Boa.
-    fn instruction_ratio(&self, op: WeakOp) -> Option<f64> {
-        Some(
-            self.instructions_of(op, Impl::Extension)?
-                / self.instructions_of(op, Impl::NoRegistry)?,
-        )
+    /// Instructions per `op` in `imp`'s context over plain Boa's.
+    fn instruction_ratio(&self, op: WeakOp, imp: Impl) -> Option<f64> {
+        Some(self.instructions_of(op, imp)? / self.instructions_of(op, Impl::NoRegistry)?)
     }
 
     fn series(&self, workload: &str, n: usize, imp: Impl) -> Option<&Series> {

@@ -162,7 +162,7 @@ impl Report {
                     ));
                 }
             }
-            if let Some(ratio) = self.instruction_ratio(op) {
+            if let Some(ratio) = self.instruction_ratio(op, Impl::Extension) {
                 targets.push((
                     format!(
                         "{} with object keys within 1.05x of plain Boa, in instructions",

@@ -1,0 +1,343 @@
+//! The console's methods as node formats their arguments: objects described by
+//! `boa_finalization::describe_value` (bounded, no getter called, no proxy trap run), and the
+//! format specifiers `%s %d %i %f %o %O %c %%` of a first string argument.
+//!
+//! boa_runtime's console formats objects with Boa's `Display`, which recurses without bound (a
+//! value nested 100,000 deep overflows the stack and aborts the process). The shell keeps
+//! boa_runtime's console (its groups, counters, timers and the logger in `output.rs`) and puts its
+//! own methods in front of those that format: each formats its arguments into one string and hands
+//! that to boa_runtime's method, which prints a lone string as it is. `console.table` builds its
+//! table here too (`table.rs`).
+
+mod table;
+
+use std::cell::RefCell;
+use std::rc::Rc;
+
+use boa_engine::{
+    js_string,
+    object::{builtins::JsFunction, FunctionObjectBuilder},
+    property::{PropertyDescriptor, PropertyKey},
+    Context, JsArgs, JsObject, JsResult, JsString, JsValue, JsVariant, NativeFunction,
+};
+use boa_finalization::{describe_value, describe_value_to_depth};
+use boa_gc::{Finalize, Trace};
+
+/// How deep `%o` describes objects (node: 4).
+const FORMAT_O_DEPTH: usize = 4;
+
+/// The text a `console.timeLog` call adds after Boa's `label: n ms` (shared with the logger,
+/// which ends that line with it).
+pub(crate) type TimeLogData = Rc<RefCell<Option<String>>>;
+
+/// What each replaced method does with its arguments.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Method {
+    /// `log`, `info`, `debug`, `warn`, `error`, `exception`, `trace`, `group`,
+    /// `groupCollapsed`, `dirxml`: all arguments formatted, to the runtime's method of that kind.
+    Format,
+    /// `assert(condition, ...data)`: `Assertion failed: ...` to `error` when the condition fails.
+    Assert,
+    /// `dir(item)`: the item described (a string quoted) to `log`.
+    Dir,
+    /// `timeLog(label, ...data)`: the runtime's line, then the data formatted.
+    TimeLog,
+    /// `table(data, properties)`: a table of described cells to `log`, or the arguments
+    /// formatted when `data` is no object.
+    Table,
+}
+
+/// The functions the shell's methods use, captured when the console is set up: boa_runtime's
+/// methods and the realm's own functions, so nothing a script later changes is called.
+#[derive(Trace, Finalize)]
+struct Captured {
+    /// boa_runtime's method the replaced one prints through.
+    target: JsFunction,
+    /// boa_runtime's `log` (for `dir`).
+    log: JsFunction,
+    /// The built-in `toString` methods: an object that inherits one of them is described by `%s`
+    /// (node's rule), others are converted with their own `toString`.
+    builtin_to_strings: Vec<JsValue>,
+    parse_int: JsFunction,
+    parse_float: JsFunction,
+    #[unsafe_ignore_trace]
+    method: Method,
+    #[unsafe_ignore_trace]
+    time_log_data: TimeLogData,
+}
+
+/// Puts the shell's methods in front of boa_runtime's on the realm's `console` (installed just
+/// before, so no script has touched it).
+pub(crate) fn install(time_log_data: &TimeLogData, context: &mut Context) -> JsResult<()> {
+    let console = context
+        .global_object()
+        .get(js_string!("console"), context)?
+        .as_object()
+        .ok_or_else(|| boa_engine::JsNativeError::typ().with_message("no console to extend"))?;
+    let runtime = |name: &str, context: &mut Context| -> JsResult<JsFunction> {
+        console
+            .get(JsString::from(name), context)?
+            .as_object()
+            .and_then(JsFunction::from_object)
+            .ok_or_else(|| {
+                boa_engine::JsNativeError::typ()
+                    .with_message(format!("console.{name} is not a function"))
+                    .into()
+            })
+    };
+    let log = runtime("log", context)?;
+    let builtin_to_strings = builtin_to_strings(context);
+    let methods = [
+        ("log", "log", Method::Format),
+        ("info", "info", Method::Format),
+        ("debug", "debug", Method::Format),
+        ("warn", "warn", Method::Format),
+        ("error", "error", Method::Format),
+        ("exception", "error", Method::Format),
+        ("trace", "trace", Method::Format),
+        ("group", "group", Method::Format),
+        ("groupCollapsed", "groupCollapsed", Method::Format),
+        ("dirxml", "log", Method::Format),
+        ("assert", "error", Method::Assert),
+        ("dir", "log", Method::Dir),
+        ("timeLog", "timeLog", Method::TimeLog),
+        ("table", "log", Method::Table),
+    ];
+    for (name, target, method) in methods {
+        let captured = Captured {
+            target: runtime(target, context)?,
+            log: log.clone(),
+            builtin_to_strings: builtin_to_strings.clone(),
+            parse_int: context.intrinsics().objects().parse_int(),
+            parse_float: context.intrinsics().objects().parse_float(),
+            method,
+            time_log_data: Rc::clone(time_log_data),
+        };
+        let function = FunctionObjectBuilder::new(
+            context.realm(),
+            NativeFunction::from_copy_closure_with_captures(call, captured),
+        )
+        .name(JsString::from(name))
+        .length(0)
+        .build();
+        console.define_property_or_throw(
+            JsString::from(name),
+            PropertyDescriptor::builder()
+                .value(function)
+                .writable(true)
+                .enumerable(false)
+                .configurable(true),
+            context,
+        )?;
+    }
+    Ok(())
+}
+
+/// The realm's built-in `toString` methods an object may inherit.
+fn builtin_to_strings(context: &mut Context) -> Vec<JsValue> {
+    let constructors = context.intrinsics().constructors();
+    let prototypes = [
+        constructors.object().prototype(),
+        constructors.array().prototype(),
+        constructors.error().prototype(),
+        constructors.date().prototype(),
+        constructors.regexp().prototype(),
+        constructors.number().prototype(),
+        constructors.boolean().prototype(),
+        constructors.string().prototype(),
+        constructors.symbol().prototype(),
+        constructors.bigint().prototype(),
+    ];
+    let key = PropertyKey::from(js_string!("toString"));
+    prototypes
+        .iter()
+        .filter_map(|prototype| {
+            prototype
+                .borrow()
+                .properties()
+                .get(&key)
+                .and_then(|property| property.value().cloned())
+        })
+        .collect()
+}
+
+fn call(
+    this: &JsValue,
+    args: &[JsValue],
+    captured: &Captured,
+    context: &mut Context,
+) -> JsResult<JsValue> {
+    match captured.method {
+        Method::Format => {
+            let text = format(args, captured, context)?;
+            captured.target.call(this, &[text.into()], context)
+        }
+        Method::Assert => {
+            if args.first().is_some_and(JsValue::to_boolean) {
+                return Ok(JsValue::undefined());
+            }
+            // node: `Assertion failed`, or `Assertion failed: ${data[0]}` formatted with the rest.
+            let data = args.get(1..).unwrap_or_default();
+            let mut message = String::from("Assertion failed");
+            if let Some(first) = data.first() {
+                message.push_str(": ");
+                message.push_str(&first.to_string(context)?.to_std_string_escaped());
+            }
+            let mut parts = vec![JsValue::from(JsString::from(message.as_str()))];
+            parts.extend(data.iter().skip(1).cloned());
+            let text = format(&parts, captured, context)?;
+            captured.target.call(this, &[text.into()], context)
+        }
+        Method::Dir => {
+            let text = describe_value(args.get_or_undefined(0), context);
+            captured
+                .log
+                .call(this, &[JsString::from(text.as_str()).into()], context)
+        }
+        Method::Table => {
+            let text = match table::render(args.get_or_undefined(0), args.get(1), context)? {
+                Some(table) => JsString::from(table.as_str()),
+                None => format(args, captured, context)?,
+            };
+            captured.target.call(this, &[text.into()], context)
+        }
+        Method::TimeLog => {
+            // The label is converted here, so no script code runs inside the runtime's method
+            // while the data waits for its line.
+            let label = match args.first() {
+                Some(label) => label.to_string(context)?,
+                None => js_string!("default"),
+            };
+            let data = args.get(1..).unwrap_or_default();
+            if !data.is_empty() {
+                let text = format(data, captured, context)?;
+                *captured.time_log_data.borrow_mut() = Some(text.to_std_string_escaped());
+            }
+            let result = captured.target.call(this, &[label.into()], context);
+            // Unused when the timer does not exist (the runtime warns instead).
+            captured.time_log_data.borrow_mut().take();
+            result
+        }
+    }
+}
+
+/// The console's line for `args`, as node formats it: a first string argument with format
+/// specifiers applied to the arguments after it, then every argument left, strings as they are
+/// and anything else described, separated by spaces.
+fn format(args: &[JsValue], captured: &Captured, context: &mut Context) -> JsResult<JsString> {
+    let mut out = String::new();
+    let mut next = 0;
+    let format_string = args
+        .first()
+        .and_then(JsValue::as_string)
+        .filter(|_| args.len() > 1);
+    if let Some(first) = format_string {
+        next = 1;
+        let units: Vec<u16> = first.iter().collect();
+        let mut plain_from = 0;
+        let mut index = 0;
+        while index + 1 < units.len() {
+            if units[index] != u16::from(b'%') {
+                index += 1;
+                continue;
+            }
+            let specifier = char::from_u32(u32::from(units[index + 1])).unwrap_or('\0');
+            let replacement = if specifier == '%' {
+                Some(String::from("%"))
+            } else if next < args.len() && "sdifoOc".contains(specifier) {
+                let text = specified(specifier, &args[next], captured, context)?;
+                next += 1;
+                Some(text)
+            } else {
+                None
+            };
+            if let Some(replacement) = replacement {
+                out.push_str(&String::from_utf16_lossy(&units[plain_from..index]));
+                out.push_str(&replacement);
+                plain_from = index + 2;
+            }
+            index += 2;
+        }
+        out.push_str(&String::from_utf16_lossy(&units[plain_from..]));
+    }
+    for (position, arg) in args.iter().enumerate().skip(next) {
+        if position > 0 {
+            out.push(' ');
+        }
+        match arg.as_string() {
+            Some(text) => out.push_str(&text.to_std_string_escaped()),
+            None => out.push_str(&describe_value(arg, context)),
+        }
+    }
+    Ok(JsString::from(out.as_str()))
+}
+
+/// What one format specifier makes of its argument.
+fn specified(
+    specifier: char,
+    arg: &JsValue,
+    captured: &Captured,
+    context: &mut Context,
+) -> JsResult<String> {
+    let number = |value: JsValue, context: &mut Context| -> JsResult<String> {
+        Ok(match value.as_number() {
+            Some(number) if number == 0.0 && number.is_sign_negative() => "-0".to_owned(),
+            _ => value.to_string(context)?.to_std_string_escaped(),
+        })
+    };
+    Ok(match (specifier, arg.variant()) {
+        ('c', _) => String::new(),
+        ('o', _) => describe_value_to_depth(arg, FORMAT_O_DEPTH, context),
+        ('O', _) => describe_value(arg, context),
+        ('s', JsVariant::String(text)) => text.to_std_string_escaped(),
+        ('s' | 'd' | 'i', JsVariant::BigInt(_)) => describe_value(arg, context),
+        ('s', JsVariant::Object(object)) if !object.is_callable() => {
+            if inherits_builtin_to_string(&object, captured) {
+                describe_value_to_depth(arg, 0, context)
+            } else {
+                arg.to_string(context)?.to_std_string_escaped()
+            }
+        }
+        ('s', JsVariant::Symbol(_)) => describe_value(arg, context),
+        ('s', _) if arg.is_number() => number(arg.clone(), context)?,
+        ('s', _) => arg.to_string(context)?.to_std_string_escaped(),
+        ('d' | 'i' | 'f', JsVariant::Symbol(_)) => "NaN".to_owned(),
+        ('d', _) => number(arg.to_number(context)?.into(), context)?,
+        ('i', _) => number(
+            captured
+                .parse_int
+                .call(&JsValue::undefined(), std::slice::from_ref(arg), context)?,
+            context,
+        )?,
+        (_, _) => number(
+            captured
+                .parse_float
+                .call(&JsValue::undefined(), std::slice::from_ref(arg), context)?,
+            context,
+        )?,
+    })
+}
+
+/// Whether `object`'s `toString` (found in its own storage or its prototypes') is a built-in one
+/// (or there is none, or it is an accessor, or a proxy is in the way): node describes such an
+/// object for `%s` instead of calling its `toString`.
+fn inherits_builtin_to_string(object: &JsObject, captured: &Captured) -> bool {
+    let key = PropertyKey::from(js_string!("toString"));
+    let mut current = Some(object.clone());
+    while let Some(object) = current {
+        if object.is::<boa_engine::builtins::proxy::Proxy>() {
+            return true;
+        }
+        if let Some(property) = object.borrow().properties().get(&key) {
+            return match property.value() {
+                Some(function) => captured
+                    .builtin_to_strings
+                    .iter()
+                    .any(|builtin| builtin == function),
+                None => true,
+            };
+        }
+        current = object.prototype();
+    }
+    true
+}
