@@ -184,8 +184,8 @@ fn build_context(cli: &Cli, loader: Rc<FileLoader>) -> JsResult<Context> {
         context.insert_data(executor);
     }
     context.insert_data(rejections);
-    let time_log_data = console::TimeLogData::default();
-    let logger = output::PipeLogger::new(&time_log_data);
+    let next_line = console::NextLine::default();
+    let logger = output::PipeLogger::new(&next_line);
     match cli.registry {
         Registry::Extension => boa_runtime::register(
             (ConsoleExtension(logger), FinalizationExtension),
@@ -194,7 +194,7 @@ fn build_context(cli: &Cli, loader: Rc<FileLoader>) -> JsResult<Context> {
         )?,
         Registry::Builtin => boa_runtime::register(ConsoleExtension(logger), None, &mut context)?,
     }
-    console::install(&time_log_data, &mut context)?;
+    console::install(&next_line, &mut context)?;
     if cli.expose_gc {
         boa_finalization::expose_gc(&mut context)?;
     }

@@ -9,7 +9,7 @@ use boa_engine::{Context, JsError, JsResult};
 use boa_gc::{Finalize, Trace};
 use boa_runtime::{ConsoleState, Logger};
 
-use crate::console::TimeLogData;
+use crate::console::NextLine;
 
 /// Writes `line` and a newline to standard error; a closed or failing stderr loses the line.
 pub(crate) fn error_line(line: &str) {
@@ -21,20 +21,33 @@ pub(crate) fn output_line(line: &str) {
     let _ = writeln!(std::io::stdout(), "{line}");
 }
 
-/// boa_runtime's console output (`console.log` and friends to stdout, `console.error` to stderr,
-/// indented by `console.group`), except that a closed pipe is not an error thrown into the script,
-/// and a `console.timeLog` line ends with its data as the shell's console formatted it.
+/// The console's output, where node writes it: `console.log`, `info`, `debug` to stdout;
+/// `console.error`, `warn` and `trace` (`Trace: ...` and the frames) to stderr; indented by
+/// `console.group`. A closed pipe is not an error thrown into the script, and the shell's console
+/// may change the runtime's next `log` or `info` line (a `timeLog`'s data, a group's label).
 #[derive(Debug, Trace, Finalize)]
 pub(crate) struct PipeLogger {
     #[unsafe_ignore_trace]
-    time_log_data: TimeLogData,
+    next_line: NextLine,
 }
 
 impl PipeLogger {
-    /// A logger that ends the next `log` line with what `time_log_data` holds, if anything.
-    pub(crate) fn new(time_log_data: &TimeLogData) -> Self {
+    /// A logger that changes its next `log` or `info` line as `next_line` says, if it says.
+    pub(crate) fn new(next_line: &NextLine) -> Self {
         Self {
-            time_log_data: Rc::clone(time_log_data),
+            next_line: Rc::clone(next_line),
+        }
+    }
+
+    /// Writes a `log` or `info` line to stdout, changed as the shell's console asked.
+    fn write_edited(&self, msg: String, state: &ConsoleState) -> JsResult<()> {
+        let edit = self.next_line.borrow_mut().take();
+        match edit {
+            Some(edit) => match edit.apply(msg) {
+                Some(line) => Self::write(std::io::stdout(), &line, state),
+                None => Ok(()),
+            },
+            None => Self::write(std::io::stdout(), &msg, state),
         }
     }
 
@@ -56,18 +69,28 @@ impl PipeLogger {
 
 impl Logger for PipeLogger {
     fn log(&self, msg: String, state: &ConsoleState, _: &mut Context) -> JsResult<()> {
-        match self.time_log_data.borrow_mut().take() {
-            Some(data) => Self::write(std::io::stdout(), &format!("{msg} {data}"), state),
-            None => Self::write(std::io::stdout(), &msg, state),
-        }
+        self.write_edited(msg, state)
     }
 
     fn info(&self, msg: String, state: &ConsoleState, _: &mut Context) -> JsResult<()> {
-        Self::write(std::io::stdout(), &msg, state)
+        self.write_edited(msg, state)
     }
 
     fn warn(&self, msg: String, state: &ConsoleState, _: &mut Context) -> JsResult<()> {
-        Self::write(std::io::stdout(), &msg, state)
+        Self::write(std::io::stderr(), &msg, state)
+    }
+
+    fn trace(&self, msg: String, state: &ConsoleState, context: &mut Context) -> JsResult<()> {
+        let mut text = if msg.is_empty() {
+            String::from("Trace")
+        } else {
+            format!("Trace: {msg}")
+        };
+        for frame in context.stack_trace() {
+            let name = frame.code_block().name().to_std_string_escaped();
+            text.push_str(&format!("\n    at {name}"));
+        }
+        Self::write(std::io::stderr(), &text, state)
     }
 
     fn error(&self, msg: String, state: &ConsoleState, _: &mut Context) -> JsResult<()> {

@@ -43,38 +43,31 @@ fn every_console_method_that_formats_prints_a_deeply_nested_value_as_node_does()
     let stdout: Vec<&str> = stdout.lines().collect();
     // `%o` describes four levels deep, as node does; `%s` none (node: depth 0).
     let format_line = "{\n  x: {\n    x: { x: { x: { x: [Object] } } }\n  }\n} [ [ [ [Array] ] ] ] { x: [Object] }";
-    let group = format!("group: {DEEP_OBJECT}");
-    let expected_stdout: Vec<&str> = [
-        DEEP_OBJECT,
-        DEEP_ARRAY,
-        DEEP_OBJECT,
-        DEEP_ARRAY,
-        DEEP_OBJECT,
-    ]
-    .into_iter()
-    .chain([DEEP_OBJECT, DEEP_ARRAY])
-    .chain(format_line.lines())
-    .chain([group.as_str()])
-    .collect();
+    let expected_stdout: Vec<&str> = [DEEP_OBJECT, DEEP_ARRAY, DEEP_OBJECT, DEEP_ARRAY]
+        .into_iter()
+        .chain([DEEP_OBJECT, DEEP_ARRAY])
+        .chain(format_line.lines())
+        .chain([DEEP_OBJECT])
+        .collect();
     assert_eq!(stdout[..expected_stdout.len()], expected_stdout[..]);
     let time_log = stdout[expected_stdout.len()];
     assert!(
         time_log.starts_with("t: ") && time_log.ends_with(&format!(" ms {DEEP_OBJECT}")),
         "{time_log}"
     );
-    assert_eq!(
-        stdout[expected_stdout.len() + 1],
-        DEEP_ARRAY,
-        "console.trace"
-    );
+    assert_eq!(stdout.len(), expected_stdout.len() + 1);
+    // As in node, warn, error, assert and trace go to stderr.
     let stderr = stderr(&output);
     let stderr: Vec<&str> = stderr.lines().collect();
     assert_eq!(
         stderr,
         [
             DEEP_OBJECT,
+            DEEP_OBJECT,
             "Assertion failed: [object Object]",
-            &format!("Assertion failed: {DEEP_ARRAY}")
+            &format!("Assertion failed: {DEEP_ARRAY}"),
+            &format!("Trace: {DEEP_ARRAY}"),
+            "    at <main>",
         ]
     );
 }
@@ -96,12 +89,14 @@ fn console_table_describes_deeply_nested_cells_and_calls_no_getter() {
 }
 
 #[test]
-fn groups_indent_every_line_as_node_does() {
-    let output = finreg(
-        &["-e", "console.group('g'); console.log('a\\nb'); console.log({ o: 1 }); console.groupEnd(); console.log('end')"],
-        b"",
-    );
-    assert_eq!(stdout(&output), "group: g\n  a\n  b\n  { o: 1 }\nend\n");
+fn groups_label_and_indent_every_line_as_node_does() {
+    let code = "console.group('g'); console.log('a\\nb'); console.log({ o: 1 }); console.group(); \
+                console.log('c'); console.groupEnd(); console.groupEnd(); console.log('end')";
+    let expected = "g\n  a\n  b\n  { o: 1 }\n    c\nend\n";
+    assert_eq!(stdout(&finreg(&["-e", code], b"")), expected);
+    if let Ok(node) = Command::new("node").args(["-e", code]).output() {
+        assert_eq!(stdout(&node), expected, "node");
+    }
 }
 
 /// Whether node prints what finreg prints for a case, and if not, why not.

@@ -26,16 +26,38 @@ use boa_gc::{Finalize, Trace};
 /// How deep `%o` describes objects (node: 4).
 const FORMAT_O_DEPTH: usize = 4;
 
-/// The text a `console.timeLog` call adds after Boa's `label: n ms` (shared with the logger,
-/// which ends that line with it).
-pub(crate) type TimeLogData = Rc<RefCell<Option<String>>>;
+/// How the shell's console changes the next line boa_runtime's console writes (shared with the
+/// logger, which applies it).
+pub(crate) type NextLine = Rc<RefCell<Option<LineEdit>>>;
+
+/// A change to the runtime's next `log` or `info` line.
+#[derive(Debug)]
+pub(crate) enum LineEdit {
+    /// Add this after the line: the data of a `timeLog` call, after the runtime's `label: n ms`.
+    Append(String),
+    /// Write this instead (nothing for `None`): a group's label, without the runtime's `group: `.
+    Replace(Option<String>),
+}
+
+impl LineEdit {
+    /// `line` as this edit changes it; `None` when nothing is to be written.
+    pub(crate) fn apply(self, line: String) -> Option<String> {
+        match self {
+            Self::Append(data) => Some(format!("{line} {data}")),
+            Self::Replace(text) => text,
+        }
+    }
+}
 
 /// What each replaced method does with its arguments.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum Method {
-    /// `log`, `info`, `debug`, `warn`, `error`, `exception`, `trace`, `group`,
-    /// `groupCollapsed`, `dirxml`: all arguments formatted, to the runtime's method of that kind.
+    /// `log`, `info`, `debug`, `warn`, `error`, `exception`, `trace`, `dirxml`: all arguments
+    /// formatted, to the runtime's method of that kind.
     Format,
+    /// `group`, `groupCollapsed`: the runtime's group, its line the label alone (none without
+    /// arguments), as node prints it.
+    Group,
     /// `assert(condition, ...data)`: `Assertion failed: ...` to `error` when the condition fails.
     Assert,
     /// `dir(item)`: the item described (a string quoted) to `log`.
@@ -63,12 +85,12 @@ struct Captured {
     #[unsafe_ignore_trace]
     method: Method,
     #[unsafe_ignore_trace]
-    time_log_data: TimeLogData,
+    next_line: NextLine,
 }
 
 /// Puts the shell's methods in front of boa_runtime's on the realm's `console` (installed just
 /// before, so no script has touched it).
-pub(crate) fn install(time_log_data: &TimeLogData, context: &mut Context) -> JsResult<()> {
+pub(crate) fn install(next_line: &NextLine, context: &mut Context) -> JsResult<()> {
     let console = context
         .global_object()
         .get(js_string!("console"), context)?
@@ -95,8 +117,8 @@ pub(crate) fn install(time_log_data: &TimeLogData, context: &mut Context) -> JsR
         ("error", "error", Method::Format),
         ("exception", "error", Method::Format),
         ("trace", "trace", Method::Format),
-        ("group", "group", Method::Format),
-        ("groupCollapsed", "groupCollapsed", Method::Format),
+        ("group", "group", Method::Group),
+        ("groupCollapsed", "groupCollapsed", Method::Group),
         ("dirxml", "log", Method::Format),
         ("assert", "error", Method::Assert),
         ("dir", "log", Method::Dir),
@@ -111,7 +133,7 @@ pub(crate) fn install(time_log_data: &TimeLogData, context: &mut Context) -> JsR
             parse_int: context.intrinsics().objects().parse_int(),
             parse_float: context.intrinsics().objects().parse_float(),
             method,
-            time_log_data: Rc::clone(time_log_data),
+            next_line: Rc::clone(next_line),
         };
         let function = FunctionObjectBuilder::new(
             context.realm(),
@@ -194,6 +216,14 @@ fn call(
                 .log
                 .call(this, &[JsString::from(text.as_str()).into()], context)
         }
+        Method::Group => {
+            let text = format(args, captured, context)?;
+            let label = (!args.is_empty()).then(|| text.to_std_string_escaped());
+            *captured.next_line.borrow_mut() = Some(LineEdit::Replace(label));
+            let result = captured.target.call(this, &[text.into()], context);
+            captured.next_line.borrow_mut().take();
+            result
+        }
         Method::Table => {
             let text = match table::render(args.get_or_undefined(0), args.get(1), context)? {
                 Some(table) => JsString::from(table.as_str()),
@@ -211,11 +241,12 @@ fn call(
             let data = args.get(1..).unwrap_or_default();
             if !data.is_empty() {
                 let text = format(data, captured, context)?;
-                *captured.time_log_data.borrow_mut() = Some(text.to_std_string_escaped());
+                *captured.next_line.borrow_mut() =
+                    Some(LineEdit::Append(text.to_std_string_escaped()));
             }
             let result = captured.target.call(this, &[label.into()], context);
             // Unused when the timer does not exist (the runtime warns instead).
-            captured.time_log_data.borrow_mut().take();
+            captured.next_line.borrow_mut().take();
             result
         }
     }
