@@ -1,11 +1,12 @@
 //! The weak family's actions: `WeakMap`s `WM[i]` and `WeakSet`s `WS[i]` (made before the first step,
 //! never dropped) and `WeakRef`s `WR[i]`, with keys and targets drawn from the slots `S`, the symbols
-//! `Y`, well-known and fresh symbols, fresh objects, registered symbols and primitives.
+//! `Y`, well-known and fresh symbols, fresh objects, the program's registries, maps and sets,
+//! registered symbols and primitives.
 //!
 //! Every compared result is fixed by the spec given what the model knows. `get`, `has`, `delete`,
 //! `set` and `add` are: a key the program can still name is reachable, so no collection can change
 //! what the map or set holds for it. A `WeakRef`'s `deref` is compared only where its answer is fixed:
-//! a symbol target that stays reachable (`Y[k]`, a well-known symbol) or an object target that a slot
+//! a target that stays reachable (`Y[k]`, a well-known symbol, `R[0]`, `WM[1]`) or an object target that a slot
 //! still reaches gives that target; a target the same job made or dereferenced gives it too, even
 //! after `gc()` (KeepDuringJob); an object target unreachable since an earlier step gives `undefined`
 //! right after a `gc()` (node's and finreg's are full collections, and the earlier job's
@@ -27,8 +28,9 @@ const WEAK_REFS: usize = 3;
 enum RefTarget {
     /// An object the slots may still reach (`Generator::alive` says whether they do).
     Object(usize),
-    /// A symbol that stays reachable, written as this expression (`Y[k]`, `Symbol.iterator`).
-    Symbol(String),
+    /// A value that stays reachable to the end, written as this expression: a symbol (`Y[k]`,
+    /// `Symbol.iterator`) or one of the program's registries, maps and sets (`R[0]`, `WM[1]`).
+    Kept(String),
     /// An object unreachable since an earlier step: no job keeps it, a `gc()` collects it.
     Collected,
     /// A fresh symbol: node may collect it, Boa never does; not compared.
@@ -43,10 +45,10 @@ struct Key {
 }
 
 impl Key {
-    /// A symbol that stays reachable to the end, written as `js`.
-    fn kept_symbol(js: String) -> Self {
+    /// A value that stays reachable to the end, written as `js`.
+    fn kept(js: String) -> Self {
         Self {
-            target: Some(RefTarget::Symbol(js.clone())),
+            target: Some(RefTarget::Kept(js.clone())),
             js,
         }
     }
@@ -64,11 +66,14 @@ pub(super) struct WeakModel {
 
 /// Calls that throw a TypeError in both engines: wrong receivers (checked before the key), calls
 /// without `new`, and values that cannot be held weakly given to constructors.
-const INVALID_CALLS: [&str; 22] = [
+const INVALID_CALLS: [&str; 25] = [
     "WeakMap.prototype.set.call({}, {}, 1)",
     "WeakMap.prototype.set.call(WS[0], Symbol(), 1)",
     "WeakMap.prototype.get.call({}, Symbol.for('k'))",
     "WeakMap.prototype.get.call(WS[1], {})",
+    "WeakMap.prototype.get.call(new Proxy(WM[0], {}), Symbol.iterator)",
+    "WeakSet.prototype.has.call(new Proxy(WS[1], {}), {})",
+    "WeakRef.prototype.deref.call(new Proxy(new WeakRef(Symbol.iterator), {}))",
     "WeakMap.prototype.has.call(new Map(), Symbol.iterator)",
     "WeakMap.prototype.delete.call(undefined, Symbol())",
     "WeakSet.prototype.add.call(WM[0], Symbol())",
@@ -114,7 +119,7 @@ impl Generator {
     /// A key: mostly what the program keeps (slot objects, `Y` symbols), sometimes fresh values,
     /// registered symbols and primitives (CanBeHeldWeakly false).
     fn key(&mut self) -> Key {
-        match self.rng.weighted(&[8, 5, 1, 2, 1, 2, 2]) {
+        match self.rng.weighted(&[8, 5, 1, 2, 1, 2, 2, 1]) {
             0 => match self.live_slot() {
                 Some(slot) => Key {
                     js: format!("S[{slot}]"),
@@ -127,11 +132,11 @@ impl Generator {
                     self.new_symbol();
                 }
                 let made: Vec<usize> = (0..SYMBOLS).filter(|&y| self.symbols[y]).collect();
-                Key::kept_symbol(format!("Y[{}]", made[self.rng.below(made.len())]))
+                Key::kept(format!("Y[{}]", made[self.rng.below(made.len())]))
             }
             2 => {
                 let well_known = ["Symbol.iterator", "Symbol.asyncIterator"];
-                Key::kept_symbol(well_known[self.rng.below(2)].to_owned())
+                Key::kept(well_known[self.rng.below(2)].to_owned())
             }
             3 => self.fresh_object(),
             4 => Key {
@@ -142,12 +147,17 @@ impl Generator {
                 js: "Symbol.for('k')".to_owned(),
                 target: None,
             },
-            _ => {
+            6 => {
                 let primitives = ["1", "'s'", "undefined", "null", "true", "1n", "-0"];
                 Key {
                     js: primitives[self.rng.below(primitives.len())].to_owned(),
                     target: None,
                 }
+            }
+            // Objects of the weak family itself, never dropped.
+            _ => {
+                let kept = ["R[0]", "WM[1]", "WS[0]"];
+                Key::kept(kept[self.rng.below(kept.len())].to_owned())
             }
         }
     }
@@ -216,7 +226,7 @@ impl Generator {
         }
         let i = made[self.rng.below(made.len())];
         match self.weak.refs[i].clone() {
-            Some(RefTarget::Symbol(js)) => self.check(&format!("WR[{i}].deref() === {js}")),
+            Some(RefTarget::Kept(js)) => self.check(&format!("WR[{i}].deref() === {js}")),
             Some(RefTarget::Object(object)) if self.alive(object) => {
                 match (0..SLOTS).find(|&s| self.slots[s] == Some(object)) {
                     Some(slot) => self.check(&format!("WR[{i}].deref() === S[{slot}]")),
@@ -238,11 +248,12 @@ impl Generator {
     /// `Reflect.construct(WeakRef, ...)` with the new targets of the registry's own case.
     fn weak_construct(&mut self) {
         let (a, b) = (self.key().js, self.key().js);
-        let code = match self.rng.below(5) {
+        let code = match self.rng.below(6) {
             0 => format!(
                 "(() => {{ const m = new WeakMap([[{a}, 'vA'], [{b}, 'vB']]); return String(m.get({a})) + ',' + m.has({b}); }})()"
             ),
             1 => format!("new WeakSet([{a}, {b}]).has({b})"),
+            5 => format!("new (class extends WeakSet {{}})([{a}]).has({a})"),
             2 => format!("String(new (class extends WeakMap {{}})([[{a}, 'vS']]).get({a}))"),
             3 => "(() => { const s = Symbol('z'); const r = new (class extends WeakRef {})(s); return r.deref() === s && Object.getPrototypeOf(r) !== WeakRef.prototype; })()".to_owned(),
             _ => {
@@ -267,12 +278,12 @@ impl Generator {
     }
 
     /// The checks run after the final rounds, once `S` is empty and `gc()` ran in later jobs: every
-    /// object target is collected, every kept symbol target is still there.
+    /// object target is collected, every kept target is still there.
     pub(super) fn final_weak_checks(&mut self) {
         self.line("gc();");
         for i in 0..WEAK_REFS {
             match self.weak.refs[i].clone() {
-                Some(RefTarget::Symbol(js)) => self.check(&format!("WR[{i}].deref() === {js}")),
+                Some(RefTarget::Kept(js)) => self.check(&format!("WR[{i}].deref() === {js}")),
                 Some(RefTarget::Object(_) | RefTarget::Collected) => {
                     self.weak.collected_derefs += 1;
                     self.check(&format!("WR[{i}].deref() === undefined"));
