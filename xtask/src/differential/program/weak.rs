@@ -62,6 +62,8 @@ pub(super) struct WeakModel {
     pub(super) checks: usize,
     /// Those that dereference a target the model knows collected.
     pub(super) collected_derefs: usize,
+    /// Keys given to `set` or `add`, by collection (`WM[0]`, `WS[1]`).
+    stored: Vec<(String, RefTarget)>,
 }
 
 /// Calls that throw a TypeError in both engines: wrong receivers (checked before the key), calls
@@ -97,8 +99,8 @@ const INVALID_CALLS: [&str; 25] = [
 impl Generator {
     pub(super) fn weak_action(&mut self) {
         match self.rng.weighted(&[10, 6, 5, 6, 3, 3]) {
-            0 => self.map_op(),
-            1 => self.set_op(),
+            0 => self.collection_op(true),
+            1 => self.collection_op(false),
             2 => self.new_weak_ref(),
             3 => self.deref(),
             4 => {
@@ -171,32 +173,66 @@ impl Generator {
         }
     }
 
-    /// `set` (returns the map), `get`, `has` or `delete` on `WM[m]`.
-    fn map_op(&mut self) {
-        let m = self.rng.below(MAPS);
-        let key = self.key().js;
-        let code = match self.rng.weighted(&[4, 3, 3, 2]) {
-            0 => {
-                let value = self.id();
-                format!("WM[{m}].set({key}, 'v{value}') === WM[{m}]")
+    /// `set`/`add` (compared as `=== receiver`), `get` (maps only), `has` or `delete` on one of the
+    /// maps (`map`) or sets; half of the lookups use a key stored in that collection before, if the
+    /// program can still name it (the key is then reachable, so its entry is still there).
+    fn collection_op(&mut self, map: bool) {
+        let collection = if map {
+            format!("WM[{}]", self.rng.below(MAPS))
+        } else {
+            format!("WS[{}]", self.rng.below(SETS))
+        };
+        let op = self.rng.weighted(&[4, if map { 3 } else { 0 }, 3, 2]);
+        let stored = if op > 0 && self.rng.chance(50) {
+            self.stored_key(&collection)
+        } else {
+            None
+        };
+        let key = match stored {
+            Some(js) => js,
+            None => {
+                let key = self.key();
+                if let (0, Some(target)) = (op, &key.target) {
+                    self.weak.stored.push((collection.clone(), target.clone()));
+                }
+                key.js
             }
-            1 => format!("String(WM[{m}].get({key}))"),
-            2 => format!("WM[{m}].has({key})"),
-            _ => format!("WM[{m}].delete({key})"),
+        };
+        let code = match op {
+            0 if map => {
+                let value = self.id();
+                format!("{collection}.set({key}, 'v{value}') === {collection}")
+            }
+            0 => format!("{collection}.add({key}) === {collection}"),
+            1 => format!("String({collection}.get({key}))"),
+            2 => format!("{collection}.has({key})"),
+            _ => format!("{collection}.delete({key})"),
         };
         self.check(&code);
     }
 
-    /// `add` (returns the set), `has` or `delete` on `WS[s]`.
-    fn set_op(&mut self) {
-        let s = self.rng.below(SETS);
-        let key = self.key().js;
-        let code = match self.rng.weighted(&[4, 3, 2]) {
-            0 => format!("WS[{s}].add({key}) === WS[{s}]"),
-            1 => format!("WS[{s}].has({key})"),
-            _ => format!("WS[{s}].delete({key})"),
-        };
-        self.check(&code);
+    /// A key once given to `collection`'s `set` or `add` that the program can still name.
+    fn stored_key(&mut self, collection: &str) -> Option<String> {
+        let named: Vec<String> = self
+            .weak
+            .stored
+            .iter()
+            .filter(|(stored_in, _)| stored_in == collection)
+            .filter_map(|(_, target)| self.name(target))
+            .collect();
+        (!named.is_empty()).then(|| named[self.rng.below(named.len())].clone())
+    }
+
+    /// An expression for `target` if the program can still name it: a kept value, or an object a
+    /// slot holds.
+    fn name(&self, target: &RefTarget) -> Option<String> {
+        match target {
+            RefTarget::Kept(js) => Some(js.clone()),
+            RefTarget::Object(object) => (0..SLOTS)
+                .find(|&slot| self.slots[slot] == Some(*object))
+                .map(|slot| format!("S[{slot}]")),
+            RefTarget::Collected | RefTarget::Unfixed => None,
+        }
     }
 
     /// `WR[i] = new WeakRef(key)` (a TypeError for a key that cannot be held weakly); sometimes
@@ -227,9 +263,9 @@ impl Generator {
         let i = made[self.rng.below(made.len())];
         match self.weak.refs[i].clone() {
             Some(RefTarget::Kept(js)) => self.check(&format!("WR[{i}].deref() === {js}")),
-            Some(RefTarget::Object(object)) if self.alive(object) => {
-                match (0..SLOTS).find(|&s| self.slots[s] == Some(object)) {
-                    Some(slot) => self.check(&format!("WR[{i}].deref() === S[{slot}]")),
+            Some(target @ RefTarget::Object(object)) if self.alive(object) => {
+                match self.name(&target) {
+                    Some(js) => self.check(&format!("WR[{i}].deref() === {js}")),
                     // Reachable only through a closure's capture.
                     None => self.check(&format!("typeof WR[{i}].deref()")),
                 }
