@@ -48,6 +48,8 @@ enum CallbackAct {
     RegisterUnregister { r: usize, held: String, id: u32 },
     /// `throw new <name>(...)`.
     Throw(&'static str),
+    /// `check(id, ...)` that `DW[held]`, a `WeakRef` to the cell's target, is empty.
+    DerefTarget { id: u32 },
 }
 
 /// A generated program: its JavaScript text and what it exercises.
@@ -58,7 +60,8 @@ pub struct Program {
     pub cells: usize,
     /// Weak-family results the program logs for comparison (`w|id|result`).
     pub weak_checks: usize,
-    /// Those that dereference a `WeakRef` whose target the model knows collected.
+    /// Those that dereference a `WeakRef` whose target the model knows collected (in a step or at
+    /// the end, after `gc()`; or in the target's cleanup callback).
     pub collected_derefs: usize,
 }
 
@@ -129,7 +132,7 @@ pub fn generate(seed: u64) -> Program {
     for _ in 0..steps {
         generator.js.clear();
         generator.settle_weak_refs();
-        let actions = 1 + generator.rng.below(8);
+        let actions = 1 + generator.rng.below(9);
         for _ in 0..actions {
             generator.action();
         }
@@ -186,7 +189,7 @@ impl Generator {
     }
 
     fn action(&mut self) {
-        match self.rng.weighted(&[14, 6, 20, 6, 10, 5, 6, 3, 3, 30]) {
+        match self.rng.weighted(&[14, 6, 20, 6, 10, 5, 6, 3, 3, 40]) {
             0 => self.new_object(),
             1 => self.drop_slot(),
             2 => self.register(),
@@ -265,7 +268,10 @@ impl Generator {
             }
         };
         let (token_js, token) = self.token();
-        let callback = self.callback_acts(0);
+        let mut callback = self.callback_acts(0);
+        if matches!(target, Target::Object(_)) && self.rng.chance(30) {
+            callback.insert(0, self.weak_ref_beside(&held, &target_js));
+        }
         if !callback.is_empty() {
             self.callbacks.push((held.clone(), callback));
         }
@@ -461,6 +467,12 @@ fn render(
                 CallbackAct::Throw(name) => {
                     let _ = write!(body, " throw new {name}('from {held}');");
                 }
+                CallbackAct::DerefTarget { id } => {
+                    let _ = write!(
+                        body,
+                        " check({id}, () => DW['{held}'].deref() === undefined);"
+                    );
+                }
             }
         }
         let _ = writeln!(table, "  '{held}': () => {{{body} }},");
@@ -476,7 +488,7 @@ const out = [];
 const log = (line) => {{ out.push(line); }};
 const errorName = (e) => (e !== null && typeof e === "object" && typeof e.constructor === "function") ? e.constructor.name : typeof e;
 if (typeof process !== "undefined") process.on("uncaughtException", (e) => log("throw|" + errorName(e)));
-const S = [], Y = [], R = [], WM = [{maps}], WS = [{sets}], WR = [];
+const S = [], Y = [], R = [], WM = [{maps}], WS = [{sets}], WR = [], DW = {{}};
 const CB = {{
 {table}}};
 function callback(r) {{

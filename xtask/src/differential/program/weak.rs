@@ -14,7 +14,7 @@
 //! not, depending on what this job did with it) and a fresh symbol target (node may collect it, Boa
 //! never collects a symbol) are never dereferenced for comparison.
 
-use super::{Generator, Object, NEW_TARGETS, SLOTS, SYMBOLS};
+use super::{CallbackAct, Generator, Object, NEW_TARGETS, SLOTS, SYMBOLS};
 
 /// `WM[0..MAPS]`.
 pub(super) const MAPS: usize = 2;
@@ -174,7 +174,7 @@ impl Generator {
     }
 
     /// `set`/`add` (compared as `=== receiver`), `get` (maps only), `has` or `delete` on one of the
-    /// maps (`map`) or sets; half of the lookups use a key stored in that collection before, if the
+    /// maps (`map`) or sets; most lookups (60%) use a key stored in that collection before, if the
     /// program can still name it (the key is then reachable, so its entry is still there).
     fn collection_op(&mut self, map: bool) {
         let collection = if map {
@@ -183,7 +183,7 @@ impl Generator {
             format!("WS[{}]", self.rng.below(SETS))
         };
         let op = self.rng.weighted(&[4, if map { 3 } else { 0 }, 3, 2]);
-        let stored = if op > 0 && self.rng.chance(50) {
+        let stored = if op > 0 && self.rng.chance(60) {
             self.stored_key(&collection)
         } else {
             None
@@ -302,6 +302,16 @@ impl Generator {
         self.check(&code);
     }
 
+    /// `DW[held] = new WeakRef(target)` beside a registration of `target` with `held`, and what the
+    /// cell's cleanup callback checks: that this `WeakRef` is empty. The collection that queued the
+    /// cleanup emptied every `WeakRef` to the target (the spec's collection step does both at once).
+    pub(super) fn weak_ref_beside(&mut self, held: &str, target_js: &str) -> CallbackAct {
+        self.line(&format!("DW['{held}'] = new WeakRef({target_js});"));
+        self.weak.checks += 1;
+        self.weak.collected_derefs += 1;
+        CallbackAct::DerefTarget { id: self.id() }
+    }
+
     /// At the start of each step: a target that is unreachable now has been since an earlier job.
     pub(super) fn settle_weak_refs(&mut self) {
         for i in 0..WEAK_REFS {
@@ -359,7 +369,12 @@ mod tests {
                     lines[i]
                 );
             }
-            assert_eq!(derefs.len(), program.collected_derefs, "seed {seed}");
+            let in_callbacks = program.js.matches("'].deref() === undefined)").count();
+            assert_eq!(
+                derefs.len() + in_callbacks,
+                program.collected_derefs,
+                "seed {seed}"
+            );
             collected += derefs.len();
         }
         assert!(collected > 0);
