@@ -99,7 +99,30 @@ impl Failure {
 
 /// Runs the files and `--eval` code, then the prompt if asked for (or if nothing was given and a
 /// terminal is on standard input), and turns the outcome into the exit status.
+/// The shell's stack: Boa 0.22 recurses natively without a limit in `JSON.stringify`, `String` of an
+/// array, `structuredClone` and `flat` of nested values, so a script's nesting depth bounds how
+/// deep the native stack goes. The main thread's 8 MiB overflow (an abort) at a nesting of about
+/// 10,000; this reservation, committed only as it is touched, lets such values run to completion
+/// far deeper (1e5 levels in a debug build).
+const SHELL_STACK_BYTES: usize = 1 << 30;
+
 fn main() -> ExitCode {
+    let shell = std::thread::Builder::new()
+        .name("finreg".into())
+        .stack_size(SHELL_STACK_BYTES)
+        .spawn(shell);
+    match shell.map(std::thread::JoinHandle::join) {
+        Ok(Ok(code)) => code,
+        // A panic was already reported by the panic hook.
+        Ok(Err(_)) => ExitCode::from(101),
+        Err(error) => {
+            output::error_line(&format!("finreg: cannot start the shell's thread: {error}"));
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn shell() -> ExitCode {
     let cli = Cli::parse();
     let nothing_given = cli.files.is_empty() && cli.eval.is_empty();
     let prompt = cli.interactive || (nothing_given && std::io::stdin().is_terminal());

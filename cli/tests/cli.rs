@@ -119,6 +119,23 @@ fn a_deeply_nested_thrown_object_is_described_not_a_panic() {
     );
 }
 
+/// Boa 0.22 recurses natively, with no limit, through nested values in `String(array)`,
+/// `Array.prototype.flat` and `JSON.stringify`: on the main thread's stack a nesting of 1e5 aborted
+/// the process. The shell's own stack lets them finish (node throws a RangeError here instead).
+#[test]
+fn native_recursion_through_deep_values_finishes_instead_of_aborting() {
+    let deep = "let b = []; let d = b; for (let i = 0; i < 100000; i++) { d.push([]); d = d[0]; } \
+                let a = {}; let c = a; for (let i = 0; i < 3000; i++) { c.x = {}; c = c.x; }";
+    let output = finreg(&[
+        "-e",
+        &format!(
+            "{deep} console.log(String(b).length, [b].flat(Infinity).length, JSON.stringify(a).length)"
+        ),
+    ]);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    assert_eq!(stdout(&output), "0 0 18002\n");
+}
+
 #[test]
 fn usage_errors_exit_2() {
     assert_eq!(finreg(&["--no-such-flag"]).status.code(), Some(2));
