@@ -20,7 +20,8 @@
 //!   `uncaughtException` handler; finreg: the default reporter's `Uncaught (in FinalizationRegistry
 //!   cleanup callback ...)` lines on stderr);
 //! - **weak-family results**: per action, what `get`/`has`/`delete`/`set`/`add`/`deref` (or the
-//!   construction) returned, as a boolean, a string or a `typeof`, or the name of the error thrown.
+//!   construction) returned, as a boolean, a string or a `typeof`, or the name of the error thrown
+//!   (also in cleanup callbacks: a `WeakRef` to the cell's own target is empty there).
 //!
 //! # What is never compared (timing the spec leaves to the host), and how programs avoid it
 //!

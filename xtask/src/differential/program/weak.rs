@@ -1,17 +1,18 @@
-//! The weak family's actions: `WeakMap`s `WM[i]` and `WeakSet`s `WS[i]` (made before the first step,
-//! never dropped) and `WeakRef`s `WR[i]`, with keys and targets drawn from the slots `S`, the symbols
-//! `Y`, well-known and fresh symbols, fresh objects, the program's registries, maps and sets,
-//! registered symbols and primitives.
+//! The weak family's actions: `WeakMap`s `WM[i]` and `WeakSet`s `WS[i]` (made before the first
+//! step, never dropped) and `WeakRef`s `WR[i]`, with keys and targets drawn from the slots `S`, the
+//! symbols `Y`, well-known and fresh symbols, fresh objects, the program's registries, maps and
+//! sets, registered symbols and primitives.
 //!
 //! Every compared result is fixed by the spec given what the model knows. `get`, `has`, `delete`,
 //! `set` and `add` are: a key the program can still name is reachable, so no collection can change
-//! what the map or set holds for it. A `WeakRef`'s `deref` is compared only where its answer is fixed:
-//! a target that stays reachable (`Y[k]`, a well-known symbol, `R[0]`, `WM[1]`) or an object target that a slot
-//! still reaches gives that target; a target the same job made or dereferenced gives it too, even
-//! after `gc()` (KeepDuringJob); an object target unreachable since an earlier step gives `undefined`
-//! right after a `gc()` (node's and finreg's are full collections, and the earlier job's
-//! ClearKeptObjects released it). A target that became unreachable during the current step (kept or
-//! not, depending on what this job did with it) and a fresh symbol target (node may collect it, Boa
+//! what the map or set holds for it. A `WeakRef`'s `deref` is compared only where its answer is
+//! fixed: a target that stays reachable (`Y[k]`, a well-known symbol, `R[0]`, `WM[1]`) or an object
+//! target that a slot still reaches gives that target; a target the same job made or dereferenced
+//! gives it too, even after `gc()` (KeepDuringJob); an object target unreachable since an earlier
+//! step gives `undefined` right after a `gc()` (node's and finreg's are full collections, and the
+//! earlier job's ClearKeptObjects released it), and so does a `WeakRef` to a cell's target in that
+//! cell's cleanup callback. A target that became unreachable during the current step (kept or not,
+//! depending on what this job did with it) and a fresh symbol target (node may collect it, Boa
 //! never collects a symbol) are never dereferenced for comparison.
 
 use super::{CallbackAct, Generator, Object, NEW_TARGETS, SLOTS, SYMBOLS};
@@ -97,6 +98,7 @@ const INVALID_CALLS: [&str; 25] = [
 ];
 
 impl Generator {
+    /// One weak-family action, logged by `check`.
     pub(super) fn weak_action(&mut self) {
         match self.rng.weighted(&[10, 6, 5, 6, 3, 3]) {
             0 => self.collection_op(true),
