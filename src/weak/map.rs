@@ -3,8 +3,8 @@
 //! Boa's `[[WeakMapData]]` through `JsWeakMap`; symbol keys to [`held_symbols`].
 
 use boa_engine::{
-    object::builtins::JsWeakMap, realm::Realm, Context, JsArgs, JsResult, JsSymbol, JsValue,
-    NativeFunction,
+    js_string, object::builtins::JsWeakMap, realm::Realm, Context, JsArgs, JsResult, JsSymbol,
+    JsValue, NativeFunction,
 };
 
 use super::{define_method, held_symbols, not_this};
@@ -13,13 +13,17 @@ use crate::symbols::WeakKey;
 pub(super) fn install(realm: &Realm, context: &mut Context) -> JsResult<()> {
     let prototype = realm.intrinsics().constructors().weak_map().prototype();
     let methods = [
-        ("delete", 1, NativeFunction::from_fn_ptr(delete)),
-        ("get", 1, NativeFunction::from_fn_ptr(get)),
-        ("has", 1, NativeFunction::from_fn_ptr(has)),
-        ("set", 2, NativeFunction::from_fn_ptr(set)),
-        ("getOrInsert", 2, NativeFunction::from_fn_ptr(get_or_insert)),
+        (js_string!("delete"), 1, NativeFunction::from_fn_ptr(delete)),
+        (js_string!("get"), 1, NativeFunction::from_fn_ptr(get)),
+        (js_string!("has"), 1, NativeFunction::from_fn_ptr(has)),
+        (js_string!("set"), 2, NativeFunction::from_fn_ptr(set)),
         (
-            "getOrInsertComputed",
+            js_string!("getOrInsert"),
+            2,
+            NativeFunction::from_fn_ptr(get_or_insert),
+        ),
+        (
+            js_string!("getOrInsertComputed"),
             2,
             NativeFunction::from_fn_ptr(get_or_insert_computed),
         ),
@@ -33,9 +37,13 @@ pub(super) fn install(realm: &Realm, context: &mut Context) -> JsResult<()> {
 /// 1. Let M be the this value.
 /// 2. Perform ? RequireInternalSlot(M, [[WeakMapData]]).
 fn this_weak_map(this: &JsValue, method: &str) -> JsResult<JsWeakMap> {
-    this.as_object()
+    match this
+        .as_object()
         .and_then(|object| JsWeakMap::from_object(object).ok())
-        .ok_or_else(|| not_this(&format!("WeakMap.prototype.{method}"), "WeakMap").into())
+    {
+        Some(map) => Ok(map),
+        None => Err(not_this(&format!("WeakMap.prototype.{method}"), "WeakMap").into()),
+    }
 }
 
 /// `WeakMap.prototype.delete ( key )`

@@ -34,14 +34,15 @@ pub(crate) fn install(realm: &Realm, context: &mut Context) -> JsResult<()> {
 }
 
 /// Defines `prototype[name]` as a builtin method: `{ writable, not enumerable, configurable }`, a
-/// function of `realm` with the spec's `name` and `length`.
+/// function of `realm` with the spec's `name` and `length`. `name` is a `js_string!` literal, as
+/// Boa's own builtins have: every call clones the function's name, and a static string clones for
+/// free.
 fn define_method(
     prototype: &JsObject,
-    (name, length, function): (&str, usize, NativeFunction),
+    (name, length, function): (JsString, usize, NativeFunction),
     realm: &Realm,
     context: &mut Context,
 ) -> JsResult<()> {
-    let name = JsString::from(name);
     let method = FunctionObjectBuilder::new(realm, function)
         .name(name.clone())
         .length(length)
@@ -80,6 +81,7 @@ fn not_weakly_holdable(method: &str, argument: &str, value: &JsValue) -> JsNativ
 }
 
 /// The TypeError of RequireInternalSlot on `this`.
+#[cold]
 fn not_this(method: &str, class: &str) -> JsNativeError {
     JsNativeError::typ().with_message(format!("{method}: `this` is not a {class}"))
 }

@@ -2,7 +2,8 @@
 //! Objects go straight to Boa's `[[WeakSetData]]` through `JsWeakSet`; symbols to [`held_symbols`].
 
 use boa_engine::{
-    object::builtins::JsWeakSet, realm::Realm, Context, JsArgs, JsResult, JsValue, NativeFunction,
+    js_string, object::builtins::JsWeakSet, realm::Realm, Context, JsArgs, JsObject, JsResult,
+    JsValue, NativeFunction,
 };
 
 use super::{define_method, held_symbols, not_this, weak_symbol};
@@ -10,9 +11,9 @@ use super::{define_method, held_symbols, not_this, weak_symbol};
 pub(super) fn install(realm: &Realm, context: &mut Context) -> JsResult<()> {
     let prototype = realm.intrinsics().constructors().weak_set().prototype();
     let methods = [
-        ("add", 1, NativeFunction::from_fn_ptr(add)),
-        ("delete", 1, NativeFunction::from_fn_ptr(delete)),
-        ("has", 1, NativeFunction::from_fn_ptr(has)),
+        (js_string!("add"), 1, NativeFunction::from_fn_ptr(add)),
+        (js_string!("delete"), 1, NativeFunction::from_fn_ptr(delete)),
+        (js_string!("has"), 1, NativeFunction::from_fn_ptr(has)),
     ];
     for method in methods {
         define_method(&prototype, method, realm, context)?;
@@ -23,9 +24,13 @@ pub(super) fn install(realm: &Realm, context: &mut Context) -> JsResult<()> {
 /// 1. Let S be the this value.
 /// 2. Perform ? RequireInternalSlot(S, [[WeakSetData]]).
 fn this_weak_set(this: &JsValue, method: &str) -> JsResult<JsWeakSet> {
-    this.as_object()
+    match this
+        .as_object()
         .and_then(|object| JsWeakSet::from_object(object).ok())
-        .ok_or_else(|| not_this(&format!("WeakSet.prototype.{method}"), "WeakSet").into())
+    {
+        Some(set) => Ok(set),
+        None => Err(not_this(&format!("WeakSet.prototype.{method}"), "WeakSet").into()),
+    }
 }
 
 /// `WeakSet.prototype.add ( value )`
@@ -38,16 +43,21 @@ fn add(this: &JsValue, args: &[JsValue], context: &mut Context) -> JsResult<JsVa
     // 5. Append value to S.[[WeakSetData]].
     // 6. Return S.
     // An object takes Boa's own steps 3 to 6 with nothing else on the way (the bench's hot path).
-    if let Some(object) = value.as_object() {
-        return Ok(set.add(&object, context)?.into());
+    match value.as_object() {
+        Some(object) => Ok(set.add(&object, context)?.into()),
+        None => add_symbol(&set, value, context),
     }
+}
+
+/// Steps 3 to 6 of `add` for a value that is not an object.
+fn add_symbol(set: &JsWeakSet, value: &JsValue, context: &mut Context) -> JsResult<JsValue> {
     let symbol = weak_symbol(
         value,
         ("WeakSet.prototype.add", "the value (argument 1)"),
         context,
     )?;
-    held_symbols::insert(&set, symbol, JsValue::undefined(), context)?;
-    Ok(this.clone())
+    held_symbols::insert(set, symbol, JsValue::undefined(), context)?;
+    Ok(JsValue::from(JsObject::from(set.clone())))
 }
 
 /// `WeakSet.prototype.delete ( value )`

@@ -38,7 +38,7 @@ pub(super) fn install(realm: &Realm, context: &mut Context) -> JsResult<()> {
         context,
     )?;
     let deref = NativeFunction::from_copy_closure_with_captures(deref, BoaDeref::default());
-    define_method(&prototype, ("deref", 0, deref), realm, context)?;
+    define_method(&prototype, (js_string!("deref"), 0, deref), realm, context)?;
     context.global_object().define_property_or_throw(
         js_string!("WeakRef"),
         builtin_binding(constructor),
