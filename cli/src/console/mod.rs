@@ -82,8 +82,10 @@ struct Captured {
     builtin_to_strings: Vec<JsValue>,
     parse_int: JsFunction,
     parse_float: JsFunction,
+    // Not traced: a plain enum, no GC pointer.
     #[unsafe_ignore_trace]
     method: Method,
+    // Not traced: an `Rc` of the output's line state (plain Rust data), no GC pointer.
     #[unsafe_ignore_trace]
     next_line: NextLine,
 }

@@ -172,7 +172,10 @@ fn column_filter(properties: &JsValue, context: &mut Context) -> Option<Vec<Stri
 /// A logger that keeps what boa_runtime's renderer writes, so the shell prints it through the
 /// console (with the group indentation).
 #[derive(Default, Trace, Finalize)]
-struct Printer(#[unsafe_ignore_trace] RefCell<String>);
+struct Printer(
+    // Not traced: text, no GC pointer.
+    #[unsafe_ignore_trace] RefCell<String>,
+);
 
 impl Logger for Printer {
     fn log(&self, msg: String, _: &ConsoleState, _: &mut Context) -> JsResult<()> {
