@@ -15,7 +15,10 @@ fn main() -> JsResult<()> {
         .build()?;
     // boa_runtime registers timers, microtasks, encoding... plus the extensions given here.
     boa_runtime::register(
-        (ConsoleExtension::default(), FinalizationExtension),
+        (
+            ConsoleExtension::default(),
+            FinalizationExtension::default(),
+        ),
         None,
         &mut context,
     )?;

@@ -9,7 +9,6 @@ use boa_engine::{
         function::{BoundFunction, OrdinaryFunction},
         proxy::Proxy,
     },
-    class::Class,
     error::TryNativeError,
     js_string,
     object::{builtins::JsFunction, ConstructorBuilder},
@@ -18,10 +17,11 @@ use boa_engine::{
     Context, JsError, JsNativeError, JsObject, JsResult, JsSymbol, JsValue, NativeFunction,
 };
 
-use crate::host::HostState;
 use crate::notify::Inbox;
+use crate::realm;
 use crate::registry::{Registry, RegistryData};
-use crate::symbols::can_be_held_weakly;
+use crate::state::ContextState;
+use crate::symbols::{can_be_held_weakly, not_weakly_holdable, require_weakly_holdable};
 
 /// Whether this crate's `FinalizationRegistry` is installed in the current realm of `context`
 /// ([`crate::install`]); if not, scripts there get Boa's built-in one.
@@ -41,28 +41,7 @@ use crate::symbols::can_be_held_weakly;
 /// ```
 #[must_use]
 pub fn is_installed(context: &Context) -> bool {
-    context.realm().has_class::<RegistryData>()
-}
-
-/// `Class` is implemented only for the realm's class table, which holds each realm's
-/// `%FinalizationRegistry%` and its prototype (built by [`build`], not by `Class`). Instances are
-/// made by [`constructor`], which follows the spec's step order (IsCallable before the prototype is
-/// read), and by [`new_internal_registry`], both through [`new_registry`].
-impl Class for RegistryData {
-    const NAME: &'static str = "FinalizationRegistry";
-    const LENGTH: usize = 1;
-
-    fn init(_class: &mut boa_engine::class::ClassBuilder<'_>) -> JsResult<()> {
-        Ok(())
-    }
-
-    /// Never called: Boa calls it only from constructors that `Class` builds, and the realm's
-    /// constructor is [`constructor`]. Not a way to make a registry.
-    fn data_constructor(_: &JsValue, _: &[JsValue], _: &mut Context) -> JsResult<Self> {
-        Err(JsNativeError::typ()
-            .with_message("FinalizationRegistry: construct it with `new FinalizationRegistry`")
-            .into())
-    }
+    realm::is_installed(context.realm())
 }
 
 /// Steps 4 to 8 of the constructor, and the host's weak handle on the new registry: the one way
@@ -73,8 +52,8 @@ fn new_registry(
     context: &mut Context,
 ) -> JsResult<JsObject> {
     let callback = JsFunction::from_object(callback).ok_or_else(callback_not_callable)?;
-    let host = HostState::of(context);
-    let inbox = Inbox::new(host.next_registry_id(), &host.queue());
+    let state = ContextState::of(context);
+    let inbox = Inbox::new(state.next_registry_id(), &state.queue());
     // 4. Let fn be the active function object.
     // 5. Set finalizationRegistry.[[Realm]] to fn.[[Realm]].
     let realm = context.realm().clone();
@@ -82,7 +61,7 @@ fn new_registry(
     let callback = context.host_hooks().make_job_callback(callback, context);
     // 7. Set finalizationRegistry.[[Cells]] to a new empty List.
     let (object, registry) = Registry::new_object(realm, callback, inbox, prototype, context);
-    host.track_registry(registry.id(), registry.downgrade());
+    state.track_registry(registry.id(), registry.downgrade());
     // 8. Return finalizationRegistry.
     Ok(object)
 }
@@ -189,8 +168,8 @@ fn prototype_from_constructor(new_target: &JsValue, context: &mut Context) -> Js
     };
     // 3.b. Set proto to realm's intrinsic object named intrinsicDefaultProto: this crate's
     //      prototype where the extension is installed, else the realm's own (Boa's).
-    Ok(match realm.get_class::<RegistryData>() {
-        Some(class) => class.prototype(),
+    Ok(match realm::registry_prototype(&realm) {
+        Some(prototype) => prototype,
         None => realm
             .intrinsics()
             .constructors()
@@ -267,13 +246,8 @@ fn this_registry(this: &JsValue, method: &str) -> JsResult<Registry> {
         })
 }
 
-fn weak_argument_error(method: &str, argument: &str, value: &JsValue) -> JsNativeError {
-    JsNativeError::typ().with_message(format!(
-        "FinalizationRegistry.prototype.{method}: {argument} must be an object or a non-registered \
-         symbol, got {}",
-        value.type_of()
-    ))
-}
+/// The name `register`'s errors give.
+const REGISTER: &str = "FinalizationRegistry.prototype.register";
 
 /// `FinalizationRegistry.prototype.register ( target, heldValue [ , unregisterToken ] )`
 ///
@@ -294,8 +268,8 @@ fn register(this: &JsValue, args: &[JsValue], context: &mut Context) -> JsResult
     // 2. Perform ? RequireInternalSlot(finalizationRegistry, [[Cells]]).
     let registry = this_registry(this, "register")?;
     // 3. If CanBeHeldWeakly(target) is false, throw a TypeError exception.
-    let target_key = can_be_held_weakly(target, context)?
-        .ok_or_else(|| weak_argument_error("register", "the target (argument 1)", target))?;
+    let target_key =
+        require_weakly_holdable(target, (REGISTER, "the target (argument 1)"), context)?;
     // 4. If SameValue(target, heldValue) is true, throw a TypeError exception.
     if JsValue::same_value(target, held_value) {
         return Err(JsNativeError::typ()
@@ -310,8 +284,8 @@ fn register(this: &JsValue, args: &[JsValue], context: &mut Context) -> JsResult
         Some(key) => Some(key),
         // a. If unregisterToken is not undefined, throw a TypeError exception.
         None if !token.is_undefined() => {
-            return Err(weak_argument_error(
-                "register",
+            return Err(not_weakly_holdable(
+                REGISTER,
                 "the unregister token (argument 3), if given,",
                 token,
             )
@@ -342,9 +316,14 @@ fn unregister(this: &JsValue, args: &[JsValue], context: &mut Context) -> JsResu
     // 2. Perform ? RequireInternalSlot(finalizationRegistry, [[Cells]]).
     let registry = this_registry(this, "unregister")?;
     // 3. If CanBeHeldWeakly(unregisterToken) is false, throw a TypeError exception.
-    let token_key = can_be_held_weakly(&token, context)?.ok_or_else(|| {
-        weak_argument_error("unregister", "the unregister token (argument 1)", &token)
-    })?;
+    let token_key = require_weakly_holdable(
+        &token,
+        (
+            "FinalizationRegistry.prototype.unregister",
+            "the unregister token (argument 1)",
+        ),
+        context,
+    )?;
     // 4. Let removed be false.
     // 5. For each Record cell of finalizationRegistry.[[Cells]] whose [[UnregisterToken]] is
     //    unregisterToken: remove cell and set removed to true. Only this token's cells are visited.

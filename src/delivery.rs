@@ -5,8 +5,8 @@
 use boa_engine::{Context, JsNativeError, JsResult};
 
 use crate::executor::CleanupExecutor;
-use crate::host::HostState;
 use crate::options::InstallOptions;
+use crate::state::ContextState;
 
 /// How the cleanup jobs of a context are run (see [`delivery`]).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -33,7 +33,8 @@ impl Delivery {
 }
 
 /// How the cleanup jobs of `context` will run, if at all: through its [`CleanupExecutor`], through
-/// the embedder's own loop (declared with [`InstallOptions::own_event_loop`]), or never.
+/// the embedder's own loop (declared with [`InstallOptions::own_event_loop`] by any install into
+/// the context), or never.
 ///
 /// ```
 /// use std::rc::Rc;
@@ -54,7 +55,7 @@ impl Delivery {
 #[must_use]
 pub fn delivery(context: &Context) -> Delivery {
     let own_event_loop =
-        HostState::existing(context).is_some_and(|host| host.options().own_event_loop);
+        ContextState::existing(context).is_some_and(|state| state.own_event_loop());
     delivery_with(context, own_event_loop)
 }
 

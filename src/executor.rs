@@ -15,9 +15,10 @@ use boa_engine::{
         CancellationToken, GenericJob, IntervalJob, Job, JobExecutor, NativeAsyncJob, NativeJob,
         NativeJobFn, PromiseJob, SimpleJobExecutor, TimeoutJob,
     },
-    Context, JsResult, JsValue,
+    Context, JsError, JsResult, JsValue,
 };
 
+use crate::gc_stress::GcStress;
 use crate::host::{has_pending_cleanup, report_job_error, run_next_cleanup_job};
 
 /// Adds FinalizationRegistry cleanup jobs to any inner [`JobExecutor`] (Boa's [`SimpleJobExecutor`]
@@ -54,12 +55,16 @@ use crate::host::{has_pending_cleanup, report_job_error, run_next_cleanup_job};
 /// `run_jobs` calls: cleanup made due after `run_jobs` returned runs in the next one. An inner
 /// executor that drops a task, or never runs it, does not hold the cleanup back beyond the end of
 /// its loop: what is still queued then runs before `run_jobs` returns. Errors from jobs go to the
-/// error reporter ([`crate::set_error_reporter`]) and the loop goes on: no queue is ever dropped.
+/// error reporter ([`crate::set_error_reporter`]) and the loop goes on: no queue is dropped unless
+/// the embedder ends the loop ([`CleanupExecutor::stop`]).
 ///
 /// [`run_jobs_async`](JobExecutor::run_jobs_async) awaits the inner executor's `run_jobs_async`, so an
 /// embedder's async loop stays async; the wrapper's own work happens inside the tasks it wrapped, and
 /// before and after the inner loop. An async job ([`Job::AsyncJob`]) is a task that ends when its
 /// future completes. `examples/async_event_loop/` runs one on tokio.
+///
+/// [`Self::with_gc_stress`] makes the loop collect at every checkpoint or before every job
+/// ([`GcStress`]), to test code whose behaviour depends on when the collector runs.
 ///
 /// ```
 /// use std::rc::Rc;
@@ -97,6 +102,10 @@ pub struct CleanupExecutor {
     cleaning: Cell<bool>,
     /// Called when each microtask checkpoint is over (see [`CleanupExecutor::set_checkpoint_hook`]).
     checkpoint_hook: RefCell<Option<Rc<CheckpointHook>>>,
+    /// The collections the loop forces on its own (see [`CleanupExecutor::with_gc_stress`]).
+    gc_stress: GcStress,
+    /// The error [`CleanupExecutor::stop`] ended the loop with, until `run_jobs` returns it.
+    stopped: RefCell<Option<JsError>>,
 }
 
 /// What [`CleanupExecutor::set_checkpoint_hook`] takes.
@@ -146,6 +155,7 @@ impl fmt::Debug for CleanupExecutor {
             .field("promise_jobs", &self.promise_jobs.borrow().len())
             .field("queued_cleanup", &self.queued_cleanup.get())
             .field("waiting", &self.waiting.borrow().len())
+            .field("gc_stress", &self.gc_stress)
             .finish_non_exhaustive()
     }
 }
@@ -172,7 +182,33 @@ impl CleanupExecutor {
             next_sequence: Cell::new(0),
             cleaning: Cell::new(false),
             checkpoint_hook: RefCell::default(),
+            gc_stress: GcStress::Off,
+            stopped: RefCell::default(),
         }
+    }
+
+    /// The same executor, forcing full collections as often as `level` says: at every microtask
+    /// checkpoint ([`GcStress::Task`]) or also before every job ([`GcStress::Job`]). KeepDuringJob
+    /// holds at every level: a `WeakRef` target made or read in a task lives until that task's
+    /// checkpoint ends. See [`GcStress`] for an example.
+    ///
+    /// ```
+    /// use boa_finalization::{CleanupExecutor, GcStress};
+    ///
+    /// let executor = CleanupExecutor::default().with_gc_stress(GcStress::Job);
+    /// assert_eq!(executor.gc_stress(), GcStress::Job);
+    /// assert_eq!(CleanupExecutor::default().gc_stress(), GcStress::Off);
+    /// ```
+    #[must_use]
+    pub fn with_gc_stress(mut self, level: GcStress) -> Self {
+        self.gc_stress = level;
+        self
+    }
+
+    /// The stress level set by [`Self::with_gc_stress`] ([`GcStress::Off`] by default).
+    #[must_use]
+    pub fn gc_stress(&self) -> GcStress {
+        self.gc_stress
     }
 
     /// The wrapped executor, if it is an `E`.
@@ -198,6 +234,7 @@ impl CleanupExecutor {
     pub fn end_of_task(&self, context: &mut Context) {
         self.run_promise_jobs(context);
         context.clear_kept_objects();
+        self.gc_stress.at_checkpoint();
         self.run_cleanup_task(context);
     }
 
@@ -259,12 +296,79 @@ impl CleanupExecutor {
         *self.checkpoint_hook.borrow_mut() = Some(Rc::new(hook));
     }
 
+    /// Ends the event loop now, as node ends the process at an unhandled rejection: no promise
+    /// job, task or cleanup job runs after this call (the queued ones are dropped, pending cleanup
+    /// stays pending), and the running [`run_jobs`](JobExecutor::run_jobs) returns `error` as soon
+    /// as control comes back to it. Meant for the checkpoint hook; the embedder then decides what
+    /// the error means (the `finreg` shell reports it and exits with status 1).
+    ///
+    /// A call outside `run_jobs` (from [`Self::end_of_task`]) makes the next `run_jobs` return
+    /// `error` at once. The inner executor must drop its queue when one of its jobs fails, as
+    /// Boa's [`SimpleJobExecutor`] does: the stopped wrapper's tasks fail with `error` without
+    /// running.
+    ///
+    /// ```
+    /// use std::rc::Rc;
+    /// use boa_engine::{
+    ///     context::ContextBuilder,
+    ///     job::{GenericJob, Job},
+    ///     js_error, Context, Source,
+    /// };
+    /// use boa_finalization::CleanupExecutor;
+    ///
+    /// let executor = Rc::new(CleanupExecutor::default());
+    /// let mut context = ContextBuilder::new()
+    ///     .job_executor(executor.clone())
+    ///     .build()
+    ///     .unwrap();
+    /// context.insert_data(executor.clone());
+    /// // Ends the loop at the first checkpoint: after the script's promise jobs.
+    /// executor.set_checkpoint_hook(|context: &mut Context| {
+    ///     let executor = context.get_data::<Rc<CleanupExecutor>>().unwrap().clone();
+    ///     executor.stop(js_error!("stopped at the first checkpoint"));
+    /// });
+    /// context
+    ///     .eval(Source::from_bytes(
+    ///         "globalThis.ran = []; Promise.resolve().then(() => ran.push('promise job'));",
+    ///     ))
+    ///     .unwrap();
+    /// // A task queued behind the script: it never runs.
+    /// let realm = context.realm().clone();
+    /// let task = GenericJob::new(
+    ///     |context| context.eval(Source::from_bytes("ran.push('task')")),
+    ///     realm,
+    /// );
+    /// context.enqueue_job(Job::GenericJob(task));
+    /// assert!(context.run_jobs().is_err());
+    /// let ran = context.eval(Source::from_bytes("ran.join()")).unwrap();
+    /// assert_eq!(ran.as_string().unwrap().to_std_string_escaped(), "promise job");
+    /// ```
+    pub fn stop(&self, error: JsError) {
+        self.promise_jobs.borrow_mut().clear();
+        self.queued_cleanup.set(None);
+        *self.stopped.borrow_mut() = Some(error);
+    }
+
+    /// Whether [`Self::stop`] ended the loop and `run_jobs` has not returned its error yet.
+    fn is_stopped(&self) -> bool {
+        self.stopped.borrow().is_some()
+    }
+
+    /// The error of [`Self::stop`], once: `run_jobs` returns it.
+    fn take_stop(&self) -> JsResult<()> {
+        self.stopped.borrow_mut().take().map_or(Ok(()), Err)
+    }
+
     /// Runs every queued promise job, including the ones they enqueue, then the checkpoint hook
     /// (the microtask checkpoint).
     fn run_promise_jobs(&self, context: &mut Context) {
         loop {
+            if self.is_stopped() {
+                return;
+            }
             let job = self.promise_jobs.borrow_mut().pop_front();
             let Some(job) = job else { break };
+            self.gc_stress.before_job();
             if let Err(error) = job.call(context) {
                 report_job_error(&error, context);
             }
@@ -281,11 +385,21 @@ impl CleanupExecutor {
     fn run_cleanup_task(&self, context: &mut Context) {
         self.queued_cleanup.set(None);
         let was_cleaning = self.cleaning.replace(true);
-        while run_next_cleanup_job(context) {
+        while !self.is_stopped() && self.next_cleanup_job(context) {
             self.run_promise_jobs(context);
             context.clear_kept_objects();
+            self.gc_stress.at_checkpoint();
         }
         self.cleaning.set(was_cleaning);
+    }
+
+    /// Runs one cleanup job, if any registry is dirty (after the stress collection before a job,
+    /// which may make one dirty); says whether it ran one.
+    fn next_cleanup_job(&self, context: &mut Context) -> bool {
+        if self.gc_stress == GcStress::Job && has_pending_cleanup(context) {
+            self.gc_stress.before_job();
+        }
+        run_next_cleanup_job(context)
     }
 
     /// The key of a task that falls due at `due`, queued now.
@@ -311,20 +425,26 @@ impl CleanupExecutor {
     /// executor may run a later task first: `SimpleJobExecutor` reschedules an interval from the
     /// start of its tick, and an executor without timers ignores due times).
     fn begin_task(&self, key: QueueKey, context: &mut Context) {
-        if self
-            .queued_cleanup
-            .get()
-            .is_some_and(|cleanup| cleanup < key)
+        if !self.is_stopped()
+            && self
+                .queued_cleanup
+                .get()
+                .is_some_and(|cleanup| cleanup < key)
         {
             self.run_cleanup_task(context);
         }
+        self.gc_stress.before_job();
     }
 
     /// What follows every task: its promise jobs, ClearKeptObjects, and the cleanup task if it is
     /// next in the queue, that is, no task that fell due before it was queued is still waiting.
     fn end_task(&self, context: &mut Context) {
         self.run_promise_jobs(context);
+        if self.is_stopped() {
+            return;
+        }
         context.clear_kept_objects();
+        self.gc_stress.at_checkpoint();
         self.queue_cleanup_task(context);
         let cleanup_is_next = self.queued_cleanup.get().is_some_and(|cleanup| {
             self.waiting
@@ -337,10 +457,23 @@ impl CleanupExecutor {
         }
     }
 
+    /// An error the inner loop returned goes to the reporter, unless it is the one a stopped task
+    /// failed with ([`Self::stop`]).
+    fn report_inner_error(&self, result: JsResult<()>, context: &mut Context) {
+        if let Err(error) = result {
+            if !self.is_stopped() {
+                report_job_error(&error, context);
+            }
+        }
+    }
+
     /// After the inner loop returned: runs the cleanup it left queued (the inner executor dropped or
     /// never ran a task ahead of it; it is idle, so nothing else will run first), and says whether
     /// nothing is left.
     fn idle_after_inner_loop(&self, context: &mut Context) -> bool {
+        if self.is_stopped() {
+            return true;
+        }
         if self.queued_cleanup.get().is_some() || has_pending_cleanup(context) {
             self.run_cleanup_task(context);
         }
@@ -392,6 +525,15 @@ impl Drop for Place {
     }
 }
 
+/// The error a wrapped task fails with, without running, once [`CleanupExecutor::stop`] ended the
+/// loop: the inner executor drops its queue on it.
+fn stopped_error(executor: &Weak<CleanupExecutor>) -> JsResult<()> {
+    match executor.upgrade() {
+        Some(executor) => executor.stopped.borrow().clone().map_or(Ok(()), Err),
+        None => Ok(()),
+    }
+}
+
 /// What a wrapped task does once it has run: report its error, then end the task.
 fn finish_task(
     executor: &Weak<CleanupExecutor>,
@@ -404,6 +546,7 @@ fn finish_task(
     if let Some(executor) = executor.upgrade() {
         executor.end_task(context);
     }
+    stopped_error(executor)?;
     Ok(JsValue::undefined())
 }
 
@@ -415,6 +558,7 @@ fn wrap_timeout(job: TimeoutJob, executor: &Rc<CleanupExecutor>, now: JsInstant)
     leave_on_cancel(&original, &place);
     let wrapped = TimeoutJob::new(
         NativeJob::new(move |context| {
+            stopped_error(&executor)?;
             place.start(context);
             let result = job.call(context);
             finish_task(&executor, result, context)
@@ -433,6 +577,7 @@ fn wrap_interval(job: IntervalJob, executor: &Rc<CleanupExecutor>, now: JsInstan
     leave_on_cancel(&original, &place);
     let wrapped = IntervalJob::new(
         NativeJobFn::new(move |context| {
+            stopped_error(&executor)?;
             place.start(context);
             let result = job.call(context);
             let result = finish_task(&executor, result, context);
@@ -457,6 +602,7 @@ fn wrap_generic(job: GenericJob, executor: &Rc<CleanupExecutor>, now: JsInstant)
     let realm = job.realm().clone();
     GenericJob::new(
         move |context| {
+            stopped_error(&executor)?;
             place.start(context);
             let result = job.call(context);
             finish_task(&executor, result, context)
@@ -470,6 +616,10 @@ fn wrap_generic(job: GenericJob, executor: &Rc<CleanupExecutor>, now: JsInstant)
 /// no place in the queue: nothing can tell when it will complete.
 fn wrap_async(job: NativeAsyncJob, executor: Weak<CleanupExecutor>) -> NativeAsyncJob {
     NativeAsyncJob::new(async move |context: &RefCell<&mut Context>| {
+        stopped_error(&executor)?;
+        if let Some(executor) = executor.upgrade() {
+            executor.gc_stress.before_job();
+        }
         let result = job.call(context).await;
         finish_task(&executor, result, &mut context.borrow_mut())
     })
@@ -517,11 +667,12 @@ impl JobExecutor for CleanupExecutor {
         loop {
             // The task that ran before this call (a script evaluation, a module...) ends here.
             self.end_task(context);
-            if let Err(error) = self.inner.run_jobs(context) {
-                report_job_error(&error, context);
+            if !self.is_stopped() {
+                let result = self.inner.run_jobs(context);
+                self.report_inner_error(result, context);
             }
             if self.idle_after_inner_loop(context) {
-                return Ok(());
+                return self.take_stop();
             }
         }
     }
@@ -529,13 +680,12 @@ impl JobExecutor for CleanupExecutor {
     async fn run_jobs_async(self: Rc<Self>, context: &RefCell<&mut Context>) -> JsResult<()> {
         loop {
             self.end_task(&mut context.borrow_mut());
-            let result = self.inner.run_jobs_async(context).await;
-            let context = &mut context.borrow_mut();
-            if let Err(error) = result {
-                report_job_error(&error, context);
+            if !self.is_stopped() {
+                let result = self.inner.run_jobs_async(context).await;
+                self.report_inner_error(result, &mut context.borrow_mut());
             }
-            if self.idle_after_inner_loop(context) {
-                return Ok(());
+            if self.idle_after_inner_loop(&mut context.borrow_mut()) {
+                return self.take_stop();
             }
         }
     }

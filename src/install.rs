@@ -1,18 +1,21 @@
 //! Installing the extension: into the current realm, into any realm, into new realms, and as a
-//! boa_runtime [`RuntimeExtension`].
+//! boa_runtime [`RuntimeExtension`](boa_runtime::RuntimeExtension). Each install takes its
+//! [`InstallOptions`]: none reads the options of an earlier one.
 
-use boa_engine::{js_string, property::PropertyDescriptor, realm::Realm, Context, JsResult};
+use boa_engine::{
+    js_string, property::PropertyDescriptor, realm::Realm, Context, JsObject, JsResult,
+};
 
 use crate::builtin;
 use crate::delivery::require_delivery;
-use crate::host::HostState;
 use crate::options::InstallOptions;
-use crate::registry::RegistryData;
-use crate::report;
+use crate::realm;
+use crate::state::ContextState;
 use crate::weak;
 
 /// Installs this crate's `FinalizationRegistry` into the current realm of `context` with `options`
-/// (see [`install`]); the options stay with the context, for the realms installed later.
+/// (see [`install`]). Only this install uses them: other realms get the options their own install
+/// is given ([`install_in_realm`], [`create_realm`], `FinalizationExtension`).
 ///
 /// # Errors
 ///
@@ -37,10 +40,8 @@ use crate::weak;
 /// assert_eq!(boa_finalization::run_cleanup_jobs(&mut context), 1);
 /// ```
 pub fn install_with(context: &mut Context, options: &InstallOptions) -> JsResult<()> {
-    require_delivery(context, options)?;
-    HostState::of(context).set_options(options.clone());
     let realm = context.realm().clone();
-    install_in_realm(&realm, context)
+    install_in_realm(&realm, context, options)
 }
 
 /// Installs this crate's `FinalizationRegistry` into the current realm of `context`, replacing Boa's
@@ -87,24 +88,27 @@ pub fn install(context: &mut Context) -> JsResult<()> {
     install_with(context, &InstallOptions::default())
 }
 
-/// Installs this crate's `FinalizationRegistry` into `realm` (a realm of `context`), with the options
-/// given last to [`install_with`].
+/// Installs this crate's `FinalizationRegistry` into `realm` (a realm of `context`) with `options`,
+/// as [`install_with`] does into the current realm. The options are those given here, whatever an
+/// earlier install into another realm was given. Installing into a realm that already has the
+/// extension does nothing.
 ///
 /// # Errors
 ///
-/// As [`install`]: a `TypeError` when cleanup callbacks would never run in `context`.
+/// As [`install_with`]: a `TypeError` when cleanup callbacks would never run in `context` with
+/// `options`.
 ///
 /// ```
 /// use std::rc::Rc;
 /// use boa_engine::{context::ContextBuilder, Source};
-/// use boa_finalization::CleanupExecutor;
+/// use boa_finalization::{CleanupExecutor, InstallOptions};
 ///
 /// let mut context = ContextBuilder::new()
 ///     .job_executor(Rc::new(CleanupExecutor::default()))
 ///     .build()
 ///     .unwrap();
 /// let realm = context.create_realm().unwrap(); // comes with Boa's own registry
-/// boa_finalization::install_in_realm(&realm, &mut context).unwrap();
+/// boa_finalization::install_in_realm(&realm, &mut context, &InstallOptions::new()).unwrap();
 /// let previous = context.enter_realm(realm);
 /// let accepted = context
 ///     .eval(Source::from_bytes("new FinalizationRegistry(() => {}).register(Symbol(), 1) === undefined"))
@@ -112,28 +116,36 @@ pub fn install(context: &mut Context) -> JsResult<()> {
 /// context.enter_realm(previous);
 /// assert_eq!(accepted.as_boolean(), Some(true));
 /// ```
-pub fn install_in_realm(realm: &Realm, context: &mut Context) -> JsResult<()> {
-    require_delivery_as_installed(context)?;
-    if realm.has_class::<RegistryData>() {
+pub fn install_in_realm(
+    realm: &Realm,
+    context: &mut Context,
+    options: &InstallOptions,
+) -> JsResult<()> {
+    require_delivery(context, options)?;
+    let state = ContextState::of(context);
+    if options.own_event_loop {
+        state.declare_own_event_loop();
+    }
+    if realm::is_installed(realm) {
         return Ok(());
     }
-    report::number_realm(realm);
     let previous = context.enter_realm(realm.clone());
-    let result = define_global(realm, context);
+    let result = define_global(realm, options, context);
     context.enter_realm(previous);
-    result
+    let prototype = result?;
+    realm::record_install(realm, state.next_realm_number(), prototype);
+    Ok(())
 }
 
-/// [`require_delivery`] with the options the context was installed with.
-fn require_delivery_as_installed(context: &mut Context) -> JsResult<()> {
-    let options = HostState::of(context).options();
-    require_delivery(context, &options)
-}
-
-fn define_global(realm: &Realm, context: &mut Context) -> JsResult<()> {
+/// Defines the realm's globals (the current realm's); gives its `%FinalizationRegistry.prototype%`.
+fn define_global(
+    realm: &Realm,
+    options: &InstallOptions,
+    context: &mut Context,
+) -> JsResult<JsObject> {
     // The weak family first: if a script made one of its properties non-configurable, the realm is
     // left without the extension (the error says why) and a later install can try again.
-    if !HostState::of(context).options().keep_boa_weak_family {
+    if !options.keep_boa_weak_family {
         weak::install(realm, context)?;
     }
     let class = builtin::build(context);
@@ -148,64 +160,88 @@ fn define_global(realm: &Realm, context: &mut Context) -> JsResult<()> {
         binding,
         context,
     )?;
-    realm.register_class::<RegistryData>(class);
-    Ok(())
+    Ok(class.prototype())
 }
 
-/// Creates a new realm of `context` (as [`Context::create_realm`]) with the extension installed.
+/// Creates a new realm of `context` (as [`Context::create_realm`]) with the extension installed
+/// with `options` (as [`install_in_realm`]).
 ///
 /// # Errors
 ///
-/// As [`install`]; and the errors of [`Context::create_realm`].
+/// As [`install_with`]; and the errors of [`Context::create_realm`].
 ///
 /// ```
 /// use std::rc::Rc;
 /// use boa_engine::context::ContextBuilder;
-/// use boa_finalization::CleanupExecutor;
+/// use boa_finalization::{CleanupExecutor, InstallOptions};
 ///
 /// let mut context = ContextBuilder::new()
 ///     .job_executor(Rc::new(CleanupExecutor::default()))
 ///     .build()
 ///     .unwrap();
-/// let realm = boa_finalization::create_realm(&mut context).unwrap();
+/// let realm = boa_finalization::create_realm(&mut context, &InstallOptions::new()).unwrap();
 /// let previous = context.enter_realm(realm);
 /// context
 ///     .eval(boa_engine::Source::from_bytes("new FinalizationRegistry(() => {}).register(Symbol(), 1)"))
 ///     .unwrap();
 /// context.enter_realm(previous);
 /// ```
-pub fn create_realm(context: &mut Context) -> JsResult<Realm> {
-    require_delivery_as_installed(context)?;
+pub fn create_realm(context: &mut Context, options: &InstallOptions) -> JsResult<Realm> {
+    require_delivery(context, options)?;
     let realm = context.create_realm()?;
-    install_in_realm(&realm, context)?;
+    install_in_realm(&realm, context, options)?;
     Ok(realm)
 }
 
-/// The extension as a boa_runtime [`RuntimeExtension`](boa_runtime::RuntimeExtension): registers
-/// into the given realm, or the current one, with the options given last to [`install_with`]
-/// (so it fails as [`install`] does when cleanup would never run). Needs the `runtime` feature.
+/// The extension as a boa_runtime [`RuntimeExtension`](boa_runtime::RuntimeExtension), carrying the
+/// [`InstallOptions`] it installs with: it installs into the given realm, or the current one, as
+/// [`install_in_realm`] does with those options (so it fails as [`install`] does when cleanup would
+/// never run). `FinalizationExtension::default()` has the default options. Needs the `runtime`
+/// feature.
 ///
 /// ```
 /// use std::rc::Rc;
-/// use boa_engine::context::ContextBuilder;
-/// use boa_finalization::CleanupExecutor;
+/// use boa_engine::{context::ContextBuilder, Context};
+/// use boa_finalization::{CleanupExecutor, FinalizationExtension, InstallOptions};
 /// use boa_runtime::RuntimeExtension;
 ///
 /// let mut context = ContextBuilder::new()
 ///     .job_executor(Rc::new(CleanupExecutor::default()))
 ///     .build()
 ///     .unwrap();
-/// boa_finalization::FinalizationExtension.register(None, &mut context).unwrap();
+/// FinalizationExtension::default().register(None, &mut context).unwrap();
+///
+/// // A loop of its own that calls `run_cleanup_jobs`: the options say so.
+/// let mut own_loop = Context::default();
+/// let extension = FinalizationExtension::new(InstallOptions::new().own_event_loop());
+/// extension.register(None, &mut own_loop).unwrap();
 /// ```
 #[cfg(feature = "runtime")]
 #[cfg_attr(docsrs, doc(cfg(feature = "runtime")))]
-#[derive(Debug, Clone, Copy, Default)]
-pub struct FinalizationExtension;
+#[derive(Debug, Clone, Default)]
+pub struct FinalizationExtension {
+    options: InstallOptions,
+}
+
+#[cfg(feature = "runtime")]
+impl FinalizationExtension {
+    /// The extension, installing with `options`.
+    #[must_use]
+    pub fn new(options: InstallOptions) -> Self {
+        Self { options }
+    }
+
+    /// The options it installs with.
+    #[must_use]
+    pub fn options(&self) -> &InstallOptions {
+        &self.options
+    }
+}
 
 #[cfg(feature = "runtime")]
 impl boa_runtime::RuntimeExtension for FinalizationExtension {
     fn register(self, realm: Option<Realm>, context: &mut Context) -> JsResult<()> {
         let realm = realm.unwrap_or_else(|| context.realm().clone());
-        install_in_realm(&realm, context)
+        install_in_realm(&realm, context, &self.options)
     }
 }

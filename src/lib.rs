@@ -54,22 +54,26 @@ mod describe;
 mod events;
 mod executor;
 mod gc;
+mod gc_stress;
 mod host;
 mod install;
 mod native;
 mod notify;
 mod options;
+mod realm;
 mod registry;
 mod report;
+mod state;
 mod stats;
 mod symbols;
 mod weak;
+mod weak_key;
 
 pub use builtin::is_installed;
 pub use delivery::{delivery, Delivery};
-pub use describe::{describe_error, describe_value, describe_value_to_depth, MAX_DESCRIBE_DEPTH};
 pub use executor::CleanupExecutor;
 pub use gc::{expose_gc, gc_function};
+pub use gc_stress::GcStress;
 pub use host::{has_pending_cleanup, run_cleanup_jobs, set_error_reporter};
 #[cfg(feature = "runtime")]
 #[cfg_attr(docsrs, doc(cfg(feature = "runtime")))]

@@ -7,81 +7,48 @@
 //! the same notification and the same cleanup jobs as JS callbacks: it runs at a job checkpoint, never
 //! inside the collector, and may use the `Context`.
 
-use std::cell::{Cell, RefCell};
-use std::collections::BTreeMap;
-use std::rc::Rc;
-
 use boa_engine::{Context, JsNativeError, JsObject, JsResult, JsSymbol, JsValue, NativeFunction};
 
 use crate::builtin;
 use crate::host::run_cleanup_jobs;
+use crate::state::{ContextState, NativeFinalizer};
 
-type Finalizer = Box<dyn FnOnce(&mut Context)>;
-
-/// A finalizer waiting to run, with the unregister token of its cell.
-struct Pending {
-    /// A fresh symbol no script can see: `cancel` and [`shutdown`] unregister the cell with it.
-    token: JsSymbol,
-    finalizer: Finalizer,
+/// The internal registry of `context`'s native finalizers, made on first use.
+fn internal_registry(state: &ContextState, context: &mut Context) -> JsResult<JsObject> {
+    if let Some(registry) = state.native_registry() {
+        return Ok(registry);
+    }
+    let callback = NativeFunction::from_fn_ptr(run_finalizer).to_js_function(context.realm());
+    let registry = builtin::new_internal_registry(callback.into(), context)?;
+    state.set_native_registry(registry.clone());
+    Ok(registry)
 }
 
-/// The native finalizers of one context.
-#[derive(Default)]
-struct NativeFinalizers {
-    registry: RefCell<Option<JsObject>>,
-    /// By id, which is registration order: [`shutdown`] runs them in that order.
-    pending: RefCell<BTreeMap<u64, Pending>>,
-    next_id: Cell<u64>,
-    run: Cell<u64>,
+/// Takes the finalizer `id` out and removes its cell; `None` if it already ran or was cancelled.
+fn take(state: &ContextState, id: u64, context: &mut Context) -> Option<NativeFinalizer> {
+    let (token, finalizer) = state.take_native(id)?;
+    if let Some(registry) = state.native_registry() {
+        // Cannot fail: the registry is one of ours and the token an unregistered symbol.
+        let _ = builtin::unregister_internal(&registry, token.into(), context);
+    }
+    Some(finalizer)
 }
 
-impl NativeFinalizers {
-    fn of(context: &mut Context) -> Rc<Self> {
-        if let Some(state) = context.get_data::<Rc<Self>>() {
-            return Rc::clone(state);
-        }
-        let state = Rc::new(Self::default());
-        context.insert_data(Rc::clone(&state));
-        state
-    }
-
-    fn registry(&self, context: &mut Context) -> JsResult<JsObject> {
-        if let Some(registry) = self.registry.borrow().as_ref() {
-            return Ok(registry.clone());
-        }
-        let callback = NativeFunction::from_fn_ptr(run_finalizer).to_js_function(context.realm());
-        let registry = builtin::new_internal_registry(callback.into(), context)?;
-        *self.registry.borrow_mut() = Some(registry.clone());
-        Ok(registry)
-    }
-
-    /// Takes the finalizer `id` out and removes its cell; `None` if it already ran or was cancelled.
-    fn take(&self, id: u64, context: &mut Context) -> Option<Finalizer> {
-        let pending = self.pending.borrow_mut().remove(&id)?;
-        let registry = self.registry.borrow().clone();
-        if let Some(registry) = registry {
-            // Cannot fail: the registry is one of ours and the token an unregistered symbol.
-            let _ = builtin::unregister_internal(&registry, pending.token.into(), context);
-        }
-        Some(pending.finalizer)
-    }
-
-    fn run(&self, finalizer: Finalizer, context: &mut Context) {
-        self.run.set(self.run.get() + 1);
-        finalizer(context);
-    }
+fn run(state: &ContextState, finalizer: NativeFinalizer, context: &mut Context) {
+    state.count_native_run();
+    finalizer(context);
 }
 
 /// The cleanup callback of the internal registry: runs the closure registered under the held id.
+#[allow(clippy::unnecessary_wraps)] // a `NativeFunction` returns a `JsResult`
 fn run_finalizer(_: &JsValue, args: &[JsValue], context: &mut Context) -> JsResult<JsValue> {
-    let state = NativeFinalizers::of(context);
+    let state = ContextState::of(context);
     let Some(id) = args.first().and_then(finalizer_id) else {
         return Ok(JsValue::undefined());
     };
     // The cell was just delivered: only the closure is left to take.
-    let pending = state.pending.borrow_mut().remove(&id);
-    if let Some(pending) = pending {
-        state.run(pending.finalizer, context);
+    if let Some((_, finalizer)) = state.take_native(id) {
+        run(&state, finalizer, context);
     }
     Ok(JsValue::undefined())
 }
@@ -111,9 +78,8 @@ impl NativeRegistration {
     /// Cancels the finalizer, like `unregister`: it will not run, and its bookkeeping is released
     /// at once (even if the object lives on). Returns `false` if it already ran or was cancelled.
     pub fn cancel(self, context: &mut Context) -> bool {
-        NativeFinalizers::of(context)
-            .take(self.id, context)
-            .is_some()
+        let state = ContextState::of(context);
+        take(&state, self.id, context).is_some()
     }
 }
 
@@ -126,7 +92,9 @@ impl NativeRegistration {
 /// What happens at the end of the context: call [`shutdown`] before dropping it to run every
 /// finalizer not yet run, whether its object was collected or is still alive. A context dropped
 /// without `shutdown` drops those closures unrun (and with them whatever they captured, so a
-/// captured `File` or socket is still closed by its own `Drop`).
+/// captured `File` or socket is still closed by its own `Drop`); a debug build then says so once on
+/// stderr (`boa_finalization: a context was dropped with N native finalizer(s) that never ran; ...`),
+/// a release build says nothing.
 ///
 /// Dropping the returned [`NativeRegistration`] does not cancel the finalizer.
 ///
@@ -156,19 +124,14 @@ pub fn on_collected(
     finalizer: impl FnOnce(&mut Context) + 'static,
     context: &mut Context,
 ) -> JsResult<NativeRegistration> {
-    let state = NativeFinalizers::of(context);
-    let registry = state.registry(context)?;
-    let id = state.next_id.get();
-    state.next_id.set(id + 1);
+    let state = ContextState::of(context);
+    let registry = internal_registry(&state, context)?;
+    let id = state.next_native_id();
     let held = JsValue::from(id as f64);
     let token = JsSymbol::new(None)
         .ok_or_else(|| JsNativeError::range().with_message("on_collected: out of symbols"))?;
     builtin::register_internal(&registry, object, held, token.clone().into(), context)?;
-    let finalizer = Box::new(finalizer);
-    state
-        .pending
-        .borrow_mut()
-        .insert(id, Pending { token, finalizer });
+    state.add_native(id, token, Box::new(finalizer));
     Ok(NativeRegistration { id })
 }
 
@@ -179,6 +142,10 @@ pub fn on_collected(
 ///
 /// JS cleanup callbacks of live targets are not called: no engine calls them at exit, and scripts
 /// cannot rely on them. Finalizers registered during or after `shutdown` are handled as usual.
+///
+/// A debug build says once on stderr when a context is dropped with native finalizers that never
+/// ran and without a call to `shutdown`; after `shutdown`, dropping the context is silent (and a
+/// release build is always silent).
 ///
 /// ```
 /// use std::{cell::Cell, rc::Rc};
@@ -197,25 +164,18 @@ pub fn on_collected(
 /// assert_eq!(released.get(), 3);
 /// ```
 pub fn shutdown(context: &mut Context) -> usize {
-    let before = native_run(context);
+    let state = ContextState::of(context);
+    state.mark_shut_down();
+    let before = state.totals().native_run;
     run_cleanup_jobs(context);
-    let state = NativeFinalizers::of(context);
     // The ones waiting now; one may cancel another (then it is skipped) or register more (those
     // stay, so a finalizer that re-registers cannot keep shutdown from returning).
-    let waiting: Vec<u64> = state.pending.borrow().keys().copied().collect();
-    for id in waiting {
-        if let Some(finalizer) = state.take(id, context) {
-            state.run(finalizer, context);
+    for id in state.pending_native_ids() {
+        if let Some(finalizer) = take(&state, id, context) {
+            run(&state, finalizer, context);
         }
     }
-    usize::try_from(native_run(context) - before).unwrap_or(usize::MAX)
-}
-
-/// The number of native finalizers of `context` that have run.
-pub(crate) fn native_run(context: &Context) -> u64 {
-    context
-        .get_data::<Rc<NativeFinalizers>>()
-        .map_or(0, |state| state.run.get())
+    usize::try_from(state.totals().native_run - before).unwrap_or(usize::MAX)
 }
 
 #[cfg(test)]

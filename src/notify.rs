@@ -27,7 +27,7 @@ use boa_gc::{Finalize, Trace};
 use crate::cells::{CellStore, Link};
 use crate::events::event;
 
-/// Identifies a registry inside one context's host state.
+/// Identifies a registry inside one context's state.
 pub(crate) type RegistryId = u64;
 
 /// The registries of one context that have work for a cleanup job, in the order they became dirty.

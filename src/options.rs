@@ -1,8 +1,9 @@
-//! [`InstallOptions`]: how a context is set up, kept by the context's host state.
+//! [`InstallOptions`]: how one install sets a realm up.
 
-/// How [`crate::install_with`] sets a context up. The options belong to the context: realms installed later
-/// ([`crate::install_in_realm`], [`crate::create_realm`], `FinalizationExtension`) use the ones
-/// given last.
+/// How an install ([`crate::install_with`], [`crate::install_in_realm`], [`crate::create_realm`],
+/// `FinalizationExtension`) sets a realm up. The options travel with each call: an install uses the
+/// ones it is given and nothing an earlier install was given. The context remembers only that some
+/// install declared [`own_event_loop`](Self::own_event_loop), for [`crate::delivery`].
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct InstallOptions {
     pub(crate) own_event_loop: bool,

@@ -23,7 +23,7 @@ use boa_gc::{Finalize, Gc, GcRefCell, Trace, WeakGc};
 use crate::cells::{CellId, CellStore, Link, Role};
 use crate::events::event;
 use crate::notify::{Inbox, Note, NoteGroup, RegistryId};
-use crate::symbols::WeakKey;
+use crate::weak_key::WeakKey;
 
 /// A registry's state, shared by its JS object (strongly) and cleanup jobs.
 #[derive(Clone, Trace, Finalize)]

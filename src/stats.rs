@@ -1,9 +1,9 @@
-//! Observability: counters kept by the host state and the [`Stats`] snapshot embedders read.
+//! Observability: counters kept by the context's state and the [`Stats`] snapshot embedders read.
 
 use boa_engine::{Context, JsObject};
 
-use crate::host::HostState;
 use crate::registry::{Registry, RegistryData};
+use crate::state::ContextState;
 
 /// A snapshot of the extension's activity in one context (see [`stats`]).
 ///
@@ -37,6 +37,12 @@ pub struct Stats {
     pub native_awaiting_cleanup: usize,
     /// Native finalizers that have run.
     pub native_run: u64,
+    /// Symbol keys of live `WeakMap`s and symbol values of live `WeakSet`s (with the crate's weak
+    /// family). Boa 0.22 cannot collect a symbol, so these entries are held by their map or set and
+    /// go with it, or with `delete`: this is the one figure that can grow while a map lives, for a
+    /// script that keeps adding fresh symbols to a long-lived map. Object keys are Boa's own
+    /// entries and are not counted.
+    pub weak_symbol_entries: usize,
 }
 
 /// The numbers of one `FinalizationRegistry` (see [`registry_stats`]).
@@ -86,11 +92,11 @@ impl RegistryStats {
 /// ```
 #[must_use]
 pub fn stats(context: &Context) -> Stats {
-    let Some(host) = HostState::existing(context) else {
+    let Some(context_state) = ContextState::existing(context) else {
         return Stats::default();
     };
     let mut stats = Stats::default();
-    for registry in host.live_registries() {
+    for registry in context_state.live_registries() {
         let figures = RegistryStats::of(&registry);
         if registry.is_internal() {
             stats.native_pending += figures.live_cells + figures.awaiting_cleanup;
@@ -101,13 +107,14 @@ pub fn stats(context: &Context) -> Stats {
             stats.awaiting_cleanup += figures.awaiting_cleanup;
         }
     }
-    let counters = &host.counters;
-    stats.cleanup_jobs = counters.cleanup_jobs.get();
-    stats.checkpoints = counters.checkpoints.get();
-    stats.callbacks_delivered = counters.callbacks_delivered.get();
-    stats.callback_errors = counters.callback_errors.get();
-    stats.job_errors = counters.job_errors.get();
-    stats.native_run = crate::native::native_run(context);
+    let totals = context_state.totals();
+    stats.cleanup_jobs = totals.cleanup_jobs;
+    stats.checkpoints = totals.checkpoints;
+    stats.callbacks_delivered = totals.callbacks_delivered;
+    stats.callback_errors = totals.callback_errors;
+    stats.job_errors = totals.job_errors;
+    stats.native_run = totals.native_run;
+    stats.weak_symbol_entries = totals.weak_symbol_entries;
     stats
 }
 

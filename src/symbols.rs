@@ -1,27 +1,19 @@
 //! CanBeHeldWeakly and KeyForSymbol, without running script code whatever the script did to the
-//! globals; and the other pristine intrinsics the crate calls.
+//! globals; and the other pristine intrinsics the crate calls. The registry and the weak family
+//! both ask here.
 //!
 //! Boa has no public access to its GlobalSymbolRegistry, so the crate asks the intrinsic
 //! `Symbol.keyFor`. The current realm's `Symbol` object is the script's own global: a script can
 //! delete or replace its `keyFor` before the extension is installed. The crate therefore takes
-//! `keyFor` from a realm of its own, which no script can reach, made the first time it is needed.
-//! The registry it reads is process-wide, so that function answers for every realm. The same
-//! private realm gives Boa's own `WeakRef.prototype.deref` (see [`pristine_weak_ref_deref`]).
+//! `keyFor` from a realm of its own, which no script can reach, made the first time it is needed
+//! and kept in the context's state. The registry it reads is process-wide, so that function answers
+//! for every realm. The same private realm gives Boa's own `WeakRef.prototype.deref` (see
+//! [`pristine_weak_ref_deref`]).
 
 use boa_engine::{Context, JsNativeError, JsObject, JsResult, JsString, JsSymbol, JsValue};
 
-/// Intrinsics of the crate's private realm, kept in the context's data (made on first use).
-struct Pristine {
-    key_for: JsObject,
-    weak_ref_deref: JsObject,
-}
-
-/// A value that passed CanBeHeldWeakly: a cell's target or unregister token, a weak-map key, a
-/// weak-set value or a `WeakRef` target.
-pub(crate) enum WeakKey {
-    Object(JsObject),
-    Symbol(JsSymbol),
-}
+use crate::state::{ContextState, Pristine};
+use crate::weak_key::WeakKey;
 
 /// [CanBeHeldWeakly](https://tc39.es/ecma262/#sec-canbeheldweakly) ( v ): the value as a weak key,
 /// or `None` if it cannot be held weakly.
@@ -40,14 +32,42 @@ pub(crate) fn can_be_held_weakly(
 
 /// Steps 2 and 3 of CanBeHeldWeakly, for a value already known not to be an object: the symbol
 /// if it can be held weakly.
-pub(crate) fn unregistered_symbol(
-    value: &JsValue,
-    context: &mut Context,
-) -> JsResult<Option<JsSymbol>> {
+fn unregistered_symbol(value: &JsValue, context: &mut Context) -> JsResult<Option<JsSymbol>> {
     match value.as_symbol() {
         Some(symbol) if !is_registered(&symbol, context)? => Ok(Some(symbol)),
         _ => Ok(None),
     }
+}
+
+/// "If CanBeHeldWeakly(v) is false, throw a TypeError exception": the weak key, or the TypeError of
+/// `method` for its `argument` (as `("WeakRef", "the target (argument 1)")`).
+pub(crate) fn require_weakly_holdable(
+    value: &JsValue,
+    (method, argument): (&str, &str),
+    context: &mut Context,
+) -> JsResult<WeakKey> {
+    can_be_held_weakly(value, context)?
+        .ok_or_else(|| not_weakly_holdable(method, argument, value).into())
+}
+
+/// [`require_weakly_holdable`] for a value already known not to be an object (the weak family's
+/// inserting methods, once their object key went straight to Boa): the symbol, or the TypeError.
+pub(crate) fn require_weak_symbol(
+    value: &JsValue,
+    (method, argument): (&str, &str),
+    context: &mut Context,
+) -> JsResult<JsSymbol> {
+    unregistered_symbol(value, context)?
+        .ok_or_else(|| not_weakly_holdable(method, argument, value).into())
+}
+
+/// The TypeError for a value that CanBeHeldWeakly rejects.
+#[cold]
+pub(crate) fn not_weakly_holdable(method: &str, argument: &str, value: &JsValue) -> JsNativeError {
+    JsNativeError::typ().with_message(format!(
+        "{method}: {argument} must be an object or a non-registered symbol, got {}",
+        value.type_of()
+    ))
 }
 
 /// Whether KeyForSymbol ( sym ) is not undefined: `symbol` is in the GlobalSymbolRegistry.
@@ -56,7 +76,7 @@ fn is_registered(symbol: &JsSymbol, context: &mut Context) -> JsResult<bool> {
     if symbol.description().is_none() {
         return Ok(false);
     }
-    let key_for = pristine(context)?.key_for.clone();
+    let key_for = pristine(context)?.key_for;
     let key = key_for.call(&JsValue::undefined(), &[symbol.clone().into()], context)?;
     Ok(!key.is_undefined())
 }
@@ -64,21 +84,23 @@ fn is_registered(symbol: &JsSymbol, context: &mut Context) -> JsResult<bool> {
 /// Boa's own `WeakRef.prototype.deref`, from the private realm: the only public way to read the
 /// target of Boa's `WeakRef` objects, which keep working for Rust code.
 pub(crate) fn pristine_weak_ref_deref(context: &mut Context) -> JsResult<JsObject> {
-    Ok(pristine(context)?.weak_ref_deref.clone())
+    Ok(pristine(context)?.weak_ref_deref)
 }
 
-fn pristine(context: &mut Context) -> JsResult<&Pristine> {
-    if context.get_data::<Pristine>().is_none() {
-        let realm = context.create_realm()?;
-        let constructors = realm.intrinsics().constructors();
-        let key_for = method(&constructors.symbol().constructor(), "keyFor", context)?;
-        let deref = method(&constructors.weak_ref().prototype(), "deref", context)?;
-        context.insert_data(Pristine {
-            key_for,
-            weak_ref_deref: deref,
-        });
+/// The private realm's intrinsics, made on first use.
+fn pristine(context: &mut Context) -> JsResult<Pristine> {
+    let state = ContextState::of(context);
+    if let Some(pristine) = state.pristine() {
+        return Ok(pristine);
     }
-    Ok(context.get_data::<Pristine>().expect("inserted above"))
+    let realm = context.create_realm()?;
+    let constructors = realm.intrinsics().constructors();
+    let key_for = method(&constructors.symbol().constructor(), "keyFor", context)?;
+    let weak_ref_deref = method(&constructors.weak_ref().prototype(), "deref", context)?;
+    Ok(state.set_pristine(Pristine {
+        key_for,
+        weak_ref_deref,
+    }))
 }
 
 /// A method of an object of the private realm (no script has run there: a plain data property).

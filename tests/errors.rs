@@ -6,6 +6,7 @@ use std::cell::RefCell;
 use std::rc::Rc;
 
 use boa_engine::{js_string, realm::Realm, Context, JsError, JsNativeErrorKind, JsValue, Source};
+use boa_finalization::ErrorOrigin;
 
 mod common;
 
@@ -298,7 +299,9 @@ fn unregister_step_3_requires_a_token_that_can_be_held_weakly() {
 #[test]
 fn methods_of_another_realm_throw_type_errors_naming_the_method() {
     let mut context = context();
-    let realm = boa_finalization::create_realm(&mut context).expect("realm");
+    let realm =
+        boa_finalization::create_realm(&mut context, &boa_finalization::InstallOptions::new())
+            .expect("realm");
     let previous = context.enter_realm(realm);
     let global = context.global_object();
     context.enter_realm(previous);
@@ -368,7 +371,9 @@ fn callback_errors_reach_the_reporter_with_the_registrys_realm() {
     let mut context = context();
     let reports = record_reports(&mut context);
     let main = context.realm().clone();
-    let other = boa_finalization::create_realm(&mut context).expect("realm");
+    let other =
+        boa_finalization::create_realm(&mut context, &boa_finalization::InstallOptions::new())
+            .expect("realm");
     let previous = context.enter_realm(other.clone());
     let global = context.global_object();
     context.enter_realm(previous);
@@ -406,6 +411,52 @@ fn callback_errors_reach_the_reporter_with_the_registrys_realm() {
     );
     let stats = boa_finalization::stats(&context);
     assert_eq!((stats.callbacks_delivered, stats.callback_errors), (2, 2));
+}
+
+/// An origin prints short, naming its realm by the number its context gave it: realms are numbered
+/// per context, from 1, in install order (a realm without the extension has no number).
+#[test]
+fn error_origins_print_their_realm_by_its_number() {
+    let origins = |context: &mut Context| {
+        let seen: Rc<RefCell<Vec<(String, String)>>> = Rc::default();
+        let sink = Rc::clone(&seen);
+        boa_finalization::set_error_reporter(context, move |_, origin, _| {
+            sink.borrow_mut()
+                .push((format!("{origin:?}"), origin.to_string()));
+        });
+        seen
+    };
+    for _ in 0..2 {
+        let mut context = context();
+        let seen = origins(&mut context);
+        let other =
+            boa_finalization::create_realm(&mut context, &boa_finalization::InstallOptions::new())
+                .expect("realm");
+        let previous = context.enter_realm(other);
+        eval(
+            &mut context,
+            "globalThis.r = new FinalizationRegistry(() => { throw 1; }); (() => r.register({}, 0))();",
+        );
+        context.enter_realm(previous);
+        eval(&mut context, "gc(); setTimeout(() => { throw 2; }, 0);");
+        context.run_jobs().expect("jobs");
+        seen.borrow_mut().sort();
+        assert_eq!(
+            *seen.borrow(),
+            [
+                (
+                    "CleanupCallback { realm: 2 }".to_owned(),
+                    "FinalizationRegistry cleanup callback, realm 2".to_owned()
+                ),
+                ("Job { realm: 1 }".to_owned(), "job, realm 1".to_owned()),
+            ]
+        );
+        // A realm the crate never installed into has no number.
+        let bare = ErrorOrigin::Job {
+            realm: context.create_realm().expect("bare realm"),
+        };
+        assert_eq!(format!("{bare:?}"), "Job { realm: ? }");
+    }
 }
 
 #[test]

@@ -5,9 +5,7 @@
 mod common;
 
 use boa_engine::{js_string, Context, JsObject, JsValue};
-use common::{
-    assert_tampering_changes_nothing, context_with, eval, hostile_calls, sorted, take_log, turn,
-};
+use common::{assert_tampering_changes_nothing, context_with, eval, run_tampered, turn, Hostile};
 
 /// Every intrinsic the crate could be tempted to read through the globals.
 const TARGETS: [(&str, &str); 12] = [
@@ -45,29 +43,19 @@ const SCENARIO: &str = r"
     gc();
 ";
 
-/// Evaluates the tampering, installs (or not yet), runs the scenario, and returns the log and the
-/// calls the fakes saw.
-fn run_tampered(tampering: &str, before_install: bool) -> (Vec<String>, Vec<String>) {
-    // What the scenario needs is saved first, as a careful script would.
-    let prelude = "globalThis.__hostile_calls = []; globalThis.SymbolCtor = Symbol; \
-                   globalThis.registered = Symbol.for('registered'); globalThis.TE = TypeError;";
-    let mut context = if before_install {
-        context_with(&format!("{prelude} {tampering}"))
-    } else {
-        let mut context = context_with(prelude);
-        eval(&mut context, tampering);
-        context
-    };
-    eval(&mut context, "globalThis.FR = FinalizationRegistry;");
-    eval(&mut context, SCENARIO);
-    turn(&mut context);
-    let calls = hostile_calls(&mut context);
-    (sorted(take_log(&mut context)), calls)
-}
+/// [`SCENARIO`] with what it needs saved first, as a careful script would.
+const HOSTILE: Hostile<'_> = Hostile {
+    prelude: "globalThis.__hostile_calls = []; globalThis.SymbolCtor = Symbol; \
+              globalThis.registered = Symbol.for('registered'); globalThis.TE = TypeError;",
+    after_install: "globalThis.FR = FinalizationRegistry;",
+    scenario: SCENARIO,
+};
 
 #[test]
 fn tampered_globals_change_nothing_the_crate_does() {
-    let expected = assert_tampering_changes_nothing(&TARGETS, run_tampered);
+    let expected = assert_tampering_changes_nothing(&TARGETS, |tampering, before_install| {
+        run_tampered(&HOSTILE, tampering, before_install)
+    });
     assert_eq!(
         expected,
         [
@@ -158,7 +146,9 @@ fn a_foreign_new_target_without_a_prototype_object_takes_its_realms_intrinsic_pr
     let (made, boas) = prototype_from_foreign_new_target(&mut context, plain, code);
     assert!(JsObject::equals(&made, &boas));
     // With the extension in that realm, its prototype is this crate's.
-    let installed = boa_finalization::create_realm(&mut context).unwrap();
+    let installed =
+        boa_finalization::create_realm(&mut context, &boa_finalization::InstallOptions::new())
+            .unwrap();
     let code = "const nt = function () {}; nt.prototype = 1; nt";
     let (made, ours) = prototype_from_foreign_new_target(&mut context, installed, code);
     assert!(JsObject::equals(&made, &ours));

@@ -10,7 +10,7 @@ use std::rc::Rc;
 use boa_engine::{
     context::ContextBuilder,
     job::{IdleJobExecutor, SimpleJobExecutor},
-    Context, JsError,
+    Context, JsError, JsObject,
 };
 use boa_finalization::{CleanupExecutor, Delivery, InstallOptions};
 use common::{eval, register_gc_and_log, take_log, turn};
@@ -47,14 +47,17 @@ fn a_context_that_would_never_deliver_is_refused_by_every_way_in() {
     );
     let realm = context.realm().clone();
     assert_refused(
-        boa_finalization::install_in_realm(&realm, &mut context),
+        boa_finalization::install_in_realm(&realm, &mut context, &defaults),
         "install_in_realm",
     );
-    assert_refused(boa_finalization::create_realm(&mut context), "create_realm");
+    assert_refused(
+        boa_finalization::create_realm(&mut context, &defaults),
+        "create_realm",
+    );
     #[cfg(feature = "runtime")]
     assert_refused(
         boa_runtime::RuntimeExtension::register(
-            boa_finalization::FinalizationExtension,
+            boa_finalization::FinalizationExtension::default(),
             None,
             &mut context,
         ),
@@ -71,11 +74,11 @@ fn a_declared_own_event_loop_is_accepted_for_every_realm_and_delivers() {
     let own_loop = InstallOptions::new().own_event_loop();
     boa_finalization::install_with(&mut context, &own_loop).expect("install_with");
     assert_eq!(boa_finalization::delivery(&context), Delivery::OwnEventLoop);
-    // Later realms use the options the context was installed with.
-    let realm = boa_finalization::create_realm(&mut context).expect("create_realm");
+    // Later realms use the options given to their own install.
+    let realm = boa_finalization::create_realm(&mut context, &own_loop).expect("create_realm");
     #[cfg(feature = "runtime")]
     boa_runtime::RuntimeExtension::register(
-        boa_finalization::FinalizationExtension,
+        boa_finalization::FinalizationExtension::new(own_loop.clone()),
         Some(realm.clone()),
         &mut context,
     )
@@ -94,6 +97,43 @@ fn a_declared_own_event_loop_is_accepted_for_every_realm_and_delivers() {
     assert_eq!(take_log(&mut context), ["own loop"]);
 }
 
+/// Options travel with the call: a realm installed after `install_with(own_event_loop)` gets the
+/// options its own install is given, not the earlier ones, so the defaults are refused there.
+#[test]
+fn an_install_uses_its_own_options_not_an_earlier_installs() {
+    let mut context = Context::default();
+    let own_loop = InstallOptions::new().own_event_loop();
+    boa_finalization::install_with(&mut context, &own_loop).expect("install_with");
+    let defaults = InstallOptions::new();
+    assert_refused(
+        boa_finalization::create_realm(&mut context, &defaults),
+        "create_realm",
+    );
+    let realm = context.create_realm().expect("realm");
+    assert_refused(
+        boa_finalization::install_in_realm(&realm, &mut context, &defaults),
+        "install_in_realm",
+    );
+    #[cfg(feature = "runtime")]
+    assert_refused(
+        boa_runtime::RuntimeExtension::register(
+            boa_finalization::FinalizationExtension::default(),
+            Some(realm.clone()),
+            &mut context,
+        ),
+        "FinalizationExtension",
+    );
+    // keep_boa_weak_family given to the first install does not reach the second either.
+    let mut context = cleanup_executor_context(CleanupExecutor::default());
+    boa_finalization::install_with(&mut context, &InstallOptions::new().keep_boa_weak_family())
+        .expect("install_with");
+    let realm =
+        boa_finalization::create_realm(&mut context, &InstallOptions::new()).expect("create_realm");
+    let previous = context.enter_realm(realm);
+    eval(&mut context, "new WeakRef(Symbol())");
+    context.enter_realm(previous);
+}
+
 #[test]
 fn a_cleanup_executor_is_found_whatever_it_wraps() {
     for context in [
@@ -107,7 +147,7 @@ fn a_cleanup_executor_is_found_whatever_it_wraps() {
             Delivery::CleanupExecutor
         );
         boa_finalization::install(&mut context).expect("install");
-        boa_finalization::create_realm(&mut context).expect("create_realm");
+        boa_finalization::create_realm(&mut context, &InstallOptions::new()).expect("create_realm");
     }
     let executor = CleanupExecutor::new(IdleJobExecutor);
     assert!(executor.inner::<IdleJobExecutor>().is_some());
@@ -156,6 +196,47 @@ fn twenty_thousand_short_lived_targets_in_the_first_script_are_delivered_without
     assert_eq!(delivered.as_number(), Some(20000.0));
 }
 
+/// A context dropped with native finalizers that never ran, and no `shutdown`: a debug build says
+/// so once on stderr (a release build says nothing); after `shutdown`, nothing is said.
+#[test]
+fn a_context_dropped_with_unrun_native_finalizers_says_so_once_in_a_debug_build() {
+    if std::env::var_os(CHILD).is_none() {
+        let stderr = run_in_child(
+            "a_context_dropped_with_unrun_native_finalizers_says_so_once_in_a_debug_build",
+        );
+        let expected = if cfg!(debug_assertions) {
+            "boa_finalization: a context was dropped with 2 native finalizer(s) that never ran; \
+             call boa_finalization::shutdown before dropping it to run them (this line is printed \
+             by debug builds only)\n"
+        } else {
+            ""
+        };
+        assert_eq!(stderr, expected);
+        return;
+    }
+    let keep: Vec<JsObject> = (0..2).map(|_| JsObject::with_null_proto()).collect();
+    let mut forgotten = common::context();
+    for object in &keep {
+        let _ =
+            boa_finalization::on_collected(object, |_| {}, &mut forgotten).expect("on_collected");
+    }
+    drop(forgotten);
+    // After `shutdown`, and for finalizers cancelled or run: silent.
+    let mut shut_down = common::context();
+    for object in &keep {
+        let _ =
+            boa_finalization::on_collected(object, |_| {}, &mut shut_down).expect("on_collected");
+    }
+    assert_eq!(boa_finalization::shutdown(&mut shut_down), 2);
+    let _ = boa_finalization::on_collected(&keep[0], |_| {}, &mut shut_down).expect("after");
+    drop(shut_down);
+    let mut cancelled = common::context();
+    let registration =
+        boa_finalization::on_collected(&keep[0], |_| {}, &mut cancelled).expect("on_collected");
+    assert!(registration.cancel(&mut cancelled));
+    drop(cancelled);
+}
+
 /// Every example that `cargo test` builds as a program runs, succeeds and prints nothing on stderr
 /// (`async_event_loop` is built as a test harness instead: its own tests run its loop).
 #[test]
@@ -166,7 +247,11 @@ fn the_examples_print_no_diagnostic() {
         .and_then(|deps| deps.parent())
         .expect("target directory")
         .join("examples");
-    let mut names = vec!["native_connections", "own_event_loop"];
+    let mut names = vec![
+        "native_connections",
+        "own_event_loop",
+        "unhandled_rejections",
+    ];
     if cfg!(feature = "runtime") {
         names.push("with_runtime");
     }

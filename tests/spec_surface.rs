@@ -120,7 +120,9 @@ fn constructor_step_3_uses_the_prototype_of_new_target() {
 #[test]
 fn constructor_step_3_falls_back_to_new_targets_realm() {
     let mut context = context();
-    let realm = boa_finalization::create_realm(&mut context).unwrap();
+    let realm =
+        boa_finalization::create_realm(&mut context, &boa_finalization::InstallOptions::new())
+            .unwrap();
     let previous = context.enter_realm(realm.clone());
     let other_registry = eval(&mut context, "FinalizationRegistry");
     let other_function = eval(&mut context, "Function");

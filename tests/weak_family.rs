@@ -12,8 +12,7 @@ use boa_engine::{
 };
 use boa_finalization::InstallOptions;
 use common::{
-    assert_tampering_changes_nothing, context, context_with, eval, hostile_calls, sorted, take_log,
-    try_eval,
+    assert_tampering_changes_nothing, context, eval, run_tampered, take_log, try_eval, Hostile,
 };
 
 fn boolean(context: &mut Context, code: &str) -> bool {
@@ -190,7 +189,7 @@ fn constructor_surface_is_the_specs() {
 #[test]
 fn a_foreign_new_target_gives_its_realms_prototype() {
     let mut context = context();
-    let realm = boa_finalization::create_realm(&mut context).unwrap();
+    let realm = boa_finalization::create_realm(&mut context, &InstallOptions::new()).unwrap();
     let previous = context.enter_realm(realm);
     let foreign = eval(
         &mut context,
@@ -217,7 +216,7 @@ fn a_foreign_new_target_gives_its_realms_prototype() {
 #[test]
 fn new_realms_get_the_weak_family_too() {
     let mut context = context();
-    let realm = boa_finalization::create_realm(&mut context).unwrap();
+    let realm = boa_finalization::create_realm(&mut context, &InstallOptions::new()).unwrap();
     let previous = context.enter_realm(realm);
     eval(
         &mut context,
@@ -234,13 +233,10 @@ fn keep_boa_weak_family_leaves_boas_own() {
     let mut context = Context::default();
     let original = eval(&mut context, "WeakRef");
     let set = eval(&mut context, "WeakMap.prototype.set");
-    boa_finalization::install_with(
-        &mut context,
-        &InstallOptions::new()
-            .keep_boa_weak_family()
-            .own_event_loop(),
-    )
-    .unwrap();
+    let options = InstallOptions::new()
+        .keep_boa_weak_family()
+        .own_event_loop();
+    boa_finalization::install_with(&mut context, &options).unwrap();
     assert_eq!(eval(&mut context, "WeakRef"), original);
     assert_eq!(eval(&mut context, "WeakMap.prototype.set"), set);
     for code in [
@@ -250,9 +246,10 @@ fn keep_boa_weak_family_leaves_boas_own() {
     ] {
         assert!(try_eval(&mut context, code).is_err(), "{code}");
     }
-    // The registry is the crate's all the same, and so are the realms made later.
+    // The registry is the crate's all the same, and so is it in realms made later with the same
+    // options.
     assert!(boa_finalization::is_installed(&context));
-    let realm = boa_finalization::create_realm(&mut context).unwrap();
+    let realm = boa_finalization::create_realm(&mut context, &options).unwrap();
     let previous = context.enter_realm(realm);
     assert!(try_eval(&mut context, "new WeakRef(Symbol())").is_err());
     context.enter_realm(previous);
@@ -288,39 +285,30 @@ const HOSTILE_SCENARIO: &str = r"
     log('registered rejected: ' + rejected);
 ";
 
-fn run_tampered(tampering: &str, before_install: bool) -> (Vec<String>, Vec<String>) {
-    let prelude = "globalThis.__hostile_calls = []; globalThis.SymbolCtor = Symbol; \
-                   globalThis.registeredKey = Symbol.for('registered'); globalThis.TE = TypeError; \
-                   globalThis.WM = WeakMap; globalThis.WS = WeakSet; globalThis.apply = Reflect.apply;";
-    // Saved after install: the crate's WeakRef and methods, called through the saved `Reflect.apply`
-    // so that a tampered `Function.prototype.call` or `Reflect` is not the scenario's own doing.
-    let save = "globalThis.WR = WeakRef; \
-                const method = (proto, name) => { const f = proto[name]; \
-                    return (self, ...a) => apply(f, self, a); }; \
-                globalThis.setOf = method(WM.prototype, 'set'); \
-                globalThis.getOf = method(WM.prototype, 'get'); \
-                globalThis.hasOf = method(WM.prototype, 'has'); \
-                globalThis.addOf = method(WS.prototype, 'add'); \
-                globalThis.hasOf2 = method(WS.prototype, 'has'); \
-                globalThis.derefOf = method(WR.prototype, 'deref');";
-    let mut context = if before_install {
-        let mut context = context_with(&format!("{prelude} {tampering}"));
-        eval(&mut context, save);
-        context
-    } else {
-        let mut context = context_with(prelude);
-        eval(&mut context, save);
-        eval(&mut context, tampering);
-        context
-    };
-    eval(&mut context, HOSTILE_SCENARIO);
-    let calls = hostile_calls(&mut context);
-    (sorted(take_log(&mut context)), calls)
-}
+/// [`HOSTILE_SCENARIO`] with what it needs saved: the constructors before install; after install,
+/// the crate's `WeakRef` and methods, called through the saved `Reflect.apply` so that a tampered
+/// `Function.prototype.call` or `Reflect` is not the scenario's own doing.
+const HOSTILE: Hostile<'_> = Hostile {
+    prelude: "globalThis.__hostile_calls = []; globalThis.SymbolCtor = Symbol; \
+              globalThis.registeredKey = Symbol.for('registered'); globalThis.TE = TypeError; \
+              globalThis.WM = WeakMap; globalThis.WS = WeakSet; globalThis.apply = Reflect.apply;",
+    after_install: "globalThis.WR = WeakRef; \
+                    const method = (proto, name) => { const f = proto[name]; \
+                        return (self, ...a) => apply(f, self, a); }; \
+                    globalThis.setOf = method(WM.prototype, 'set'); \
+                    globalThis.getOf = method(WM.prototype, 'get'); \
+                    globalThis.hasOf = method(WM.prototype, 'has'); \
+                    globalThis.addOf = method(WS.prototype, 'add'); \
+                    globalThis.hasOf2 = method(WS.prototype, 'has'); \
+                    globalThis.derefOf = method(WR.prototype, 'deref');",
+    scenario: HOSTILE_SCENARIO,
+};
 
 #[test]
 fn tampered_globals_change_nothing_the_weak_family_does() {
-    let expected = assert_tampering_changes_nothing(&TARGETS, run_tampered);
+    let expected = assert_tampering_changes_nothing(&TARGETS, |tampering, before_install| {
+        run_tampered(&HOSTILE, tampering, before_install)
+    });
     assert_eq!(
         expected,
         [
@@ -347,4 +335,27 @@ fn constructors_use_the_current_adder() {
          seen.join()",
     );
     assert_eq!(log, "symbol,object");
+}
+
+/// `stats().weak_symbol_entries` counts the symbol entries of live maps and sets (Boa cannot collect
+/// a symbol, so they are the one thing that grows while a map lives): an entry comes with `set`,
+/// `getOrInsert` or `add`, goes with `delete`, and all of a map's go when the map is collected.
+#[test]
+fn stats_count_the_symbol_entries_of_live_maps_and_sets() {
+    let mut context = context();
+    let entries = |context: &Context| boa_finalization::stats(context).weak_symbol_entries;
+    assert_eq!(entries(&context), 0);
+    eval(
+        &mut context,
+        "globalThis.s = Symbol('s'); globalThis.m = new WeakMap(); globalThis.ws = new WeakSet();
+         m.set(s, 1); m.set(s, 2); m.getOrInsert(Symbol(), 3); m.set({}, 4);
+         ws.add(s); ws.add(s); ws.add(Symbol());",
+    );
+    assert_eq!(entries(&context), 4, "two in the map, two in the set");
+    eval(&mut context, "m.delete(s); m.delete(s); ws.delete(s);");
+    assert_eq!(entries(&context), 2);
+    eval(&mut context, "m = null; gc();");
+    assert_eq!(entries(&context), 1, "the map's entry went with it");
+    eval(&mut context, "ws = null; gc();");
+    assert_eq!(entries(&context), 0);
 }

@@ -87,8 +87,8 @@ pub(crate) fn diagnose(code: &str, goal: Goal) -> Option<Diagnostic> {
     };
     let position = match &error {
         Error::Expected { span, .. } | Error::Unexpected { span, .. } => span.start(),
-        Error::General { position, .. } => *position,
-        Error::Lex {
+        Error::General { position, .. }
+        | Error::Lex {
             err: lexer::Error::Syntax(_, position),
         } => *position,
         // The input stopped mid-construct: the error is at its end, and more lines may finish it.
@@ -104,9 +104,19 @@ pub(crate) fn diagnose(code: &str, goal: Goal) -> Option<Diagnostic> {
         }
         _ => return None,
     };
+    let shown = match &error {
+        // Boa places a redeclaration at a script's top level at 1:1; the shell finds the
+        // redeclaring identifier, as node shows it.
+        Error::General { message, .. }
+            if goal == Goal::Script && message.starts_with("lexical name declared") =>
+        {
+            crate::redeclaration::locate(code).unwrap_or(position)
+        }
+        _ => position,
+    };
     Some(Diagnostic {
-        line: position.line_number(),
-        column: position.column_number(),
+        line: shown.line_number(),
+        column: shown.column_number(),
         incomplete: is_incomplete(&error),
         message: strip_position(error.to_string(), position),
     })

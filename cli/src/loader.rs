@@ -8,6 +8,7 @@
 
 use std::cell::RefCell;
 use std::collections::HashMap;
+use std::fmt::Write;
 use std::future::Future;
 use std::path::{Path, PathBuf};
 use std::rc::Rc;
@@ -132,7 +133,7 @@ impl FileLoader {
         if let Some(module) = self.modules.borrow().get(&(path.clone(), kind)) {
             return Ok(module.clone());
         }
-        let code = std::fs::read_to_string(&path).map_err(|error| {
+        let code = crate::source::read(&path).map_err(|error| {
             JsNativeError::typ()
                 .with_message(format!("cannot read module {}: {error}", self.shown(&path)))
         })?;
@@ -246,7 +247,7 @@ pub(crate) fn file_url(path: &Path) -> String {
         if byte.is_ascii_alphanumeric() || b"/-._~!$&'()*+,;=:@".contains(&byte) {
             url.push(char::from(byte));
         } else {
-            url.push_str(&format!("%{byte:02X}"));
+            let _ = write!(url, "%{byte:02X}");
         }
     }
     url

@@ -2,14 +2,20 @@
 //! timers, and this crate's `FinalizationRegistry` (or Boa's own, to compare the two); with no file
 //! and a terminal on standard input, it opens an interactive prompt.
 
+mod clone;
 mod console;
 mod diagnostic;
+mod inspect;
 mod loader;
 mod output;
+mod redeclaration;
 mod rejections;
 mod repl;
+mod source;
+mod stalled;
 
-use std::io::{IsTerminal, Read, Write};
+use std::ffi::OsString;
+use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::rc::Rc;
@@ -18,12 +24,12 @@ use boa_engine::{
     builtins::promise::PromiseState, context::ContextBuilder, job::SimpleJobExecutor, js_string,
     Context, JsError, JsResult, JsValue, Module, NativeFunction, Script, Source,
 };
-use boa_finalization::{CleanupExecutor, FinalizationExtension};
+use boa_finalization::{CleanupExecutor, FinalizationExtension, GcStress};
 use boa_runtime::extensions::ConsoleExtension;
-use clap::{Parser, ValueEnum};
+use clap::{CommandFactory, Parser, ValueEnum};
 
 use crate::diagnostic::{diagnose, Goal};
-use crate::loader::{located_syntax_error_message, FileLoader};
+use crate::loader::{file_url, located_syntax_error_message, FileLoader};
 use crate::rejections::{handled_by_shell, Rejections, ShellHooks};
 
 /// Run JavaScript files with a FinalizationRegistry you can trust.
@@ -32,7 +38,7 @@ use crate::rejections::{handled_by_shell, Rejections, ShellHooks};
     name = "finreg",
     version,
     about,
-    after_help = "With no FILE and no --eval, and a terminal on standard input, finreg opens a prompt.\n\nExamples:\n  finreg --expose-gc examples/resource-pool.js\n  finreg --expose-gc examples/modules/main.mjs\n  finreg --expose-gc -e 'const fr = new FinalizationRegistry(v => console.log(\"cleaned up\", v)); fr.register({}, \"bye\"); gc()'\n  finreg --expose-gc --registry builtin examples/late-target.js\n  echo 'console.log(1)' | finreg -\n  finreg --expose-gc"
+    after_help = "With no FILE and no --eval, and a terminal on standard input, finreg opens a prompt.\n\nExamples, from a clone of the repository:\n  finreg --expose-gc cli/examples/resource-pool.js\n  finreg --expose-gc cli/examples/modules/main.mjs\n  finreg --expose-gc -e 'const fr = new FinalizationRegistry(v => console.log(\"cleaned up\", v)); fr.register({}, \"bye\"); gc()'\n  finreg --expose-gc --registry builtin cli/examples/late-target.js\n  finreg --gc-stress cli/examples/gc-stress.js\n  finreg --gc-stress=job cli/examples/gc-stress.js\n  echo 'console.log(1)' | finreg -\n  finreg --expose-gc"
 )]
 struct Cli {
     /// Files, evaluated in order in one realm (`-` reads standard input). A `.mjs` file is an ES
@@ -40,7 +46,7 @@ struct Cli {
     files: Vec<PathBuf>,
     /// Code to evaluate, as a script, before the files (repeatable).
     #[arg(short, long, value_name = "CODE")]
-    eval: Vec<String>,
+    eval: Vec<OsString>,
     /// Load every FILE as an ES module (imports, top-level await, import.meta), whatever its name.
     #[arg(short, long)]
     module: bool,
@@ -61,6 +67,39 @@ struct Cli {
     /// Print the extension's statistics to stderr at exit.
     #[arg(long)]
     stats: bool,
+    /// Collect garbage as often as a host may, to test code that depends on collection without
+    /// calling gc(): a full collection at the end of every task's microtasks (`task`, the level
+    /// without a value), or also before every job, promise jobs included (`job`). A target dropped
+    /// in a task is collected when the task's microtasks end, and its callback runs within the next
+    /// two tasks. WeakRef targets made or read in a task stay alive until its microtasks end.
+    /// Costs a full collection per task or per job (see the README).
+    #[arg(
+        long,
+        value_enum,
+        value_name = "LEVEL",
+        num_args = 0..=1,
+        require_equals = true,
+        default_missing_value = "task"
+    )]
+    gc_stress: Option<StressLevel>,
+}
+
+/// The levels of `--gc-stress`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+enum StressLevel {
+    /// A full collection at every microtask checkpoint (after each task's promise jobs).
+    Task,
+    /// A full collection before every job (tasks, promise jobs, cleanup jobs) and at every checkpoint.
+    Job,
+}
+
+impl From<StressLevel> for GcStress {
+    fn from(level: StressLevel) -> Self {
+        match level {
+            StressLevel::Task => Self::Task,
+            StressLevel::Job => Self::Job,
+        }
+    }
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -78,21 +117,25 @@ enum Failure {
     Uncaught(String),
     /// A file could not be read, or the shell could not start: exit 2, as for usage errors.
     Io(String),
+    /// A module's top-level `await` can never go on (node's warning): exit 13, as node.
+    UnsettledAwait(String),
 }
 
 impl Failure {
-    /// 1 for the code's own failures, 2 for the shell's (the usage-error status).
+    /// 1 for the code's own failures, 2 for the shell's (the usage-error status), 13 for an
+    /// unsettled top-level await.
     fn exit_code(&self) -> ExitCode {
         match self {
             Self::Uncaught(_) => ExitCode::FAILURE,
             Self::Io(_) => ExitCode::from(2),
+            Self::UnsettledAwait(_) => ExitCode::from(13),
         }
     }
 
     /// What to print on stderr.
     fn message(&self) -> &str {
         match self {
-            Self::Uncaught(message) | Self::Io(message) => message,
+            Self::Uncaught(message) | Self::Io(message) | Self::UnsettledAwait(message) => message,
         }
     }
 }
@@ -124,6 +167,7 @@ fn main() -> ExitCode {
 
 fn shell() -> ExitCode {
     let cli = Cli::parse();
+    refuse_stress_without_the_loop(&cli);
     let nothing_given = cli.files.is_empty() && cli.eval.is_empty();
     let prompt = cli.interactive || (nothing_given && std::io::stdin().is_terminal());
     if nothing_given && !prompt {
@@ -172,30 +216,33 @@ fn shell() -> ExitCode {
     }
 }
 
+/// `--gc-stress` sets this crate's job loop: with Boa's own (`--registry builtin`) it would do
+/// nothing, so that is a usage error (exit status 2).
+fn refuse_stress_without_the_loop(cli: &Cli) {
+    if cli.gc_stress.is_some() && cli.registry == Registry::Builtin {
+        Cli::command()
+            .error(
+                clap::error::ErrorKind::ArgumentConflict,
+                "--gc-stress sets this crate's job loop, which --registry builtin does not use",
+            )
+            .exit();
+    }
+}
+
 /// The extension's statistics, on stderr (`--stats`).
 fn print_stats(context: &Context) {
     output::error_line(&format!("{:#?}", boa_finalization::stats(context)));
 }
 
-/// Ends the run at an uncaught error found inside the job loop, as node does: what was printed so
-/// far is flushed, then the statistics if asked for, the message, and exit status 1.
-pub(crate) fn end_run(message: &str, stats: bool, context: &Context) -> ! {
-    let _ = std::io::stdout().flush();
-    if stats {
-        print_stats(context);
-    }
-    output::error_line(message);
-    std::process::exit(1)
-}
-
 /// One realm with the chosen registry and job executor, the console and timers, the module
 /// loader, the unhandled-rejection tracker, and the optional test-shell globals.
 fn build_context(cli: &Cli, loader: Rc<FileLoader>) -> JsResult<Context> {
-    let rejections = Rejections::new(cli.stats);
+    let rejections = Rejections::new();
     let builder = ContextBuilder::new()
         .module_loader(loader)
         .host_hooks(Rc::new(ShellHooks(Rc::clone(&rejections))));
-    let executor = Rc::new(CleanupExecutor::default());
+    let stress = cli.gc_stress.map_or(GcStress::Off, GcStress::from);
+    let executor = Rc::new(CleanupExecutor::default().with_gc_stress(stress));
     let at_checkpoint = Rc::clone(&rejections);
     executor.set_checkpoint_hook(move |context| at_checkpoint.checkpoint(context));
     let mut context = match cli.registry {
@@ -211,13 +258,14 @@ fn build_context(cli: &Cli, loader: Rc<FileLoader>) -> JsResult<Context> {
     let logger = output::PipeLogger::new(&next_line);
     match cli.registry {
         Registry::Extension => boa_runtime::register(
-            (ConsoleExtension(logger), FinalizationExtension),
+            (ConsoleExtension(logger), FinalizationExtension::default()),
             None,
             &mut context,
         )?,
         Registry::Builtin => boa_runtime::register(ConsoleExtension(logger), None, &mut context)?,
     }
     console::install(&next_line, &mut context)?;
+    clone::install(&mut context)?;
     if cli.expose_gc {
         boa_finalization::expose_gc(&mut context)?;
     }
@@ -259,7 +307,9 @@ fn run(cli: &Cli, loader: &FileLoader, context: &mut Context) -> Result<(), Fail
             0 => "<eval>".to_owned(),
             _ => format!("<eval {}>", index + 1),
         };
-        run_script(code, Path::new(&name), context)?;
+        // Decoded as files are: an argument that is not UTF-8 still runs, as in node.
+        let code = source::decode(code.as_encoded_bytes());
+        run_script(&code, Path::new(&name), context)?;
     }
     for path in &cli.files {
         let code = read_source(path)?;
@@ -275,15 +325,23 @@ fn run(cli: &Cli, loader: &FileLoader, context: &mut Context) -> Result<(), Fail
             run_script(&code, name, context)?;
         }
     }
-    context
-        .run_jobs()
-        .map_err(|error| Failure::Uncaught(describe(&error, context)))?;
-    // Boa's own executor (`--registry builtin`) has no checkpoint hook: its rejections are
-    // looked at once the loop is idle.
+    run_job_loop(context)
+}
+
+/// Runs the job loop until nothing is left or an unhandled rejection ended it (the shell's
+/// rejection tracker stops the loop), and says how the run goes on: the one place where the loop's
+/// end becomes the run's outcome.
+fn run_job_loop(context: &mut Context) -> Result<(), Failure> {
+    let looped = context.run_jobs();
     if let Some(rejections) = Rejections::of(context) {
+        // Boa's own executor (`--registry builtin`) has no checkpoint hook: its rejections are
+        // looked at once the loop is idle.
         rejections.checkpoint(context);
+        if let Some(report) = rejections.take_end_of_run(context) {
+            return Err(Failure::Uncaught(report));
+        }
     }
-    Ok(())
+    looped.map_err(|error| Failure::Uncaught(describe(&error, context)))
 }
 
 /// Parses and evaluates one classic script. The script keeps the path it was given (`x.js`,
@@ -330,15 +388,15 @@ fn run_module(
     let module = Module::parse(source, None, context)
         .map_err(|error| Failure::Uncaught(syntax_error(code, Goal::Module, &name, &error)))?;
     if is_file {
-        loader.insert(record_path, module.clone());
+        loader.insert(record_path.clone(), module.clone());
     }
 
     let uncaught =
         |error: JsError, context: &mut Context| Failure::Uncaught(describe(&error, context));
-    let loaded = module.load(context);
-    handled_by_shell(&loaded, context).map_err(|error| uncaught(error, context))?;
-    settle(&loaded, context).map_err(|error| uncaught(error, context))?;
-    match loaded.state() {
+    let loading = module.load(context);
+    handled_by_shell(&loading, context).map_err(|error| uncaught(error, context))?;
+    settle(&loading, context)?;
+    match loading.state() {
         PromiseState::Fulfilled(_) => {}
         PromiseState::Rejected(reason) => {
             return Err(uncaught(JsError::from_opaque(reason), context))
@@ -356,14 +414,19 @@ fn run_module(
         .evaluate(context)
         .map_err(|error| uncaught(error, context))?;
     handled_by_shell(&evaluated, context).map_err(|error| uncaught(error, context))?;
-    settle(&evaluated, context).map_err(|error| uncaught(error, context))?;
+    settle(&evaluated, context)?;
     match evaluated.state() {
         PromiseState::Fulfilled(_) => Ok(()),
         PromiseState::Rejected(reason) => Err(uncaught(JsError::from_opaque(reason), context)),
         // Nothing is left to run, so the awaited promise can never settle (node: exit 13).
-        PromiseState::Pending => Err(Failure::Uncaught(format!(
-            "finreg: {name}: top-level await never finished: the promise it waits for cannot settle"
-        ))),
+        PromiseState::Pending => {
+            let shown = if is_file {
+                file_url(&record_path)
+            } else {
+                name
+            };
+            Err(Failure::UnsettledAwait(stalled::warning(code, &shown)))
+        }
     }
 }
 
@@ -372,9 +435,9 @@ fn run_module(
 fn settle(
     promise: &boa_engine::object::builtins::JsPromise,
     context: &mut Context,
-) -> JsResult<()> {
+) -> Result<(), Failure> {
     match promise.state() {
-        PromiseState::Pending => context.run_jobs(),
+        PromiseState::Pending => run_job_loop(context),
         _ => Ok(()),
     }
 }
@@ -394,7 +457,7 @@ pub(crate) fn describe(error: &JsError, context: &mut Context) -> String {
     if let Some(located) = located_syntax_error_message(error, context) {
         return located;
     }
-    let shown = boa_finalization::describe_error(error, context);
+    let shown = inspect::describe_error(error, context);
     format!("Uncaught {}", without_native_markers(&shown))
 }
 
@@ -415,14 +478,8 @@ fn without_native_markers(shown: &str) -> String {
     tidy
 }
 
-/// Reads a whole file, or standard input for `-`.
+/// Reads a whole file, or standard input for `-`, as node decodes source text.
 fn read_source(path: &Path) -> Result<String, Failure> {
-    let mut code = String::new();
-    let read = if path == Path::new("-") {
-        std::io::stdin().read_to_string(&mut code).map(drop)
-    } else {
-        std::fs::File::open(path).and_then(|mut file| file.read_to_string(&mut code).map(drop))
-    };
-    read.map(|()| code)
+    source::read(path)
         .map_err(|error| Failure::Io(format!("finreg: cannot read {}: {error}", path.display())))
 }

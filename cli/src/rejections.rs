@@ -3,9 +3,11 @@
 //! The shell's `HostHooks::promise_rejection_tracker` keeps the promises rejected without a handler,
 //! and forgets one as soon as a handler is added. At the end of each task's microtask checkpoint (the
 //! `CleanupExecutor` checkpoint hook), a promise still kept stayed unhandled for its whole task:
-//! while files and `--eval` code run, the first one is reported as `Uncaught (in promise) ...` and
-//! the run ends with status 1, as node's default `--unhandled-rejections=throw` ends it; at the
-//! prompt each one is reported and the prompt goes on, as node's REPL does.
+//! while files and `--eval` code run, the first one ends the job loop (`CleanupExecutor::stop`: no
+//! more code runs) and the shell, once `run_jobs` has returned, reports it as
+//! `Uncaught (in promise) ...` and exits with status 1, as node's default
+//! `--unhandled-rejections=throw` ends the process; at the prompt each one is reported and the
+//! prompt goes on, as node's REPL does.
 
 use std::cell::{Cell, RefCell};
 use std::collections::HashMap;
@@ -17,13 +19,14 @@ use boa_engine::{
     object::builtins::{JsFunction, JsPromise},
     Context, JsError, JsObject, JsResult, JsValue, NativeFunction,
 };
+use boa_finalization::CleanupExecutor;
 
 /// What to do with a rejection found unhandled at a checkpoint.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) enum OnUnhandled {
-    /// Files and `--eval` code: report the first and end the run (status 1), printing the
-    /// statistics first when `--stats` asked for them.
-    EndRun { stats: bool },
+    /// Files and `--eval` code: keep the first, end the job loop, and let the shell end the run
+    /// with it (status 1).
+    EndRun,
     /// The prompt: keep the report for the prompt to show, and go on.
     Report,
 }
@@ -37,16 +40,19 @@ pub(crate) struct Rejections {
     on_unhandled: Cell<OnUnhandled>,
     /// Reports made at the prompt, waiting for it to show them.
     reports: RefCell<Vec<String>>,
+    /// The reason of the rejection that ended the run, until the shell reports it.
+    ended_run: RefCell<Option<JsValue>>,
 }
 
 impl Rejections {
     /// A tracker that ends the run at the first unhandled rejection.
-    pub(crate) fn new(stats: bool) -> Rc<Self> {
+    pub(crate) fn new() -> Rc<Self> {
         Rc::new(Self {
             unhandled: RefCell::default(),
             next_order: Cell::new(0),
-            on_unhandled: Cell::new(OnUnhandled::EndRun { stats }),
+            on_unhandled: Cell::new(OnUnhandled::EndRun),
             reports: RefCell::default(),
+            ended_run: RefCell::default(),
         })
     }
 
@@ -59,14 +65,23 @@ impl Rejections {
         self.on_unhandled.set(on_unhandled);
     }
 
-    /// The end of a task's microtask checkpoint: deals with the rejections still unhandled.
+    /// The end of a task's microtask checkpoint: deals with the rejections still unhandled. Ending
+    /// the run stops the shell's `CleanupExecutor`, so that its `run_jobs` returns at once; Boa's
+    /// own executor (`--registry builtin`) is only checked once its loop is over.
     pub(crate) fn checkpoint(&self, context: &mut Context) {
         let reasons = self.take_unhandled();
         match self.on_unhandled.get() {
-            OnUnhandled::EndRun { stats } => {
-                if let Some(reason) = reasons.into_iter().next() {
-                    crate::end_run(&describe_rejection(reason, context), stats, context);
+            OnUnhandled::EndRun => {
+                let Some(reason) = reasons.into_iter().next() else {
+                    return;
+                };
+                if self.ended_run.borrow().is_some() {
+                    return;
                 }
+                if let Some(executor) = context.get_data::<Rc<CleanupExecutor>>() {
+                    executor.stop(JsError::from_opaque(reason.clone()));
+                }
+                *self.ended_run.borrow_mut() = Some(reason);
             }
             OnUnhandled::Report => {
                 let reports: Vec<String> = reasons
@@ -76,6 +91,12 @@ impl Rejections {
                 self.reports.borrow_mut().extend(reports);
             }
         }
+    }
+
+    /// `Uncaught (in promise) ...` for the rejection that ended the run, if one did; forgets it.
+    pub(crate) fn take_end_of_run(&self, context: &mut Context) -> Option<String> {
+        let reason = self.ended_run.borrow_mut().take()?;
+        Some(describe_rejection(reason, context))
     }
 
     /// The reports made at the prompt since the last call.

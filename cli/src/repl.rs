@@ -9,10 +9,10 @@ use std::io::{IsTerminal, Write};
 use std::path::Path;
 
 use boa_engine::Context;
-use boa_finalization::describe_value;
 use rustyline::{error::ReadlineError, DefaultEditor};
 
 use crate::diagnostic::{diagnose, Goal};
+use crate::inspect::describe_value;
 use crate::rejections::{OnUnhandled, Rejections};
 use crate::{describe, run_script, Failure};
 
@@ -112,7 +112,11 @@ impl Session {
             Ok(value) => {
                 let _ = writeln!(out, "{}", describe_value(&value, context));
             }
-            Err(Failure::Uncaught(message) | Failure::Io(message)) => {
+            Err(
+                Failure::Uncaught(message)
+                | Failure::Io(message)
+                | Failure::UnsettledAwait(message),
+            ) => {
                 let _ = writeln!(err, "{message}");
             }
         }

@@ -20,7 +20,7 @@ use tokio::time::Instant;
 /// under `CleanupExecutor` it never sees promise jobs (the wrapper keeps them). Async-only: drive it
 /// with `run_jobs_async` on a current-thread runtime inside a `LocalSet`.
 #[derive(Default)]
-pub struct TokioLoop {
+pub(crate) struct TokioLoop {
     promise_jobs: RefCell<VecDeque<PromiseJob>>,
     generic_jobs: RefCell<VecDeque<GenericJob>>,
     async_jobs: RefCell<Vec<NativeAsyncJob>>,
@@ -183,7 +183,7 @@ impl JobExecutor for TokioLoop {
 }
 
 /// `sleep(ms)`: a promise that tokio resolves after `ms` milliseconds (an async job in Boa's terms).
-pub fn sleep(
+pub(crate) fn sleep(
     _: &JsValue,
     args: &[JsValue],
     context: &RefCell<&mut Context>,

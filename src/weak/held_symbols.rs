@@ -7,18 +7,23 @@
 //! collected either), and every observable result is the spec's. For the same reason a
 //! `FinalizationRegistry` cell whose target is a symbol is never delivered.
 //!
-//! Symbol entries of maps and sets are in a side table: a crate-private `JsWeakMap` per context,
-//! keyed by the map or set (weakly), whose value is an object with [`SymbolEntries`] as native
-//! data. The entries therefore die with their map or set, in the same collection. A `WeakRef` with
-//! a symbol target is an object of the crate with [`SymbolTarget`] as native data.
+//! Symbol entries of maps and sets are in a side table: a crate-private `JsWeakMap` per context
+//! (kept by the context's state), keyed by the map or set (weakly), whose value is an object with
+//! [`SymbolEntries`] as native data. The entries therefore die with their map or set, in the same
+//! collection. Their number is `Stats::weak_symbol_entries`. A `WeakRef` with a symbol target is an
+//! object of the crate with [`SymbolTarget`] as native data.
 
+use std::cell::Cell;
 use std::collections::HashMap;
+use std::rc::Rc;
 
 use boa_engine::{
     object::{builtins::JsWeakMap, ObjectInitializer},
     Context, JsData, JsObject, JsResult, JsSymbol, JsValue,
 };
 use boa_gc::{Finalize, Trace};
+
+use crate::state::ContextState;
 
 /// The native data of a `WeakRef` whose `[[WeakRefTarget]]` is a symbol.
 #[derive(Debug, Trace, Finalize, JsData)]
@@ -28,21 +33,58 @@ pub(super) struct SymbolTarget {
 
 /// The symbol-keyed part of one map's `[[WeakMapData]]` or one set's `[[WeakSetData]]` (a set's
 /// values are `undefined`).
-#[derive(Debug, Default, Trace, Finalize, JsData)]
-struct SymbolEntries(HashMap<JsSymbol, JsValue>);
+#[derive(Debug, Trace, JsData)]
+struct SymbolEntries {
+    entries: HashMap<JsSymbol, JsValue>,
+    /// The context's count of symbol entries, which this object's entries are part of until it is
+    /// collected. Holds no GC pointer.
+    #[unsafe_ignore_trace]
+    total: Rc<Cell<usize>>,
+    /// How many of `total` are this object's: its entries, until its finalizer gives them back.
+    #[unsafe_ignore_trace]
+    counted: Cell<usize>,
+}
 
-/// The per-context side table: map or set -> object holding its [`SymbolEntries`].
-struct SideTable(JsWeakMap);
+impl SymbolEntries {
+    fn new(total: Rc<Cell<usize>>) -> Self {
+        Self {
+            entries: HashMap::new(),
+            total,
+            counted: Cell::new(0),
+        }
+    }
 
+    fn count(&self, added: bool) {
+        let (counted, total) = (self.counted.get(), self.total.get());
+        if added {
+            self.counted.set(counted + 1);
+            self.total.set(total + 1);
+        } else {
+            self.counted.set(counted.saturating_sub(1));
+            self.total.set(total.saturating_sub(1));
+        }
+    }
+}
+
+impl Finalize for SymbolEntries {
+    /// The map or set died, and its entries with it: they leave the context's count. Runs inside the
+    /// collector (plain `Cell`s only), at most once in effect (`counted` goes to zero).
+    fn finalize(&self) {
+        let counted = self.counted.replace(0);
+        self.total.set(self.total.get().saturating_sub(counted));
+    }
+}
+
+/// The context's side table: map or set -> object holding its [`SymbolEntries`], made on first use.
 fn side_table(context: &mut Context) -> JsWeakMap {
-    if let Some(SideTable(table)) = context.get_data() {
-        return table.clone();
+    let state = ContextState::of(context);
+    if let Some(table) = state.symbol_table() {
+        return table;
     }
     let table = JsWeakMap::new(context);
     // Crate-private: no prototype, so it keeps no realm alive and no script can reach it.
     table.set_prototype(None);
-    context.insert_data(SideTable(table.clone()));
-    table
+    state.set_symbol_table(table)
 }
 
 /// The entries object of `instance`, if it ever had a symbol entry.
@@ -61,7 +103,7 @@ pub(super) fn get(
     };
     let value = entries
         .downcast_ref::<SymbolEntries>()
-        .and_then(|entries| entries.0.get(symbol).cloned());
+        .and_then(|entries| entries.entries.get(symbol).cloned());
     Ok(value)
 }
 
@@ -72,17 +114,19 @@ pub(super) fn insert(
     value: JsValue,
     context: &mut Context,
 ) -> JsResult<()> {
-    let entries = match entries_of(instance, context)? {
-        Some(entries) => entries,
-        None => {
-            let entries =
-                ObjectInitializer::with_native_data(SymbolEntries::default(), context).build();
-            side_table(context).set(instance, entries.clone().into(), context)?;
-            entries
-        }
+    let entries = if let Some(entries) = entries_of(instance, context)? {
+        entries
+    } else {
+        let total = ContextState::of(context).symbol_entries();
+        let entries =
+            ObjectInitializer::with_native_data(SymbolEntries::new(total), context).build();
+        side_table(context).set(instance, entries.clone().into(), context)?;
+        entries
     };
     if let Some(mut entries) = entries.downcast_mut::<SymbolEntries>() {
-        entries.0.insert(symbol, value);
+        if entries.entries.insert(symbol, value).is_none() {
+            entries.count(true);
+        }
     }
     Ok(())
 }
@@ -98,6 +142,12 @@ pub(super) fn remove(
     };
     let removed = entries
         .downcast_mut::<SymbolEntries>()
-        .is_some_and(|mut entries| entries.0.remove(symbol).is_some());
+        .is_some_and(|mut entries| {
+            let removed = entries.entries.remove(symbol).is_some();
+            if removed {
+                entries.count(false);
+            }
+            removed
+        });
     Ok(removed)
 }

@@ -7,8 +7,9 @@ use boa_engine::{
     JsValue, NativeFunction,
 };
 
-use super::{define_method, held_symbols, not_this};
-use crate::symbols::WeakKey;
+use super::{define_method, delete_key, has_key, held_symbols, not_this};
+use crate::symbols::{require_weak_symbol, require_weakly_holdable};
+use crate::weak_key::{object_or_symbol, WeakKey};
 
 pub(super) fn install(realm: &Realm, context: &mut Context) -> JsResult<()> {
     let prototype = realm.intrinsics().constructors().weak_map().prototype();
@@ -50,63 +51,37 @@ fn this_weak_map(this: &JsValue, method: &str) -> JsResult<JsWeakMap> {
 fn delete(this: &JsValue, args: &[JsValue], context: &mut Context) -> JsResult<JsValue> {
     // 1-2.
     let map = this_weak_map(this, "delete")?;
-    let key = args.get_or_undefined(0);
-    // 3. If CanBeHeldWeakly(key) is false, return false.
-    // 4. For each Record { [[Key]], [[Value]] } p of M.[[WeakMapData]], if SameValue(p.[[Key]], key)
-    //    is true: set p.[[Key]] and p.[[Value]] to empty and return true.
-    // 5. Return false.
-    // A registered symbol is never a key (`set` rejects it), so looking it up gives step 3's false.
-    let removed = if let Some(object) = key.as_object() {
-        map.delete(&object, context)?
-    } else if let Some(symbol) = key.as_symbol() {
-        held_symbols::remove(&map, &symbol, context)?
-    } else {
-        false
-    };
-    Ok(removed.into())
+    // 3-5.
+    Ok(delete_key(&map, args.get_or_undefined(0), context)?.into())
 }
 
 /// `WeakMap.prototype.get ( key )`
 fn get(this: &JsValue, args: &[JsValue], context: &mut Context) -> JsResult<JsValue> {
     // 1-2.
     let map = this_weak_map(this, "get")?;
-    let key = args.get_or_undefined(0);
     // 3. If CanBeHeldWeakly(key) is false, return undefined.
     // 4. For each Record p of M.[[WeakMapData]], if SameValue(p.[[Key]], key), return p.[[Value]].
     // 5. Return undefined.
-    if let Some(object) = key.as_object() {
-        return map.get(&object, context);
+    // A registered symbol is never a key (`set` rejects it): looking it up gives step 3's undefined.
+    match object_or_symbol(args.get_or_undefined(0)) {
+        Some(WeakKey::Object(object)) => map.get(&object, context),
+        Some(WeakKey::Symbol(symbol)) => {
+            Ok(held_symbols::get(&map, &symbol, context)?.unwrap_or_default())
+        }
+        None => Ok(JsValue::undefined()),
     }
-    Ok(symbol_value(&map, key, context)?.unwrap_or_default())
 }
 
 /// `WeakMap.prototype.has ( key )`
 fn has(this: &JsValue, args: &[JsValue], context: &mut Context) -> JsResult<JsValue> {
     // 1-2.
     let map = this_weak_map(this, "has")?;
-    let key = args.get_or_undefined(0);
-    // 3. If CanBeHeldWeakly(key) is false, return false.
-    // 4. For each Record p of M.[[WeakMapData]], if SameValue(p.[[Key]], key), return true.
-    // 5. Return false.
-    let found = match key.as_object() {
-        Some(object) => map.has(&object, context)?,
-        None => symbol_value(&map, key, context)?.is_some(),
-    };
-    Ok(found.into())
+    // 3-5.
+    Ok(has_key(&map, args.get_or_undefined(0), context)?.into())
 }
 
-/// The value of a symbol key (steps 3 to 5 of `get` and `has` for a non-object key): a registered
-/// symbol, like any other non-weakly-holdable key, is never in the map.
-fn symbol_value(
-    map: &JsWeakMap,
-    key: &JsValue,
-    context: &mut Context,
-) -> JsResult<Option<JsValue>> {
-    match key.as_symbol() {
-        Some(symbol) => held_symbols::get(map, &symbol, context),
-        None => Ok(None),
-    }
-}
+/// What the inserting methods' TypeError calls the key.
+const KEY: &str = "the key (argument 1)";
 
 /// `WeakMap.prototype.set ( key, value )`
 fn set(this: &JsValue, args: &[JsValue], context: &mut Context) -> JsResult<JsValue> {
@@ -123,7 +98,7 @@ fn set(this: &JsValue, args: &[JsValue], context: &mut Context) -> JsResult<JsVa
     if let Some(object) = key.as_object() {
         return map.set(&object, value.clone(), context);
     }
-    let symbol = weak_symbol("set", key, context)?;
+    let symbol = require_weak_symbol(key, ("WeakMap.prototype.set", KEY), context)?;
     held_symbols::insert(&map, symbol, value.clone(), context)?;
     Ok(this.clone())
 }
@@ -134,7 +109,7 @@ fn get_or_insert(this: &JsValue, args: &[JsValue], context: &mut Context) -> JsR
     // 1-2.
     let map = this_weak_map(this, "getOrInsert")?;
     // 3. If CanBeHeldWeakly(key) is false, throw a TypeError exception.
-    match weak_key("getOrInsert", key, context)? {
+    match require_weakly_holdable(key, ("WeakMap.prototype.getOrInsert", KEY), context)? {
         // 4-6. Boa's own steps for an object key.
         WeakKey::Object(object) => map.get_or_insert(&object, value.clone(), context),
         WeakKey::Symbol(symbol) => {
@@ -161,7 +136,8 @@ fn get_or_insert_computed(
     // 1-2.
     let map = this_weak_map(this, "getOrInsertComputed")?;
     // 3. If CanBeHeldWeakly(key) is false, throw a TypeError exception.
-    match weak_key("getOrInsertComputed", key, context)? {
+    let method = "WeakMap.prototype.getOrInsertComputed";
+    match require_weakly_holdable(key, (method, KEY), context)? {
         // 4-10. Boa's own steps for an object key (IsCallable first).
         WeakKey::Object(object) => map.get_or_insert_computed(&object, callback.clone(), context),
         WeakKey::Symbol(symbol) => compute_for_symbol(&map, symbol, callback, context),
@@ -196,18 +172,4 @@ fn compute_for_symbol(
     held_symbols::insert(map, symbol, value.clone(), context)?;
     // 10. Return value.
     Ok(value)
-}
-
-/// Step 3 of the inserting methods: CanBeHeldWeakly(key), or a TypeError.
-fn weak_key(method: &str, key: &JsValue, context: &mut Context) -> JsResult<WeakKey> {
-    match key.as_object() {
-        Some(object) => Ok(WeakKey::Object(object)),
-        None => weak_symbol(method, key, context).map(WeakKey::Symbol),
-    }
-}
-
-/// Step 3 for a key that is not an object: a non-registered symbol, or `method`'s TypeError.
-fn weak_symbol(method: &str, key: &JsValue, context: &mut Context) -> JsResult<JsSymbol> {
-    let method = format!("WeakMap.prototype.{method}");
-    super::weak_symbol(key, (&method, "the key (argument 1)"), context)
 }

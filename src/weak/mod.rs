@@ -19,12 +19,19 @@ mod map;
 mod set;
 mod weak_ref;
 
+use std::ops::Deref;
+
 use boa_engine::{
-    object::FunctionObjectBuilder, property::PropertyDescriptor, realm::Realm, Context,
-    JsNativeError, JsObject, JsResult, JsString, JsSymbol, JsValue, NativeFunction,
+    object::{
+        builtins::{JsWeakMap, JsWeakSet},
+        FunctionObjectBuilder,
+    },
+    property::PropertyDescriptor,
+    realm::Realm,
+    Context, JsNativeError, JsObject, JsResult, JsString, JsValue, NativeFunction,
 };
 
-use crate::symbols::unregistered_symbol;
+use crate::weak_key::{object_or_symbol, WeakKey};
 
 /// Gives the weak family of `realm` (the current realm of `context`) the spec's CanBeHeldWeakly.
 pub(crate) fn install(realm: &Realm, context: &mut Context) -> JsResult<()> {
@@ -61,23 +68,70 @@ fn builtin_binding(value: JsValue) -> PropertyDescriptor {
         .build()
 }
 
-/// CanBeHeldWeakly for a key, value or target that is not an object: the non-registered symbol it
-/// is, or the TypeError of `method` for its `argument`.
-fn weak_symbol(
-    value: &JsValue,
-    (method, argument): (&str, &str),
-    context: &mut Context,
-) -> JsResult<JsSymbol> {
-    unregistered_symbol(value, context)?
-        .ok_or_else(|| not_weakly_holdable(method, argument, value).into())
+/// Boa's own entries of a `WeakMap` or `WeakSet` (`JsWeakMap`, `JsWeakSet`): where object keys
+/// go, while symbol keys go to [`held_symbols`] under the same instance.
+trait BoaEntries: Deref<Target = JsObject> {
+    fn has_object(&self, key: &JsObject, context: &mut Context) -> JsResult<bool>;
+    fn delete_object(&self, key: &JsObject, context: &mut Context) -> JsResult<bool>;
 }
 
-/// The TypeError for a key or target that CanBeHeldWeakly rejects.
-fn not_weakly_holdable(method: &str, argument: &str, value: &JsValue) -> JsNativeError {
-    JsNativeError::typ().with_message(format!(
-        "{method}: {argument} must be an object or a non-registered symbol, got {}",
-        value.type_of()
-    ))
+impl BoaEntries for JsWeakMap {
+    #[inline]
+    fn has_object(&self, key: &JsObject, context: &mut Context) -> JsResult<bool> {
+        self.has(key, context)
+    }
+
+    #[inline]
+    fn delete_object(&self, key: &JsObject, context: &mut Context) -> JsResult<bool> {
+        self.delete(key, context)
+    }
+}
+
+impl BoaEntries for JsWeakSet {
+    #[inline]
+    fn has_object(&self, key: &JsObject, context: &mut Context) -> JsResult<bool> {
+        self.has(key, context)
+    }
+
+    #[inline]
+    fn delete_object(&self, key: &JsObject, context: &mut Context) -> JsResult<bool> {
+        self.delete(key, context)
+    }
+}
+
+/// Steps 3 to 5 of `WeakMap.prototype.has` and `WeakSet.prototype.has`:
+/// 3. If CanBeHeldWeakly(key) is false, return false.
+/// 4. For each entry e of the collection's data, if SameValue(e's key, key) is true, return true.
+/// 5. Return false.
+///
+/// A registered symbol is never an entry (the inserting methods reject it): looking it up gives
+/// step 3's false.
+#[inline]
+fn has_key(entries: &impl BoaEntries, key: &JsValue, context: &mut Context) -> JsResult<bool> {
+    match object_or_symbol(key) {
+        Some(WeakKey::Object(object)) => entries.has_object(&object, context),
+        Some(WeakKey::Symbol(symbol)) => {
+            Ok(held_symbols::get(entries, &symbol, context)?.is_some())
+        }
+        None => Ok(false),
+    }
+}
+
+/// Steps 3 to 5 of `WeakMap.prototype.delete` and `WeakSet.prototype.delete`:
+/// 3. If CanBeHeldWeakly(key) is false, return false.
+/// 4. For each entry e of the collection's data, if SameValue(e's key, key) is true: replace e
+///    with empty and return true.
+/// 5. Return false.
+///
+/// A registered symbol is never an entry (the inserting methods reject it): looking it up gives
+/// step 3's false.
+#[inline]
+fn delete_key(entries: &impl BoaEntries, key: &JsValue, context: &mut Context) -> JsResult<bool> {
+    match object_or_symbol(key) {
+        Some(WeakKey::Object(object)) => entries.delete_object(&object, context),
+        Some(WeakKey::Symbol(symbol)) => held_symbols::remove(entries, &symbol, context),
+        None => Ok(false),
+    }
 }
 
 /// The TypeError of RequireInternalSlot on `this`.

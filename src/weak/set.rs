@@ -6,7 +6,8 @@ use boa_engine::{
     JsValue, NativeFunction,
 };
 
-use super::{define_method, held_symbols, not_this, weak_symbol};
+use super::{define_method, delete_key, has_key, held_symbols, not_this};
+use crate::symbols::require_weak_symbol;
 
 pub(super) fn install(realm: &Realm, context: &mut Context) -> JsResult<()> {
     let prototype = realm.intrinsics().constructors().weak_set().prototype();
@@ -51,7 +52,7 @@ fn add(this: &JsValue, args: &[JsValue], context: &mut Context) -> JsResult<JsVa
 
 /// Steps 3 to 6 of `add` for a value that is not an object.
 fn add_symbol(set: &JsWeakSet, value: &JsValue, context: &mut Context) -> JsResult<JsValue> {
-    let symbol = weak_symbol(
+    let symbol = require_weak_symbol(
         value,
         ("WeakSet.prototype.add", "the value (argument 1)"),
         context,
@@ -62,39 +63,16 @@ fn add_symbol(set: &JsWeakSet, value: &JsValue, context: &mut Context) -> JsResu
 
 /// `WeakSet.prototype.delete ( value )`
 fn delete(this: &JsValue, args: &[JsValue], context: &mut Context) -> JsResult<JsValue> {
-    let value = args.get_or_undefined(0);
     // 1-2.
     let set = this_weak_set(this, "delete")?;
-    // 3. If CanBeHeldWeakly(value) is false, return false.
-    // 4. For each element e of S.[[WeakSetData]], if SameValue(e, value): replace e with empty and
-    //    return true.
-    // 5. Return false.
-    // A registered symbol is never an element (`add` rejects it): looking it up gives step 3's false.
-    let removed = if let Some(object) = value.as_object() {
-        set.delete(&object, context)?
-    } else if let Some(symbol) = value.as_symbol() {
-        held_symbols::remove(&set, &symbol, context)?
-    } else {
-        false
-    };
-    Ok(removed.into())
+    // 3-5.
+    Ok(delete_key(&set, args.get_or_undefined(0), context)?.into())
 }
 
 /// `WeakSet.prototype.has ( value )`
 fn has(this: &JsValue, args: &[JsValue], context: &mut Context) -> JsResult<JsValue> {
-    let value = args.get_or_undefined(0);
     // 1-2.
     let set = this_weak_set(this, "has")?;
-    // 3. If CanBeHeldWeakly(value) is false, return false.
-    // 4. For each element e of S.[[WeakSetData]], if SameValue(e, value), return true.
-    // 5. Return false.
-    // A registered symbol is never an element (`add` rejects it): looking it up gives step 3's false.
-    let found = if let Some(object) = value.as_object() {
-        set.has(&object, context)?
-    } else if let Some(symbol) = value.as_symbol() {
-        held_symbols::get(&set, &symbol, context)?.is_some()
-    } else {
-        false
-    };
-    Ok(found.into())
+    // 3-5.
+    Ok(has_key(&set, args.get_or_undefined(0), context)?.into())
 }

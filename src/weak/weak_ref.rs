@@ -9,10 +9,9 @@ use boa_engine::{
 
 use boa_gc::{Finalize, Gc, GcRefCell, Trace};
 
-use super::{
-    builtin_binding, define_method, held_symbols::SymbolTarget, not_this, not_weakly_holdable,
-};
-use crate::symbols::{self, can_be_held_weakly, WeakKey};
+use super::{builtin_binding, define_method, held_symbols::SymbolTarget, not_this};
+use crate::symbols::{self, require_weakly_holdable};
+use crate::weak_key::WeakKey;
 
 pub(super) fn install(realm: &Realm, context: &mut Context) -> JsResult<()> {
     let standard = realm.intrinsics().constructors().weak_ref();
@@ -62,9 +61,7 @@ fn construct(
             .into());
     };
     // 2. If CanBeHeldWeakly(target) is false, throw a TypeError exception.
-    let weak_key = can_be_held_weakly(target, context)?
-        .ok_or_else(|| not_weakly_holdable("WeakRef", "the target (argument 1)", target))?;
-    match weak_key {
+    match require_weakly_holdable(target, ("WeakRef", "the target (argument 1)"), context)? {
         // 3. Let weakRef be ? OrdinaryCreateFromConstructor(NewTarget, "%WeakRef.prototype%",
         //    « [[WeakRefTarget]] »).
         // 4. Perform AddToKeptObjects(target).

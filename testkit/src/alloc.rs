@@ -36,7 +36,7 @@ fn count(delta: i64, call: bool) {
 
 /// A size as a signed count (no allocation is 2^63 bytes).
 fn signed(bytes: usize) -> i64 {
-    bytes as i64
+    i64::try_from(bytes).unwrap_or(i64::MAX)
 }
 
 /// [`System`] with per-thread byte counting.
@@ -113,6 +113,7 @@ impl Counting {
     }
 
     /// Net bytes allocated and not freed since [`Counting::start`].
+    #[must_use]
     pub fn live_bytes(&self) -> i64 {
         live() - self.live
     }

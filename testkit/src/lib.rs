@@ -2,11 +2,19 @@
 //! xtask (`cargo xtask stress`, `cargo xtask bench`, `cargo xtask test262`). Not published: the
 //! library's package leaves out the tests that use it.
 //!
-//! - [`context`]: the one context builder of the checks (`CleanupExecutor`, `gc()`).
+//! - [`context`], [`context_with`]: the one context builder of the checks (`CleanupExecutor`,
+//!   `gc()`, a stress level).
 //! - [`panic_message`]: the text of a caught panic.
 //! - [`alloc`]: the counting global allocator (one thread's live bytes).
 //! - [`memory`]: the load and soak checks, measured with [`alloc`].
 //! - [`modelcheck`]: random programs checked against a reference model of the spec.
+
+// A check's failure is its purpose: it panics with the reason or returns a `Failure` that says it.
+#![allow(
+    clippy::missing_errors_doc,
+    clippy::missing_panics_doc,
+    reason = "test support: failing is what a check does, and its message says why"
+)]
 
 pub mod alloc;
 pub mod memory;
@@ -16,7 +24,7 @@ use std::any::Any;
 use std::rc::Rc;
 
 use boa_engine::{context::ContextBuilder, Context};
-use boa_finalization::CleanupExecutor;
+use boa_finalization::{CleanupExecutor, GcStress};
 
 /// A context with [`CleanupExecutor`] as its job executor and a global `gc()`
 /// ([`boa_finalization::expose_gc`]); with `install`, this crate's registry is installed too (else
@@ -27,8 +35,20 @@ use boa_finalization::CleanupExecutor;
 /// If Boa cannot build a context (it always can with these options).
 #[must_use]
 pub fn context(install: bool) -> Context {
+    context_with(install, GcStress::Off)
+}
+
+/// As [`context`], with the executor forcing collections as `gc_stress` says.
+///
+/// # Panics
+///
+/// If Boa cannot build a context (it always can with these options).
+#[must_use]
+pub fn context_with(install: bool, gc_stress: GcStress) -> Context {
     let mut context = ContextBuilder::new()
-        .job_executor(Rc::new(CleanupExecutor::default()))
+        .job_executor(Rc::new(
+            CleanupExecutor::default().with_gc_stress(gc_stress),
+        ))
         .build()
         .expect("context");
     if install {

@@ -75,6 +75,7 @@ fn mib(bytes: i64) -> f64 {
 }
 
 /// `part` as a percentage of `whole`.
+#[must_use]
 pub fn percent(part: i64, whole: i64) -> f64 {
     float(part) * 100.0 / float(whole)
 }
@@ -140,6 +141,7 @@ impl LoadReport {
 
     /// The failures: memory not back within 1% of the baseline after cleanup, or grown after the
     /// registries were dropped.
+    #[must_use]
     pub fn problems(&self) -> Vec<String> {
         let mut problems = Vec::new();
         let delta = self.after_cleanup - self.baseline;
@@ -162,6 +164,7 @@ impl LoadReport {
 
 /// `registrations` registrations over `registries` registries, all targets alive at once, then all
 /// dropped and cleaned; checks that every callback arrived exactly once with its held value.
+#[must_use]
 pub fn load(registrations: usize, registries: usize) -> LoadReport {
     let started = Instant::now();
     let mut context = crate::context(true);
@@ -196,13 +199,13 @@ pub fn load(registrations: usize, registries: usize) -> LoadReport {
         let registered = live();
         eval(context, "T = null;");
         cleanup(context);
-        assert_eq!(number(context, "bad"), 0.0, "a callback arrived twice");
+        assert_eq!(number(context, "bad") as u64, 0, "a callback arrived twice");
         let missing = number(
             context,
             "(() => { let m = 0; for (let i = 0; i < N; i++) if (seen[i] !== 1) m++; return m; })()",
         );
         assert_eq!(
-            missing, 0.0,
+            missing as u64, 0,
             "callbacks missing (measured round: {measure})"
         );
         // The checks' own scripts are garbage too.
@@ -367,6 +370,7 @@ pub enum Mix {
 
 impl Mix {
     /// Its name in reports.
+    #[must_use]
     pub fn name(self) -> &'static str {
         match self {
             Mix::Everything => "everything",
@@ -381,6 +385,7 @@ impl Mix {
 /// plus native finalizers, half of them cancelled on one long-lived object), in rounds of `per_round`
 /// on registries that keep a live cell throughout, each round cleaned up; memory after the last
 /// cleanup must be back within 1% of the level after the warm-up round.
+#[must_use]
 pub fn soak(total: u64, per_round: usize, registries: usize, mix: Mix) -> SoakReport {
     let started = Instant::now();
     let mut context = crate::context(true);

@@ -9,7 +9,7 @@ use crate::markdown::MarkdownTable;
 
 /// Arguments of `cargo xtask behaviour`.
 #[derive(clap::Args)]
-pub struct Args {
+pub(crate) struct Args {
     /// Skip the node column even if node is installed.
     #[arg(long)]
     no_node: bool,
@@ -24,7 +24,7 @@ struct Runner {
 
 /// Builds `finreg`, runs every script with each runner and prints the table. Fails when this crate's
 /// registry fails a check.
-pub fn run(args: Args) -> ExitCode {
+pub(crate) fn run(args: Args) -> ExitCode {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
     let Some(finreg) = build_finreg() else {
         eprintln!("xtask behaviour: building finreg failed");
@@ -67,20 +67,34 @@ pub fn run(args: Args) -> ExitCode {
     }
 }
 
-/// Builds the release `finreg` and returns its path (in `$CARGO_TARGET_DIR` when set, else the
-/// workspace's `target/`), or `None` if the build failed.
+/// Builds `finreg` in the xtask's own profile (so it shares the build `cargo test` made) and returns
+/// the executable's path as cargo reports it (whatever the target directory), or `None` if the build
+/// failed.
 pub(crate) fn build_finreg() -> Option<PathBuf> {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
-    let status = Command::new(env!("CARGO"))
-        .args(["build", "--release", "--bin", "finreg"])
+    let mut cargo = Command::new(env!("CARGO"));
+    cargo.args([
+        "build",
+        "--bin",
+        "finreg",
+        "--message-format=json-render-diagnostics",
+    ]);
+    if !cfg!(debug_assertions) {
+        cargo.arg("--release");
+    }
+    let output = cargo
         .current_dir(&root)
-        .status();
-    if !status.is_ok_and(|status| status.success()) {
+        .stderr(std::process::Stdio::inherit())
+        .output()
+        .ok()?;
+    if !output.status.success() {
         return None;
     }
-    let target =
-        std::env::var_os("CARGO_TARGET_DIR").map_or_else(|| root.join("target"), PathBuf::from);
-    Some(target.join("release/finreg"))
+    String::from_utf8_lossy(&output.stdout)
+        .lines()
+        .filter_map(|line| serde_json::from_str::<serde_json::Value>(line).ok())
+        .filter(|message| message["target"]["name"] == "finreg")
+        .find_map(|message| message["executable"].as_str().map(PathBuf::from))
 }
 
 fn scripts(dir: &Path) -> Vec<PathBuf> {

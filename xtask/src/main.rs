@@ -1,10 +1,17 @@
 //! Project automation: `cargo xtask <command>` (test262 conformance, benchmarks, stress runs).
+// Each command's `run` takes its arguments as clap hands them over, by value.
+#![allow(
+    clippy::needless_pass_by_value,
+    reason = "commands own their parsed arguments"
+)]
+
 use clap::{Parser, Subcommand};
 use std::process::ExitCode;
 
 mod behaviour;
 mod bench;
 mod differential;
+mod gc_stress;
 mod markdown;
 mod stress;
 mod test262;

@@ -4,14 +4,14 @@
 use comfy_table::{presets::ASCII_MARKDOWN, CellAlignment, Table};
 
 /// A Markdown table: a header row, body rows, and the columns whose numbers align right.
-pub struct MarkdownTable {
+pub(crate) struct MarkdownTable {
     table: Table,
     right: Vec<usize>,
 }
 
 impl MarkdownTable {
     /// A table with this header row; columns in `right` are right-aligned.
-    pub fn new<S: ToString>(header: impl IntoIterator<Item = S>, right: &[usize]) -> Self {
+    pub(crate) fn new<S: ToString>(header: impl IntoIterator<Item = S>, right: &[usize]) -> Self {
         let mut table = Table::new();
         table.load_style(ASCII_MARKDOWN);
         table.set_header(header.into_iter().map(|cell| cell.to_string()));
@@ -27,14 +27,14 @@ impl MarkdownTable {
     }
 
     /// Appends a row.
-    pub fn row<S: ToString>(&mut self, cells: impl IntoIterator<Item = S>) -> &mut Self {
+    pub(crate) fn row<S: ToString>(&mut self, cells: impl IntoIterator<Item = S>) -> &mut Self {
         self.table
             .add_row(cells.into_iter().map(|cell| cell.to_string()));
         self
     }
 
     /// The table as Markdown, without a final newline.
-    pub fn render(&self) -> String {
+    pub(crate) fn render(&self) -> String {
         let text = self.table.to_string();
         let mut lines: Vec<String> = text.lines().map(str::to_owned).collect();
         // comfy-table pads right-aligned cells but draws the separator with dashes only; a

@@ -1,6 +1,6 @@
 //! The console's methods as node formats their arguments: objects described by
-//! `boa_finalization::describe_value` (bounded, no getter called, no proxy trap run), and the
-//! format specifiers `%s %d %i %f %o %O %c %%` of a first string argument.
+//! the shell's inspector (`inspect/`: bounded, no getter called, no proxy trap run), and the
+//! format specifiers `%s %d %i %f %j %o %O %c %%` of a first string argument.
 //!
 //! boa_runtime's console formats objects with Boa's `Display`, which recurses without bound (a
 //! value nested 100,000 deep overflows the stack and aborts the process). The shell keeps
@@ -15,16 +15,22 @@ use std::cell::RefCell;
 use std::rc::Rc;
 
 use boa_engine::{
+    error::JsNativeErrorKind,
     js_string,
     object::{builtins::JsFunction, FunctionObjectBuilder},
     property::{PropertyDescriptor, PropertyKey},
-    Context, JsArgs, JsObject, JsResult, JsString, JsValue, JsVariant, NativeFunction,
+    Context, JsArgs, JsError, JsObject, JsResult, JsString, JsSymbol, JsValue, JsVariant,
+    NativeFunction,
 };
-use boa_finalization::{describe_value, describe_value_to_depth};
 use boa_gc::{Finalize, Trace};
+
+use crate::inspect::{capture_stack_getter, describe_value, describe_value_to_depth};
 
 /// How deep `%o` describes objects (node: 4).
 const FORMAT_O_DEPTH: usize = 4;
+/// What Boa's `JSON.stringify` throws (a `TypeError`) for a cyclic value: `%j` prints
+/// `[Circular]` for it, as node does for V8's.
+const CYCLIC_MESSAGE: &str = "cyclic object value";
 
 /// How the shell's console changes the next line boa_runtime's console writes (shared with the
 /// logger, which applies it).
@@ -41,9 +47,13 @@ pub(crate) enum LineEdit {
 
 impl LineEdit {
     /// `line` as this edit changes it; `None` when nothing is to be written.
-    pub(crate) fn apply(self, line: String) -> Option<String> {
+    pub(crate) fn apply(self, mut line: String) -> Option<String> {
         match self {
-            Self::Append(data) => Some(format!("{line} {data}")),
+            Self::Append(data) => {
+                line.push(' ');
+                line.push_str(&data);
+                Some(line)
+            }
             Self::Replace(text) => text,
         }
     }
@@ -82,6 +92,8 @@ struct Captured {
     builtin_to_strings: Vec<JsValue>,
     parse_int: JsFunction,
     parse_float: JsFunction,
+    /// The realm's `JSON.stringify`, for `%j`.
+    stringify: JsFunction,
     // Not traced: a plain enum, no GC pointer.
     #[unsafe_ignore_trace]
     method: Method,
@@ -91,8 +103,10 @@ struct Captured {
 }
 
 /// Puts the shell's methods in front of boa_runtime's on the realm's `console` (installed just
-/// before, so no script has touched it).
+/// before, so no script has touched it), and keeps what the inspector needs of the realm before
+/// any script runs.
 pub(crate) fn install(next_line: &NextLine, context: &mut Context) -> JsResult<()> {
+    capture_stack_getter(context);
     let console = context
         .global_object()
         .get(js_string!("console"), context)?
@@ -111,6 +125,14 @@ pub(crate) fn install(next_line: &NextLine, context: &mut Context) -> JsResult<(
     };
     let log = runtime("log", context)?;
     let builtin_to_strings = builtin_to_strings(context);
+    let json = context.intrinsics().objects().json();
+    let stringify = json
+        .get(js_string!("stringify"), context)?
+        .as_object()
+        .and_then(JsFunction::from_object)
+        .ok_or_else(|| {
+            boa_engine::JsNativeError::typ().with_message("JSON.stringify is not a function")
+        })?;
     let methods = [
         ("log", "log", Method::Format),
         ("info", "info", Method::Format),
@@ -134,6 +156,7 @@ pub(crate) fn install(next_line: &NextLine, context: &mut Context) -> JsResult<(
             builtin_to_strings: builtin_to_strings.clone(),
             parse_int: context.intrinsics().objects().parse_int(),
             parse_float: context.intrinsics().objects().parse_float(),
+            stringify: stringify.clone(),
             method,
             next_line: Rc::clone(next_line),
         };
@@ -277,7 +300,7 @@ fn format(args: &[JsValue], captured: &Captured, context: &mut Context) -> JsRes
             let specifier = char::from_u32(u32::from(units[index + 1])).unwrap_or('\0');
             let replacement = if specifier == '%' {
                 Some(String::from("%"))
-            } else if next < args.len() && "sdifoOc".contains(specifier) {
+            } else if next < args.len() && "sdifjoOc".contains(specifier) {
                 let text = specified(specifier, &args[next], captured, context)?;
                 next += 1;
                 Some(text)
@@ -297,8 +320,9 @@ fn format(args: &[JsValue], captured: &Captured, context: &mut Context) -> JsRes
         if position > 0 {
             out.push(' ');
         }
+        // A string is written as it is (node writes a lone surrogate as U+FFFD).
         match arg.as_string() {
-            Some(text) => out.push_str(&text.to_std_string_escaped()),
+            Some(text) => out.push_str(&text.to_std_string_lossy()),
             None => out.push_str(&describe_value(arg, context)),
         }
     }
@@ -320,20 +344,21 @@ fn specified(
     };
     Ok(match (specifier, arg.variant()) {
         ('c', _) => String::new(),
+        ('j', _) => json(arg, captured, context)?,
         ('o', _) => describe_value_to_depth(arg, FORMAT_O_DEPTH, context),
-        ('O', _) => describe_value(arg, context),
-        ('s', JsVariant::String(text)) => text.to_std_string_escaped(),
-        ('s' | 'd' | 'i', JsVariant::BigInt(_)) => describe_value(arg, context),
+        ('O', _) | ('s' | 'd' | 'i', JsVariant::BigInt(_)) | ('s', JsVariant::Symbol(_)) => {
+            describe_value(arg, context)
+        }
+        ('s', JsVariant::String(text)) => text.to_std_string_lossy(),
         ('s', JsVariant::Object(object)) if !object.is_callable() => {
             if inherits_builtin_to_string(&object, captured) {
                 describe_value_to_depth(arg, 0, context)
             } else {
-                arg.to_string(context)?.to_std_string_escaped()
+                arg.to_string(context)?.to_std_string_lossy()
             }
         }
-        ('s', JsVariant::Symbol(_)) => describe_value(arg, context),
         ('s', _) if arg.is_number() => number(arg.clone(), context)?,
-        ('s', _) => arg.to_string(context)?.to_std_string_escaped(),
+        ('s', _) => arg.to_string(context)?.to_std_string_lossy(),
         ('d' | 'i' | 'f', JsVariant::Symbol(_)) => "NaN".to_owned(),
         ('d', _) => number(arg.to_number(context)?.into(), context)?,
         ('i', _) => number(
@@ -351,26 +376,84 @@ fn specified(
     })
 }
 
-/// Whether `object`'s `toString` (found in its own storage or its prototypes') is a built-in one
-/// (or there is none, or it is an accessor, or a proxy is in the way): node describes such an
-/// object for `%s` instead of calling its `toString`.
+/// `%j`: the argument as `JSON.stringify` writes it (`undefined` when it gives nothing), and
+/// `[Circular]` for a cyclic value, as node does; any other error is thrown, as in node.
+fn json(arg: &JsValue, captured: &Captured, context: &mut Context) -> JsResult<String> {
+    match captured
+        .stringify
+        .call(&JsValue::undefined(), std::slice::from_ref(arg), context)
+    {
+        Ok(text) => Ok(text
+            .as_string()
+            .map_or_else(|| "undefined".to_owned(), |text| text.to_std_string_lossy())),
+        Err(error) if is_cyclic_error(&error) => Ok("[Circular]".to_owned()),
+        Err(error) => Err(error),
+    }
+}
+
+/// Whether `error` is the `TypeError` Boa's `JSON.stringify` throws for a cyclic value (as a Rust
+/// error, or as the object a script rethrew, its message read from storage).
+fn is_cyclic_error(error: &JsError) -> bool {
+    if let Some(native) = error.as_native() {
+        return matches!(native.kind(), JsNativeErrorKind::Type)
+            && native.message() == CYCLIC_MESSAGE;
+    }
+    let message = PropertyKey::from(js_string!("message"));
+    error
+        .as_opaque()
+        .and_then(JsValue::as_object)
+        .and_then(|object| object.borrow().properties().get(&message))
+        .and_then(|property| property.value().and_then(JsValue::as_string))
+        .is_some_and(|message| message == js_string!(CYCLIC_MESSAGE))
+}
+
+/// Whether node describes `object` for `%s` instead of converting it with `String()` (node's
+/// `hasBuiltInToString`, read from storage): a proxy, or an object without a callable
+/// `Symbol.toPrimitive` whose `toString` is not callable (or an accessor, or missing), or an
+/// inherited built-in one. An own `toString` is the object's own.
 fn inherits_builtin_to_string(object: &JsObject, captured: &Captured) -> bool {
-    let key = PropertyKey::from(js_string!("toString"));
+    let callable = |value: &JsValue| value.as_object().is_some_and(|f| f.is_callable());
+    match found_in_chain(object, &JsSymbol::to_primitive().into()) {
+        Found::Data(_, value) if callable(&value) => return false,
+        Found::Proxy => return true,
+        _ => {}
+    }
+    match found_in_chain(object, &js_string!("toString").into()) {
+        Found::Data(holder, function) if callable(&function) => {
+            !JsObject::equals(&holder, object)
+                && captured
+                    .builtin_to_strings
+                    .iter()
+                    .any(|builtin| builtin == &function)
+        }
+        _ => true,
+    }
+}
+
+/// What the search for a property along a prototype chain, in storage, found.
+enum Found {
+    /// A data property, and the object that holds it.
+    Data(JsObject, JsValue),
+    /// A proxy, whose handler alone could tell.
+    Proxy,
+    /// An accessor, or nothing.
+    Other,
+}
+
+fn found_in_chain(object: &JsObject, key: &PropertyKey) -> Found {
     let mut current = Some(object.clone());
     while let Some(object) = current {
         if object.is::<boa_engine::builtins::proxy::Proxy>() {
-            return true;
+            return Found::Proxy;
         }
-        if let Some(property) = object.borrow().properties().get(&key) {
+        let property = object.borrow().properties().get(key);
+        if let Some(property) = property {
             return match property.value() {
-                Some(function) => captured
-                    .builtin_to_strings
-                    .iter()
-                    .any(|builtin| builtin == function),
-                None => true,
+                Some(value) => Found::Data(object, value.clone()),
+                None => Found::Other,
             };
         }
         current = object.prototype();
     }
-    true
+    Found::Other
 }

@@ -1,4 +1,4 @@
-//! `console.table(data, properties)` with cells described by `describe_value` (boa_runtime's
+//! `console.table(data, properties)` with cells described by the shell's inspector (boa_runtime's
 //! table displays cells with Boa's unbounded display, and reads them through getters), rendered
 //! by boa_runtime's own table renderer.
 
@@ -10,9 +10,10 @@ use boa_engine::{
     property::PropertyKey,
     Context, JsObject, JsResult, JsValue,
 };
-use boa_finalization::describe_value_to_depth;
 use boa_gc::{Finalize, Trace};
 use boa_runtime::{console::TableData, ConsoleState, Logger};
+
+use crate::inspect::describe_value_to_depth;
 
 /// The column of row names.
 const INDEX: &str = "(index)";
@@ -40,7 +41,7 @@ pub(super) fn render(
         set_table(&set, context)
     } else {
         let filter = properties.and_then(|properties| column_filter(properties, context));
-        object_table(&object, filter, context)
+        object_table(&object, filter.as_deref(), context)
     };
     let printer = Printer::default();
     printer.table(table, &ConsoleState::default(), context)?;
@@ -97,12 +98,8 @@ fn set_table(set: &JsSet, context: &mut Context) -> TableData {
 
 /// One row per enumerable own property of `object`; an object row's properties are its columns
 /// (only those of `filter`, when given), a primitive row goes in `Values`.
-fn object_table(
-    object: &JsObject,
-    filter: Option<Vec<String>>,
-    context: &mut Context,
-) -> TableData {
-    let mut columns: Vec<String> = filter.clone().unwrap_or_default();
+fn object_table(object: &JsObject, filter: Option<&[String]>, context: &mut Context) -> TableData {
+    let mut columns: Vec<String> = filter.map(<[String]>::to_vec).unwrap_or_default();
     let mut has_values = false;
     let mut rows = Vec::new();
     for (key, value) in data_properties(object, context) {
@@ -111,9 +108,7 @@ fn object_table(
         match value.as_object() {
             Some(inner) if !inner.is::<boa_engine::builtins::proxy::Proxy>() => {
                 for (column, inner_value) in data_properties(&inner, context) {
-                    let wanted = filter
-                        .as_ref()
-                        .is_none_or(|filter| filter.contains(&column));
+                    let wanted = filter.is_none_or(|filter| filter.contains(&column));
                     if !wanted {
                         continue;
                     }

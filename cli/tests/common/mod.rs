@@ -6,7 +6,7 @@ use std::process::{Command, Output, Stdio};
 
 /// Runs `command` with `input` on a pipe to its stdin, then closes it (end of input for the shell),
 /// and collects its stdout and stderr.
-pub fn with_stdin(command: &mut Command, input: &[u8]) -> Output {
+pub(crate) fn with_stdin(command: &mut Command, input: &[u8]) -> Output {
     let mut child = command
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
@@ -22,10 +22,10 @@ pub fn with_stdin(command: &mut Command, input: &[u8]) -> Output {
     child.wait_with_output().expect("finreg exits")
 }
 
-pub fn stdout(output: &Output) -> String {
+pub(crate) fn stdout(output: &Output) -> String {
     String::from_utf8_lossy(&output.stdout).into_owned()
 }
 
-pub fn stderr(output: &Output) -> String {
+pub(crate) fn stderr(output: &Output) -> String {
     String::from_utf8_lossy(&output.stderr).into_owned()
 }

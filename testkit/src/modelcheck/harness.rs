@@ -8,7 +8,7 @@ use boa_engine::{
     js_string, object::builtins::JsArray, Context, JsResult, JsString, JsValue, NativeFunction,
     Source,
 };
-use boa_finalization::NativeRegistration;
+use boa_finalization::{GcStress, NativeRegistration};
 
 use super::model::{Counts, FailKind, Failure, Model};
 use super::program::{render, Act, Program, Turn, HOSTILE};
@@ -32,6 +32,7 @@ pub struct Runner<'p> {
     model: Model<'p>,
     reports: Reports,
     next: usize,
+    gc_stress: GcStress,
 }
 
 /// The native finalizers a program registered through `__native`, by id, and the script's log
@@ -138,8 +139,24 @@ impl<'p> Runner<'p> {
     /// As [`Runner::new`]; with `builtin`, the scripts get Boa 0.22's own `FinalizationRegistry`
     /// instead (to show what the checker finds in an implementation with known defects).
     pub fn with_registry(program: &'p Program, builtin: bool) -> Result<Self, Failure> {
+        Self::with_options(program, builtin, GcStress::Off)
+    }
+
+    /// As [`Runner::with_registry`], with the executor forcing collections as `gc_stress` says,
+    /// and a collection before every turn that does not run the job loop: a collection at every
+    /// step. The model lets any collection happen at any time (a collection it does not see only
+    /// makes more callbacks allowed); after a turn of the job loop, it knows the last checkpoint's
+    /// collection came after everything ([`Model::stress_collection`]) and requires every callback
+    /// that collection makes due.
+    ///
+    /// [`Model::stress_collection`]: super::model::Model::stress_collection
+    pub fn with_options(
+        program: &'p Program,
+        builtin: bool,
+        gc_stress: GcStress,
+    ) -> Result<Self, Failure> {
         let setup = |e: boa_engine::JsError| harness_failure(0, format!("setup: {e}"));
-        let mut context = crate::context(false);
+        let mut context = crate::context_with(false, gc_stress);
         context
             .register_global_callable(
                 js_string!("__native"),
@@ -199,7 +216,8 @@ impl<'p> Runner<'p> {
         let other = if builtin {
             context.create_realm().map_err(setup)?
         } else {
-            boa_finalization::create_realm(&mut context).map_err(installing)?
+            boa_finalization::create_realm(&mut context, &boa_finalization::InstallOptions::new())
+                .map_err(installing)?
         };
         let previous = context.enter_realm(other.clone());
         let other_global = context.global_object();
@@ -230,15 +248,18 @@ impl<'p> Runner<'p> {
             model,
             reports,
             next: 0,
+            gc_stress,
         })
     }
 
     /// Whether every step has run.
+    #[must_use]
     pub fn done(&self) -> bool {
         self.next >= self.program.steps.len()
     }
 
     /// What the model checked so far.
+    #[must_use]
     pub fn counts(&self) -> Counts {
         self.model.counts
     }
@@ -286,6 +307,9 @@ impl<'p> Runner<'p> {
                 }
             }
             Turn::CleanupOnly => {
+                if self.gc_stress != GcStress::Off {
+                    boa_gc::force_collect();
+                }
                 boa_finalization::run_cleanup_jobs(&mut self.context);
             }
         }
@@ -304,6 +328,9 @@ impl<'p> Runner<'p> {
             .into_iter()
             .map(|(which, message)| (which.unwrap_or(false), message))
             .collect();
+        if self.gc_stress != GcStress::Off && turn == Turn::RunJobs {
+            self.model.stress_collection();
+        }
         self.model.end_turn(turn, &reports)?;
         self.check_counters(k)
     }
@@ -376,11 +403,13 @@ impl<'p> Runner<'p> {
 
 /// Runs `program` on the current thread.
 #[allow(dead_code)] // used by tests/model.rs
+#[must_use]
 pub fn run(program: &Program) -> Outcome {
     run_with(program, false)
 }
 
 /// Runs `program` on the current thread, with Boa's built-in registry if `builtin`.
+#[must_use]
 pub fn run_with(program: &Program, builtin: bool) -> Outcome {
     let mut runner = match Runner::with_registry(program, builtin) {
         Ok(runner) => runner,
@@ -409,11 +438,18 @@ pub fn run_with(program: &Program, builtin: bool) -> Outcome {
 
 /// Runs several programs on the current thread, each in its own `Context`, one step of each in
 /// turn: they share boa_gc's heap, and each checks that it never sees the others' callbacks.
+#[must_use]
 pub fn run_interleaved(programs: &[Program]) -> Vec<Outcome> {
+    run_interleaved_with(programs, GcStress::Off)
+}
+
+/// As [`run_interleaved`], with collections as `gc_stress` says ([`Runner::with_options`]).
+#[must_use]
+pub fn run_interleaved_with(programs: &[Program], gc_stress: GcStress) -> Vec<Outcome> {
     let mut runners = Vec::new();
     let mut outcomes: Vec<Option<Outcome>> = vec![None; programs.len()];
     for (i, program) in programs.iter().enumerate() {
-        match Runner::new(program) {
+        match Runner::with_options(program, false, gc_stress) {
             Ok(runner) => runners.push((i, runner)),
             Err(failure) => {
                 outcomes[i] = Some(Outcome {
@@ -457,11 +493,18 @@ pub fn run_interleaved(programs: &[Program]) -> Vec<Outcome> {
 
 /// Runs `programs` interleaved on a fresh thread (a fresh boa_gc heap), turning a panic into a
 /// [`FailKind::Panic`] failure of the first program.
+#[must_use]
 pub fn run_isolated(programs: Vec<Program>) -> Vec<Outcome> {
+    run_isolated_with(programs, GcStress::Off)
+}
+
+/// As [`run_isolated`], with collections as `gc_stress` says ([`Runner::with_options`]).
+#[must_use]
+pub fn run_isolated_with(programs: Vec<Program>, gc_stress: GcStress) -> Vec<Outcome> {
     let n = programs.len();
     let handle = std::thread::Builder::new()
         .stack_size(64 << 20)
-        .spawn(move || run_interleaved(&programs))
+        .spawn(move || run_interleaved_with(&programs, gc_stress))
         .expect("spawn");
     match handle.join() {
         Ok(outcomes) => outcomes,

@@ -62,6 +62,7 @@ pub enum Id {
 
 impl Id {
     /// What the script's `d()` logs for this value.
+    #[must_use]
     pub fn desc(self) -> String {
         match self {
             Id::Obj(o) | Id::Fresh(o) => format!("o{o}"),
@@ -284,6 +285,7 @@ type Check = Result<(), Failure>;
 
 impl<'p> Model<'p> {
     /// The model of `program` before it runs.
+    #[must_use]
     pub fn new(program: &'p Program) -> Self {
         Self {
             program,
@@ -394,6 +396,7 @@ impl<'p> Model<'p> {
     }
 
     /// Native finalizers registered and not yet run or cancelled.
+    #[must_use]
     pub fn native_pending(&self) -> usize {
         self.natives
             .values()
@@ -495,6 +498,14 @@ impl<'p> Model<'p> {
                 ),
             ));
         }
+        // The job that ran before (a callback, perhaps of another registry) has returned: its
+        // registry and held value are no roots any more, so a collection since then (at a
+        // checkpoint between cleanup jobs) may have taken them. This callback's registry is alive:
+        // its cleanup job is running.
+        self.exec = Exec::Callback {
+            reg: roid,
+            held: Id::Undef,
+        };
         let reach = self.reachable();
         let Some(reg) = self.regs.get(&roid) else {
             return Err(self.fail(
@@ -552,6 +563,8 @@ impl<'p> Model<'p> {
                 format!("native finalizer {id} ran outside a turn or while other code was running"),
             ));
         }
+        // The job that ran before has returned: nothing of it is a root any more.
+        self.exec = Exec::Idle;
         let reach = self.reachable();
         let Some(native) = self.natives.get(&id).copied() else {
             return Err(self.fail(
@@ -585,19 +598,14 @@ impl<'p> Model<'p> {
 
     fn unexpected(&self, roid: u32, desc: &str, message: String) -> Failure {
         let mut failure = self.fail(FailKind::UnexpectedCallback, message);
-        let allowed = self
-            .regs
-            .get(&roid)
-            .map(|reg| {
-                reg.cells
-                    .iter()
-                    .filter(|&&c| {
-                        self.cells[c].state == CellState::Delivered
-                            && self.cells[c].held.desc() == desc
-                    })
-                    .count()
-            })
-            .unwrap_or(0);
+        let allowed = self.regs.get(&roid).map_or(0, |reg| {
+            reg.cells
+                .iter()
+                .filter(|&&c| {
+                    self.cells[c].state == CellState::Delivered && self.cells[c].held.desc() == desc
+                })
+                .count()
+        });
         failure.replay_check = Some(format!(
             "(__seen[\"{roid}|{desc}\"] | 0) > {allowed} /* callback for {desc} from registry o{roid} beyond the {allowed} allowed */"
         ));
@@ -974,7 +982,7 @@ impl<'p> Model<'p> {
         }
     }
 
-    fn weak_failure(&self, what: String, line: &str) -> Failure {
+    fn weak_failure(&self, what: &str, line: &str) -> Failure {
         let mut failure = self.fail(FailKind::WrongOutcome, format!("{what} (`{line}`)"));
         failure.replay_check = Some(format!(
             "__log.indexOf({line:?}) >= 0 /* {} */",
@@ -996,7 +1004,7 @@ impl<'p> Model<'p> {
         };
         if got != expect {
             return Err(self.weak_failure(
-                format!(
+                &format!(
                     "new {kind:?} of {}: got {got}, expected {expect}",
                     target.desc()
                 ),
@@ -1077,7 +1085,7 @@ impl<'p> Model<'p> {
         };
         if got != expect {
             return Err(self.weak_failure(
-                format!(
+                &format!(
                     "{method:?} on W[{w}] with {}: got {got}, expected {expect}",
                     key.desc()
                 ),
@@ -1098,7 +1106,7 @@ impl<'p> Model<'p> {
                 return Ok(());
             }
             return Err(self.weak_failure(
-                format!("deref on W[{w}], not a WeakRef: got {got}, expected TypeError"),
+                &format!("deref on W[{w}], not a WeakRef: got {got}, expected TypeError"),
                 line,
             ));
         };
@@ -1120,7 +1128,7 @@ impl<'p> Model<'p> {
         };
         if let Some(wrong) = wrong {
             return Err(self.weak_failure(
-                format!("deref of W[{w}] (target {desc}) {wrong}: got {got}"),
+                &format!("deref of W[{w}] (target {desc}) {wrong}: got {got}"),
                 line,
             ));
         }
@@ -1147,6 +1155,25 @@ impl<'p> Model<'p> {
 
     /// The end of a turn: required callbacks, promise jobs and reports are checked. `reports` are
     /// the realms (true: other) and messages the host's reporter received during the turn.
+    /// The collection a GC-stress level makes at the last checkpoint of a job-loop turn: after
+    /// every task's ClearKeptObjects, and after the last JavaScript of the turn ran (the loop
+    /// collects at the end of each checkpoint and runs the cleanup that collection made due, until
+    /// a collection finds nothing new). So every cell it finds collected must already have been
+    /// delivered: [`Model::end_turn`] then requires it.
+    pub fn stress_collection(&mut self) {
+        // Nothing runs at the end of a turn: the last callback is no root.
+        self.exec = Exec::Idle;
+        self.kept_sure.clear();
+        self.kept_maybe.clear();
+        self.collect();
+    }
+
+    /// Ends a turn of the job loop: kept objects are cleared, no promise job is left, every cell
+    /// a collection found collected was delivered, and the reporter got what the callbacks threw.
+    ///
+    /// # Errors
+    ///
+    /// The first check that fails.
     pub fn end_turn(&mut self, turn: Turn, reports: &[(bool, String)]) -> Check {
         self.in_turn = false;
         // Every task of the turn ended with ClearKeptObjects.
@@ -1186,7 +1213,7 @@ impl<'p> Model<'p> {
                         FailKind::MissedCallback,
                         format!(
                             "registry o{oid}: the cell (target {}, held {desc}) was collected by a \
-                             gc() and the turn ended without its callback",
+                             gc() (or a stress collection) and the turn ended without its callback",
                             cell.target.desc()
                         ),
                     );
@@ -1206,8 +1233,8 @@ impl<'p> Model<'p> {
             return Err(self.fail(
                 FailKind::MissedCallback,
                 format!(
-                    "native finalizer {id}: its object {} was collected by a gc() and the turn \
-                     ended without running it",
+                    "native finalizer {id}: its object {} was collected by a gc() (or a stress \
+                     collection) and the turn ended without running it",
                     native.target.desc()
                 ),
             ));
@@ -1235,6 +1262,7 @@ impl<'p> Model<'p> {
     /// The ranges `stats()` must fall in after the last turn: (registries, cells), each between what
     /// the reachable registries hold and what the registries no collection found dead hold (an
     /// implicit collection may have freed unreachable ones).
+    #[must_use]
     pub fn expected_stats(&self) -> ((usize, usize), (usize, usize)) {
         let reach = self.reachable();
         let count = |reg: &Registry| {

@@ -89,6 +89,10 @@ impl Kind {
 
 /// One action.
 #[derive(Clone, Debug, PartialEq, Eq)]
+#[allow(
+    missing_docs,
+    reason = "each variant's doc shows its fields in the JS it renders"
+)]
 pub enum Act {
     /// `S[slot] = <new value of kind>` (objects get an `oid` property).
     New { slot: usize, oid: u32, kind: Kind },
@@ -184,6 +188,7 @@ impl WeakMethod {
     ];
 
     /// The key of `__WEAK` in the prelude.
+    #[must_use]
     pub fn js(self) -> &'static str {
         match self {
             Self::Deref => "deref",
@@ -472,7 +477,7 @@ impl Gen<'_> {
     /// What a cleanup callback does: re-entrant register/unregister/gc, drops, throws.
     fn callback_acts(&mut self, own: usize, own_token: Option<&Val>, depth: usize) -> Vec<Act> {
         let mut acts = Vec::new();
-        for _ in 0..1 + self.rng.below(3) {
+        for _ in 0..=self.rng.below(3) {
             let native = if self.cfg.native { [4, 3] } else { [0, 0] };
             let act = match self.rng.weighted(&[
                 25,
@@ -606,7 +611,7 @@ impl Gen<'_> {
     fn prologue(&mut self) -> Vec<Act> {
         let mut acts = Vec::new();
         if self.cfg.hostile && self.rng.chance(35) {
-            for _ in 0..1 + self.rng.below(3) {
+            for _ in 0..=self.rng.below(3) {
                 acts.push(self.hostile());
             }
         }
@@ -683,6 +688,7 @@ impl Gen<'_> {
 }
 
 /// Generates the program of `seed`.
+#[must_use]
 pub fn generate(seed: u64, cfg: &GenConfig) -> Program {
     let mut gen = Gen {
         rng: Rng::new(seed),
@@ -758,6 +764,7 @@ pub fn generate(seed: u64, cfg: &GenConfig) -> Program {
 }
 
 /// The number of actions of a program, callback and microtask actions included.
+#[must_use]
 pub fn size(program: &Program) -> usize {
     fn count(acts: &[Act]) -> usize {
         acts.iter()
@@ -840,6 +847,7 @@ fn acts_js(acts: &[Act]) -> String {
 
 /// The description the script logs for the held value `val` when it is unique (callback actions
 /// are keyed by it).
+#[must_use]
 pub fn unique_desc(val: &Val) -> Option<String> {
     match val {
         Val::Num(id) => Some(format!("n{id}")),
@@ -872,222 +880,15 @@ fn collect_callbacks(acts: &[Act], out: &mut String) {
 /// and before the install), every intrinsic it uses that a hostile change may touch (`$Symbol`...),
 /// and calls `register`/`unregister` through the methods captured at install (`__installed`), so
 /// that only the crate can run into the fakes.
-pub const PRELUDE: &str = r#""use strict";
-var S = [], R = [], RM = [], W = [], __log = [], __outs = [], __seen = Object.create(null);
-var __WR = null, __WEAK = null;
-var ACTS = Object.create(null);
-var WK = [Symbol.iterator, Symbol.asyncIterator, Symbol.hasInstance, Symbol.toPrimitive];
-var other = globalThis, __FR = null, __M = null;
-function L() { __log.push(Array.prototype.join.call(arguments, "|")); }
-function d(v) {
-  switch (typeof v) {
-    case "number": return "n" + v;
-    case "string": return "s" + v;
-    case "bigint": return "b" + v;
-    case "boolean": return "B" + v;
-    case "undefined": return "u";
-    case "symbol": return "y" + $desc.call(v);
-    default: return v === null ? "N" : "o" + v.oid;
-  }
-}
-function val(x) {
-  switch (x[0]) {
-    case "S": return S[x[1]];
-    case "R": return R[x[1]];
-    case "u": return undefined;
-    case "N": return null;
-    case "B": return x[1] === 1;
-    case "n": return x[1];
-    case "s": return "h" + x[1];
-    case "b": return BigInt(x[1]);
-    case "o": return { oid: x[1] };
-    case "y": return $Symbol("h" + x[1]);
-    case "k": return $SymbolFor("k" + x[1]);
-    case "w": return WK[x[1]];
-  }
-  throw new Error("bad value " + x);
-}
-function ename(e, method) {
-  if (e !== null && typeof e === "object" && e.name === "TypeError" && String(e.message).includes(method)) return "TypeError";
-  return "bad:" + String(e).split("|").join("/");
-}
-function out(o) { __outs.push(o); return o; }
-function mkcb(oid) { return function (v) { __cb(oid, v); }; }
-function mkfn() { return function () {}; }
-function mkmicro(id, acts) { return function () { L("microrun", id); run(acts); }; }
-function mknew(kind, oid) {
-  switch (kind) {
-    case "obj": return {};
-    case "fn": return mkfn();
-    case "arr": return [];
-    case "proxy": return new Proxy({}, {});
-    case "foreign": return new other.Object();
-  }
-}
-function __fake(name) { L("fake", name); }
-// Native finalizers are driven from Rust by the harness; a plain finreg replay has none.
-var __nat = typeof __native === "function" ? __native : function () { return "unavailable"; };
-var __can = typeof __cancel === "function" ? __cancel : function () { return "unavailable"; };
-function exec(a) {
-  switch (a[0]) {
-    case "new": {
-      if (a[3] === "sym") S[a[1]] = $Symbol("e" + a[2]);
-      else if (a[3] === "wk") S[a[1]] = WK[a[2]];
-      else { var o = mknew(a[3], a[2]); o.oid = a[2]; S[a[1]] = o; }
-      L("new", a[1], a[2]);
-      return;
-    }
-    case "drop": S[a[1]] = undefined; L("drop", a[1]); return;
-    case "newreg": {
-      var fr = new __FR[a[3]](mkcb(a[2]));
-      fr.oid = a[2];
-      R[a[1]] = fr;
-      RM[a[1]] = a[3];
-      L("newreg", a[1], a[2]);
-      return;
-    }
-    case "dropreg": R[a[1]] = undefined; L("dropreg", a[1]); return;
-    case "reg": {
-      if (R[a[1]] === undefined) { L("reg", a[1], out("noreg")); return; }
-      var t = val(a[2]), h = val(a[3]), kd = "-", res, m = __M[RM[a[1]]][0];
-      try {
-        if (a[4] === null) res = m.call(R[a[1]], t, h);
-        else { var k = val(a[4]); kd = d(k); res = m.call(R[a[1]], t, h, k); }
-        res = res === undefined ? "ok" : "bad:returned " + d(res);
-      } catch (e) { res = ename(e, "FinalizationRegistry.prototype.register"); }
-      L("reg", a[1], d(t), d(h), kd, out(res));
-      return;
-    }
-    case "unreg": {
-      if (R[a[1]] === undefined) { L("unreg", a[1], out("noreg")); return; }
-      var tok = val(a[2]), r;
-      try {
-        r = __M[RM[a[1]]][1].call(R[a[1]], tok);
-        r = typeof r === "boolean" ? String(r) : "bad:returned " + d(r);
-      } catch (e) { r = ename(e, "FinalizationRegistry.prototype.unregister"); }
-      L("unreg", a[1], d(tok), out(r));
-      return;
-    }
-    case "gc": L("gc"); gc(); return;
-    case "throw": L("throw"); throw new Error("boom");
-    case "micro": Promise.resolve().then(mkmicro(a[1], a[2])); L("micro", a[1]); return;
-    case "native": { var no = S[a[1]]; L("native", a[1], d(no), a[2], __nat(no, a[2])); return; }
-    case "cancel": L("cancel", a[1], __can(a[1])); return;
-    case "newweak": {
-      var wt = val(a[3]), wr = "ok";
-      try { W[a[1]] = a[2] === "Ref" ? new __WR(wt) : a[2] === "Map" ? new $WeakMap() : new $WeakSet(); }
-      catch (e) { wr = ename(e, "WeakRef"); }
-      L("newweak", a[1], a[2], d(wt), wr);
-      return;
-    }
-    case "weak": {
-      var wo = W[a[1]], wk = val(a[3]), m = __WEAK[a[2]], res;
-      try {
-        res = m[0].call(wo, wk, a[4]);
-        res = a[2] === "mset" || a[2] === "sadd" ? (res === wo ? "ok" : "bad:returned " + d(res)) : d(res);
-      } catch (e) { res = ename(e, m[1]); }
-      L("weak", a[1], a[2], d(wk), res);
-      return;
-    }
-    case "hostile": {
-      var hr = "ok";
-      try { HOSTILE[a[1]](); } catch (e) { hr = "bad:" + String(e).split("|").join("/"); }
-      L("hostile", a[1], hr);
-      return;
-    }
-  }
-  throw new Error("bad action " + a);
-}
-function run(acts) { for (var i = 0; i < acts.length; i++) exec(acts[i]); }
-function __cb(roid, v) {
-  var k = d(v);
-  __seen[roid + "|" + k] = (__seen[roid + "|" + k] | 0) + 1;
-  L("cb", roid, k);
-  var acts = ACTS[k];
-  if (acts !== undefined) run(acts);
-}
-function __run(k) { L("step", k); run(STEPS[k]); }
-function __prologue() { run(PROLOGUE); }
-// After the install (and, in the harness, after the other realm was made and `other` set).
-function __installed() {
-  if (globalThis.other !== undefined) other = globalThis.other;
-  __FR = [FinalizationRegistry, other.FinalizationRegistry];
-  __M = [0, 1].map(function (i) { return [__FR[i].prototype.register, __FR[i].prototype.unregister]; });
-  __WR = WeakRef;
-  var mp = $WeakMap.prototype, sp = $WeakSet.prototype;
-  __WEAK = {
-    deref: [__WR.prototype.deref, "WeakRef.prototype.deref"],
-    mset: [mp.set, "WeakMap.prototype.set"], mget: [mp.get, "WeakMap.prototype.get"],
-    mhas: [mp.has, "WeakMap.prototype.has"], mdelete: [mp["delete"], "WeakMap.prototype.delete"],
-    sadd: [sp.add, "WeakSet.prototype.add"], shas: [sp.has, "WeakSet.prototype.has"],
-    sdelete: [sp["delete"], "WeakSet.prototype.delete"]
-  };
-}
-"#;
+pub const PRELUDE: &str = include_str!("prelude.js");
 
 /// The hostile changes to globals, shared with the fuzzer: `HOSTILE[i]()` makes change `i` of
 /// [`HOSTILE`]. It captures, as it loads, the intrinsics that scripts use afterwards (`$Symbol`,
 /// `$SymbolFor`, `$WeakMap`, `$WeakSet`, `$desc`, `$dp`...), and needs a function `__fake(name)` that records a call.
-pub const HOSTILE_JS: &str = r#"
-var $Symbol = Symbol, $SymbolFor = Symbol.for, $dp = Object.defineProperty;
-var $WeakMap = WeakMap, $WeakSet = WeakSet, $WeakRef = WeakRef, $Reflect = Reflect;
-var $desc = Object.getOwnPropertyDescriptor(Symbol.prototype, "description").get;
-var $toPrimitive = Symbol.toPrimitive;
-function fakeFn(name) { return function () { __fake(name); return undefined; }; }
-function thrower(name) {
-  return {
-    get: function () { __fake("get " + name); throw new Error("hostile getter " + name); },
-    set: function () { __fake("set " + name); },
-    configurable: true
-  };
-}
-// Defined, not assigned: an assignment would call a setter an earlier change left there.
-function put(object, key, value) {
-  $dp(object, key, { value: value, writable: true, enumerable: false, configurable: true });
-}
-function fakes(object, name, keys) {
-  for (var i = 0; i < keys.length; i++) put(object, keys[i], fakeFn(name + "." + keys[i]));
-}
-function throwers(object, name, keys) {
-  for (var i = 0; i < keys.length; i++) $dp(object, keys[i], thrower(name + "." + keys[i]));
-}
-var HOSTILE = [
-  function () { delete $Symbol.keyFor; },
-  function () { put($Symbol, "keyFor", fakeFn("Symbol.keyFor")); },
-  function () { $dp($Symbol, "keyFor", thrower("Symbol.keyFor")); },
-  function () { delete $Symbol.for; },
-  function () { put($Symbol, "for", fakeFn("Symbol.for")); },
-  function () { $dp($Symbol, "for", thrower("Symbol.for")); },
-  function () { delete globalThis.Symbol; },
-  function () { put(globalThis, "Symbol", fakeFn("Symbol")); },
-  function () { $dp(globalThis, "Symbol", thrower("Symbol")); },
-  function () { delete globalThis.WeakMap; },
-  function () { put(globalThis, "WeakMap", fakeFn("WeakMap")); },
-  function () { fakes($WeakMap.prototype, "WeakMap.prototype", ["get", "set", "has", "delete"]); },
-  function () { delete globalThis.WeakRef; put($WeakRef.prototype, "deref", fakeFn("WeakRef.prototype.deref")); },
-  function () { put(globalThis, "WeakRef", fakeFn("WeakRef")); },
-  function () { delete globalThis.Reflect; },
-  function () { fakes($Reflect, "Reflect", ["apply", "construct", "get", "getPrototypeOf", "ownKeys"]); },
-  function () {
-    var F = globalThis.FinalizationRegistry;
-    if (typeof F === "function") fakes(F.prototype, "FinalizationRegistry.prototype", ["register", "unregister"]);
-  },
-  function () { put(globalThis, "FinalizationRegistry", fakeFn("FinalizationRegistry")); },
-  function () { delete globalThis.FinalizationRegistry; },
-  function () {
-    throwers(Object.prototype, "Object.prototype",
-      ["keyFor", "for", "prototype", "register", "unregister", "description", "then", "deref"]);
-  },
-  function () { throwers(Function.prototype, "Function.prototype", ["keyFor", "for", "register", "unregister"]); },
-  function () {
-    throwers($Symbol.prototype, "Symbol.prototype", ["description"]);
-    fakes($Symbol.prototype, "Symbol.prototype", ["toString", "valueOf"]);
-    $dp($Symbol.prototype, $toPrimitive, thrower("Symbol.prototype[Symbol.toPrimitive]"));
-  }
-];
-"#;
+pub const HOSTILE_JS: &str = include_str!("hostile.js");
 
 /// The program as a script defining `STEPS` and `ACTS` on top of [`PRELUDE`].
+#[must_use]
 pub fn render(program: &Program) -> String {
     let mut out = String::from(PRELUDE);
     out.push_str(HOSTILE_JS);

@@ -11,6 +11,7 @@ pub struct Rng(Pcg64Mcg);
 
 impl Rng {
     /// The generator for `seed`.
+    #[must_use]
     pub fn new(seed: u64) -> Self {
         Self(Pcg64Mcg::seed_from_u64(seed))
     }

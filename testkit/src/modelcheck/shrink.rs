@@ -55,11 +55,11 @@ fn remove(program: &Program, path: &Path) -> Option<Program> {
     for &i in &path[1..path.len() - 1] {
         list = children_mut(list.get_mut(i)?)?;
     }
-    let last = *path.last()?;
-    if last >= list.len() {
+    let index = *path.last()?;
+    if index >= list.len() {
         return None;
     }
-    list.remove(last);
+    list.remove(index);
     Some(program)
 }
 
@@ -157,6 +157,7 @@ pub fn shrink(
 /// The replay script for a (shrunk) failing program: the program, driven by a `setTimeout` chain
 /// (each step is one task, and CleanupExecutor runs cleanup jobs after each), printing `FAIL` if
 /// the failure reproduces.
+#[must_use]
 pub fn replay_script(program: &Program, failure: &Failure) -> String {
     let mut out = String::new();
     let _ = writeln!(

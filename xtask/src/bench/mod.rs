@@ -17,13 +17,14 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::{Duration, Instant};
 
+use crate::gc_stress::StressLevel;
 use report::{Report, Series};
 use weak_family::{KeyKind, WeakOp, WeakRun};
 use workloads::{CleanupRun, Impl, Job, MemCase, Memory, OneTarget, UnregisterRun};
 
 /// Arguments of `cargo xtask bench`.
 #[derive(clap::Args)]
-pub struct Args {
+pub(crate) struct Args {
     /// Fewer runs per workload and a shorter cap on the builtin's quadratic runs (under two minutes).
     #[arg(long)]
     quick: bool,
@@ -64,6 +65,8 @@ enum Workload {
     Memory,
     /// WeakMap/WeakSet/WeakRef operations, extension against plain Boa.
     Weak,
+    /// The cost per task of each GC-stress level (`CleanupExecutor::with_gc_stress`).
+    GcStress,
 }
 
 /// A workload timed as a whole, one figure per run (the GC-heavy script and the overhead rows).
@@ -144,8 +147,29 @@ const POOL: usize = 10_000;
 /// Cells on one target for the `one-target` rows (issue 17: unregister was O(cells of the object)).
 pub(crate) const ONE_TARGET_SIZES: [usize; 3] = [20_000, 40_000, 80_000];
 
+/// `cargo xtask` runs in the dev profile, where the library and the workloads are not optimised:
+/// the bench runs again as a release build with the same arguments.
+fn run_in_release() -> ExitCode {
+    eprintln!(
+        "xtask bench: measuring needs a release build; running `cargo run --release -p xtask`"
+    );
+    let status = std::process::Command::new(env!("CARGO"))
+        .args(["run", "--release", "--package", "xtask", "--"])
+        .args(std::env::args_os().skip(1))
+        .current_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/.."))
+        .status();
+    match status {
+        Ok(status) if status.success() => ExitCode::SUCCESS,
+        Ok(_) => ExitCode::FAILURE,
+        Err(error) => {
+            eprintln!("xtask bench: could not run cargo: {error}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
 /// Runs the command.
-pub fn run(args: Args) -> ExitCode {
+pub(crate) fn run(args: Args) -> ExitCode {
     if let Some(job) = &args.worker {
         let job: Job = match serde_json::from_str(job) {
             Ok(job) => job,
@@ -158,7 +182,7 @@ pub fn run(args: Args) -> ExitCode {
         return ExitCode::SUCCESS;
     }
     if cfg!(debug_assertions) {
-        eprintln!("xtask bench: warning: built without optimizations; use `cargo xtask bench`");
+        return run_in_release();
     }
     let runs = args.runs.unwrap_or(if args.quick { 3 } else { 5 }).max(1);
     let cap = Duration::from_secs_f64(args.cap.unwrap_or(if args.quick { 12.0 } else { 30.0 }));
@@ -295,6 +319,9 @@ pub fn run(args: Args) -> ExitCode {
         }
         weak_instructions(&mut report);
     }
+    if wants(Workload::GcStress) {
+        gc_stress_rows(&mut report, runs);
+    }
     if wants(Workload::Memory) {
         progress("memory");
         let n = 100_000;
@@ -340,6 +367,32 @@ pub fn run(args: Args) -> ExitCode {
     ExitCode::SUCCESS
 }
 
+/// Live objects for the GC-stress rows, and tasks per run.
+const STRESS_LIVE: [usize; 2] = [1_000, 10_000];
+const STRESS_TASKS: usize = 40;
+
+/// The GC-stress rows: a task (a generic job and two promise jobs) with N live objects, without
+/// stress and at each level, runs alternating the three.
+fn gc_stress_rows(report: &mut Report, runs: usize) {
+    let levels = [None, Some(StressLevel::Task), Some(StressLevel::Job)];
+    for live in STRESS_LIVE {
+        progress(&format!(
+            "gc-stress: {STRESS_TASKS} tasks, {live} live objects, off/task/job ({runs} runs)"
+        ));
+        let runs = alternate(runs, &levels, |level| {
+            Job::StressedTasks(level, live, STRESS_TASKS).secs()
+        });
+        for (level, secs) in levels.iter().zip(runs) {
+            report.add(
+                report::stress_workload(*level),
+                live,
+                Impl::Extension,
+                Series::timed(secs, STRESS_TASKS),
+            );
+        }
+    }
+}
+
 /// Keys per loop under callgrind (which runs the worker about 50 times slower).
 const INSTRUCTION_KEYS: usize = 20_000;
 
@@ -376,7 +429,7 @@ fn progress(message: &str) {
 
 /// Runs `measure` `runs` times for each implementation, alternating their order from one run to the
 /// next; returns the results per implementation, in run order.
-fn alternate<T>(runs: usize, imps: &[Impl], mut measure: impl FnMut(Impl) -> T) -> Vec<Vec<T>> {
+fn alternate<I: Copy, T>(runs: usize, imps: &[I], mut measure: impl FnMut(I) -> T) -> Vec<Vec<T>> {
     let mut results: Vec<Vec<T>> = imps.iter().map(|_| Vec::with_capacity(runs)).collect();
     for run in 0..runs {
         let mut order: Vec<usize> = (0..imps.len()).collect();
@@ -402,6 +455,6 @@ pub(crate) fn median(values: &[f64]) -> f64 {
     if sorted.len() % 2 == 1 {
         sorted[mid]
     } else {
-        (sorted[mid - 1] + sorted[mid]) / 2.0
+        f64::midpoint(sorted[mid - 1], sorted[mid])
     }
 }

@@ -12,7 +12,7 @@ use super::workloads::{context_for, isolated, Impl, Job};
 
 /// One operation, timed as a loop of N calls in one JS function.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub enum WeakOp {
+pub(super) enum WeakOp {
     MapSet,
     MapGet,
     MapHas,
@@ -21,7 +21,7 @@ pub enum WeakOp {
 }
 
 impl WeakOp {
-    pub const ALL: [Self; 5] = [
+    pub(super) const ALL: [Self; 5] = [
         Self::MapSet,
         Self::MapGet,
         Self::MapHas,
@@ -30,7 +30,7 @@ impl WeakOp {
     ];
 
     /// The row label and the JS function that runs the loop.
-    pub fn label(self) -> &'static str {
+    pub(super) fn label(self) -> &'static str {
         match self {
             Self::MapSet => "WeakMap `set` (new keys)",
             Self::MapGet => "WeakMap `get`",
@@ -41,7 +41,7 @@ impl WeakOp {
     }
 
     /// The report's workload name of this operation with `kind` keys.
-    pub fn workload(self, kind: KeyKind) -> &'static str {
+    pub(super) fn workload(self, kind: KeyKind) -> &'static str {
         match (self, kind) {
             (Self::MapSet, KeyKind::Object) => "weak: WeakMap set, object keys",
             (Self::MapSet, KeyKind::Symbol) => "weak: WeakMap set, symbol keys",
@@ -69,7 +69,7 @@ impl WeakOp {
 
 /// The keys: fresh objects, or fresh (non-registered) symbols.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub enum KeyKind {
+pub(super) enum KeyKind {
     Object,
     Symbol,
 }
@@ -97,7 +97,7 @@ const REPETITIONS: usize = 7;
 
 /// One worker's times for one operation: the best of [`REPETITIONS`] calls in each context.
 #[derive(Serialize, Deserialize)]
-pub struct WeakRun {
+pub(super) struct WeakRun {
     /// Extension installed, object keys.
     pub extension: Duration,
     /// Plain Boa, object keys.
@@ -162,14 +162,14 @@ impl Loop {
 /// Instructions per `op` with object keys in a context of `imp`, counted by callgrind: the
 /// difference between worker processes that call the loop over N keys three times and once, over
 /// 2N. Deterministic for one binary, whatever else the machine runs; `None` without valgrind.
-pub fn instructions_per_op(imp: Impl, op: WeakOp, n: usize) -> Option<f64> {
+pub(super) fn instructions_per_op(imp: Impl, op: WeakOp, n: usize) -> Option<f64> {
     let once = Job::WeakLoops(imp, op, n, 1).instructions()?;
     let thrice = Job::WeakLoops(imp, op, n, 3).instructions()?;
     Some(thrice.saturating_sub(once) as f64 / (2 * n) as f64)
 }
 
 /// The worker side of [`instructions_per_op`]: the loop of `op` over N object keys, `calls` times.
-pub fn weak_loops(imp: Impl, op: WeakOp, n: usize, calls: usize) {
+pub(super) fn weak_loops(imp: Impl, op: WeakOp, n: usize, calls: usize) {
     // No collection between the calls: the counts include what the loop makes the collector do.
     let mut work = Loop::new(imp, op, KeyKind::Object, n);
     for _ in 0..calls {
@@ -180,7 +180,7 @@ pub fn weak_loops(imp: Impl, op: WeakOp, n: usize, calls: usize) {
 /// `op` over N keys in four contexts on one thread (extension with object keys, plain Boa, the
 /// forwarding floor, extension with symbol keys), their timed calls interleaved so that a busy
 /// machine slows all four alike.
-pub fn weak_op(op: WeakOp, n: usize) -> WeakRun {
+pub(super) fn weak_op(op: WeakOp, n: usize) -> WeakRun {
     isolated(move || {
         let mut loops = [
             Loop::new(Impl::Extension, op, KeyKind::Object, n),

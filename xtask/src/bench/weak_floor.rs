@@ -14,7 +14,7 @@ use boa_engine::{
 };
 
 /// Replaces the benchmarked methods of the current realm with forwarding ones.
-pub fn install(context: &mut Context) {
+pub(super) fn install(context: &mut Context) {
     let realm = context.realm().clone();
     let constructors = realm.intrinsics().constructors();
     let weak_ref = constructors.weak_ref().prototype();

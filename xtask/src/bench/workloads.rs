@@ -13,7 +13,7 @@ use std::time::{Duration, Instant};
 
 use boa_engine::{
     context::ContextBuilder,
-    job::SimpleJobExecutor,
+    job::{GenericJob, Job as EngineJob, SimpleJobExecutor},
     js_string,
     object::{builtins::JsWeakMap, ObjectInitializer},
     Context, JsData, JsNativeError, JsObject, JsResult, JsValue, NativeFunction, Source,
@@ -23,11 +23,12 @@ use boa_gc::{Finalize, Trace};
 use serde::{de::DeserializeOwned, Deserialize, Serialize};
 
 use super::weak_family::{weak_loops, weak_op, WeakOp};
+use crate::gc_stress::{self, StressLevel};
 use boa_finalization_testkit::alloc::Counting;
 
 /// What provides `fr.register` in a workload.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub enum Impl {
+pub(super) enum Impl {
     /// This crate's registry (installed, with [`CleanupExecutor`]).
     Extension,
     /// Boa 0.22's built-in registry.
@@ -47,7 +48,7 @@ pub enum Impl {
 }
 
 impl Impl {
-    pub fn name(self) -> &'static str {
+    pub(super) fn name(self) -> &'static str {
         match self {
             Self::Extension => "extension",
             Self::Builtin => "builtin",
@@ -81,7 +82,7 @@ fn prelude(imp: Impl) -> String {
     };
     let (body, body_tok) = imp.bodies();
     format!(
-        r#"
+        r"
 var delivered = 0;
 var keep = [];
 var toks = [];
@@ -131,7 +132,7 @@ function pool(m) {{
   }}
 }}
 function dropTargets() {{ keep = []; }}
-"#
+"
     )
 }
 
@@ -253,12 +254,12 @@ pub(super) fn context_for(imp: Impl) -> Context {
     context
 }
 
-pub struct Env {
+pub(super) struct Env {
     context: Context,
 }
 
 impl Env {
-    pub fn new(imp: Impl) -> Self {
+    pub(super) fn new(imp: Impl) -> Self {
         let mut context = context_for(imp);
         if imp == Impl::FloorWeakMap {
             let floor = FloorRegistry {
@@ -297,13 +298,13 @@ impl Env {
 
     /// A context with no registry of this crate's in use: the extension installed (or not) and the
     /// GC-heavy script defined.
-    pub fn gc_heavy(imp: Impl) -> Self {
+    pub(super) fn gc_heavy(imp: Impl) -> Self {
         let mut env = Self::new(imp);
         env.eval(GC_HEAVY);
         env
     }
 
-    pub fn eval(&mut self, code: &str) -> JsValue {
+    pub(super) fn eval(&mut self, code: &str) -> JsValue {
         match self.context.eval(Source::from_bytes(code)) {
             Ok(value) => value,
             Err(error) => panic!("bench script failed: {error}"),
@@ -320,7 +321,7 @@ impl Env {
     }
 
     /// Calls the global function `name` with numeric arguments; returns its result and its time.
-    pub fn call(&mut self, name: &str, args: &[usize]) -> (JsValue, Duration) {
+    pub(super) fn call(&mut self, name: &str, args: &[usize]) -> (JsValue, Duration) {
         let function = self.function(name);
         let args: Vec<JsValue> = args.iter().map(|&n| JsValue::from(n as f64)).collect();
         let start = Instant::now();
@@ -356,7 +357,7 @@ impl Env {
 }
 
 /// Runs `f` on a thread with a large stack and returns its result.
-pub fn isolated<T: Send + 'static>(f: impl FnOnce() -> T + Send + 'static) -> T {
+pub(super) fn isolated<T: Send + 'static>(f: impl FnOnce() -> T + Send + 'static) -> T {
     std::thread::Builder::new()
         .name("bench".into())
         .stack_size(64 << 20)
@@ -367,20 +368,20 @@ pub fn isolated<T: Send + 'static>(f: impl FnOnce() -> T + Send + 'static) -> T 
 }
 
 /// `reg(n)`: n new targets, each registered once without token.
-pub fn register(imp: Impl, n: usize) -> Duration {
+pub(super) fn register(imp: Impl, n: usize) -> Duration {
     isolated(move || Env::new(imp).call("reg", &[n]).1)
 }
 
 /// `regTok(n)` then `unreg` of every token in chunks, stopping once `cap` is exceeded.
 #[derive(Serialize, Deserialize)]
-pub struct UnregisterRun {
+pub(super) struct UnregisterRun {
     pub register: Duration,
     pub unregister: Duration,
     /// Unregisters performed (n unless capped).
     pub done: usize,
 }
 
-pub fn unregister(imp: Impl, n: usize, cap: Duration) -> UnregisterRun {
+pub(super) fn unregister(imp: Impl, n: usize, cap: Duration) -> UnregisterRun {
     isolated(move || {
         let mut env = Env::new(imp);
         let register = env.call("regTok", &[n]).1;
@@ -410,14 +411,14 @@ pub fn unregister(imp: Impl, n: usize, cap: Duration) -> UnregisterRun {
 }
 
 #[derive(Serialize, Deserialize)]
-pub struct CleanupRun {
+pub(super) struct CleanupRun {
     pub collect: Duration,
     pub deliver: Duration,
     pub delivered: usize,
 }
 
 /// `reg(n)`, drop every target, then the time from the collection to the last callback.
-pub fn cleanup(imp: Impl, n: usize) -> CleanupRun {
+pub(super) fn cleanup(imp: Impl, n: usize) -> CleanupRun {
     isolated(move || {
         let mut env = Env::new(imp);
         env.call("reg", &[n]);
@@ -428,7 +429,7 @@ pub fn cleanup(imp: Impl, n: usize) -> CleanupRun {
 
 /// `live` registrations (target = token), then `pairs` unregister/register pairs, each registering a
 /// new handle object.
-pub fn pool(imp: Impl, live: usize, pairs: usize) -> Duration {
+pub(super) fn pool(imp: Impl, live: usize, pairs: usize) -> Duration {
     isolated(move || {
         let mut env = Env::new(imp);
         env.call("regSelfTok", &[live]);
@@ -438,7 +439,7 @@ pub fn pool(imp: Impl, live: usize, pairs: usize) -> Duration {
 
 /// Which `unregister` pattern [`many_cells_on_one_target`] times.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub enum OneTarget {
+pub(super) enum OneTarget {
     /// `unregister(target)` n times, the target of n cells and never a token: each returns false.
     UnregisterTarget,
     /// n times: register a fresh target with the many-cell target as token, then unregister it.
@@ -447,7 +448,7 @@ pub enum OneTarget {
 
 /// n cells on one target (`regOnOne(n)`), then n calls of the `pattern`: each costs O(cells of the
 /// token), not O(cells of the object).
-pub fn many_cells_on_one_target(imp: Impl, n: usize, pattern: OneTarget) -> Duration {
+pub(super) fn many_cells_on_one_target(imp: Impl, n: usize, pattern: OneTarget) -> Duration {
     isolated(move || {
         let mut env = Env::new(imp);
         env.call("regOnOne", &[n]);
@@ -462,14 +463,14 @@ pub fn many_cells_on_one_target(imp: Impl, n: usize, pattern: OneTarget) -> Dura
 }
 
 /// The GC-heavy script, in a context with the extension installed (`Extension`) or not.
-pub fn gc_heavy(imp: Impl, rounds: usize) -> Duration {
+pub(super) fn gc_heavy(imp: Impl, rounds: usize) -> Duration {
     isolated(move || Env::gc_heavy(imp).call("gcHeavy", &[rounds]).1)
 }
 
 /// The GC-heavy script that registers into one registry (`Extension`, `Builtin`) or into none
 /// (`NoRegistry`: plain context). Timed up to the end of the checkpoint after the call, so the
 /// registry's whole cost (registering, noticing deaths in the collections, delivering) counts.
-pub fn gc_registry(imp: Impl, rounds: usize) -> Duration {
+pub(super) fn gc_registry(imp: Impl, rounds: usize) -> Duration {
     isolated(move || {
         let mut env = Env::gc_heavy(imp);
         let function = env.function("gcRegistry");
@@ -506,7 +507,7 @@ fn median_of(count: usize, mut step: impl FnMut() -> Duration) -> Duration {
 /// `install` + `new FinalizationRegistry`; `Builtin`: Boa's own registry) or plus one `WeakMap`
 /// (`NoRegistry`). The median over `count` contexts made one after another in this process; each is
 /// dropped outside the timed region.
-pub fn context_creation(imp: Impl, count: usize) -> Duration {
+pub(super) fn context_creation(imp: Impl, count: usize) -> Duration {
     isolated(move || {
         median_of(count, || {
             let start = Instant::now();
@@ -528,7 +529,7 @@ pub fn context_creation(imp: Impl, count: usize) -> Duration {
 /// One full collection (`boa_gc::force_collect`) of a small heap: a fresh context with the
 /// workloads' functions defined and one live registry holding one live target (`Extension`,
 /// `Builtin`), or no registry (`NoRegistry`). The median over `count` collections.
-pub fn collection(imp: Impl, count: usize) -> Duration {
+pub(super) fn collection(imp: Impl, count: usize) -> Duration {
     isolated(move || {
         let mut env = Env::new(imp);
         env.eval("var live = {}; if (fr !== null) fr.register(live, 0);");
@@ -545,9 +546,49 @@ pub fn collection(imp: Impl, count: usize) -> Duration {
     })
 }
 
+/// `tasks` tasks, each a generic job calling an async function that awaits twice (a task and
+/// two promise jobs), with `live` small objects alive, in a context whose `CleanupExecutor`
+/// forces collections at `level` (none: off): the time from the first task to the end of the
+/// checkpoint after the last.
+pub(super) fn stressed_tasks(level: Option<StressLevel>, live: usize, tasks: usize) -> Duration {
+    isolated(move || {
+        let executor = CleanupExecutor::default().with_gc_stress(gc_stress::setting(level));
+        let mut context = ContextBuilder::new()
+            .job_executor(Rc::new(executor))
+            .build()
+            .expect("context");
+        boa_finalization::install(&mut context).expect("install");
+        let code = format!(
+            "globalThis.live = Array.from({{ length: {live} }}, (_, i) => ({{ i }}));
+             globalThis.task = async () => {{ await null; await null; }};"
+        );
+        context
+            .eval(Source::from_bytes(&code))
+            .expect("define the task");
+        context.run_jobs().expect("settle");
+        let task = context
+            .global_object()
+            .get(js_string!("task"), &mut context)
+            .expect("task")
+            .as_object()
+            .expect("a function");
+        for _ in 0..tasks {
+            let task = task.clone();
+            let job = GenericJob::new(
+                move |context| task.call(&JsValue::undefined(), &[], context),
+                context.realm().clone(),
+            );
+            context.enqueue_job(EngineJob::GenericJob(job));
+        }
+        let start = Instant::now();
+        context.run_jobs().expect("run the tasks");
+        start.elapsed()
+    })
+}
+
 /// Which registrations a memory measurement makes.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub enum MemCase {
+pub(super) enum MemCase {
     /// `reg(n)`: new target, no token.
     Plain,
     /// `regTok(n)`: new target and a new object token.
@@ -559,7 +600,7 @@ pub enum MemCase {
 }
 
 #[derive(Serialize, Deserialize)]
-pub struct Memory {
+pub(super) struct Memory {
     /// Net live bytes per registration, after a full collection (targets alive).
     pub bytes: f64,
     /// Allocation calls per registration.
@@ -567,7 +608,7 @@ pub struct Memory {
 }
 
 /// Net bytes allocated per registration, counted by the global allocator.
-pub fn memory(imp: Impl, case: MemCase, n: usize) -> Memory {
+pub(super) fn memory(imp: Impl, case: MemCase, n: usize) -> Memory {
     isolated(move || {
         let mut env = Env::new(imp);
         if case == MemCase::Again {
@@ -598,7 +639,7 @@ pub fn memory(imp: Impl, case: MemCase, n: usize) -> Memory {
 /// One measurement, run in its own process. Parent and worker exchange it, and what it measured,
 /// as JSON.
 #[derive(Clone, Copy, Debug, Serialize, Deserialize)]
-pub enum Job {
+pub(super) enum Job {
     Register(Impl, usize),
     Unregister(Impl, usize, Duration),
     Cleanup(Impl, usize),
@@ -610,13 +651,15 @@ pub enum Job {
     Collect(Impl, usize),
     Memory(Impl, MemCase, usize),
     Weak(WeakOp, usize),
+    /// `StressedTasks(level, live, tasks)`: tasks under a GC-stress level.
+    StressedTasks(Option<StressLevel>, usize, usize),
     /// The weak family's loop, untimed: `WeakLoops(imp, op, n, calls)` (run under callgrind).
     WeakLoops(Impl, WeakOp, usize, usize),
 }
 
 impl Job {
     /// Runs the job in this process (the worker side) and returns what it measured as JSON.
-    pub fn run_here(self) -> String {
+    pub(super) fn run_here(self) -> String {
         let json = match self {
             Self::Register(imp, n) => serde_json::to_string(&register(imp, n)),
             Self::Unregister(imp, n, cap) => serde_json::to_string(&unregister(imp, n, cap)),
@@ -631,6 +674,9 @@ impl Job {
             Self::Collect(imp, count) => serde_json::to_string(&collection(imp, count)),
             Self::Memory(imp, case, n) => serde_json::to_string(&memory(imp, case, n)),
             Self::Weak(op, n) => serde_json::to_string(&weak_op(op, n)),
+            Self::StressedTasks(level, live, tasks) => {
+                serde_json::to_string(&stressed_tasks(level, live, tasks))
+            }
             Self::WeakLoops(imp, op, n, calls) => {
                 serde_json::to_string(&weak_loops(imp, op, n, calls))
             }
@@ -640,7 +686,7 @@ impl Job {
 
     /// Runs the job in a fresh worker process and returns what it measured: a `Duration` for the
     /// timed jobs, [`UnregisterRun`], [`CleanupRun`] or [`Memory`] for the others.
-    pub fn run<T: DeserializeOwned>(self) -> T {
+    pub(super) fn run<T: DeserializeOwned>(self) -> T {
         let arg = serde_json::to_string(&self).expect("a job serializes");
         let exe = std::env::current_exe().expect("the bench binary's path");
         let output = std::process::Command::new(exe)
@@ -657,7 +703,7 @@ impl Job {
 
     /// Runs the job in a worker process under `valgrind --tool=callgrind` and returns the
     /// instructions the whole process executed; `None` if valgrind cannot be run.
-    pub fn instructions(self) -> Option<u64> {
+    pub(super) fn instructions(self) -> Option<u64> {
         let arg = serde_json::to_string(&self).expect("a job serializes");
         let exe = std::env::current_exe().expect("the bench binary's path");
         let output = std::process::Command::new("valgrind")
@@ -676,7 +722,7 @@ impl Job {
     }
 
     /// Runs a job that measures one duration and returns it in seconds.
-    pub fn secs(self) -> f64 {
+    pub(super) fn secs(self) -> f64 {
         self.run::<Duration>().as_secs_f64()
     }
 }

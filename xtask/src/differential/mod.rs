@@ -41,6 +41,8 @@
 //! - Top-level temporaries: every step is a function, so no engine keeps a target in a top-level
 //!   register; closures capture only through their own parameter, so a V8 context never holds more
 //!   than the closure's own capture.
+//! - With `--gc-stress`, finreg's targets die as soon as a checkpoint (or a job) follows their last
+//!   use; nothing compared depends on when an unreachable target dies, so node needs no flag.
 //! - Exit status and stderr wording: finreg exits 1 after a callback threw (as node would without the
 //!   handler); only the `RESULT` line and the error names are compared.
 
@@ -51,9 +53,11 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode, Stdio};
 use std::time::{Duration, Instant};
 
+use crate::gc_stress::StressLevel;
+
 /// Arguments of `cargo xtask differential`.
 #[derive(clap::Args)]
-pub struct Args {
+pub(crate) struct Args {
     /// The first seed (default: from the clock, printed so that a run can be repeated).
     #[arg(long)]
     seed: Option<u64>,
@@ -69,6 +73,10 @@ pub struct Args {
     /// Run this `finreg` binary instead of building the release one (an older build, a debug one).
     #[arg(long, value_name = "PATH")]
     finreg: Option<PathBuf>,
+    /// Run finreg with `--gc-stress=LEVEL` (node runs as always: what is compared does not depend
+    /// on when a target dies, only on whether it is alive).
+    #[arg(long, value_enum, value_name = "LEVEL")]
+    gc_stress: Option<StressLevel>,
 }
 
 /// The kinds of mismatch, as the summary counts them.
@@ -133,14 +141,21 @@ impl Outcome {
 }
 
 /// Runs the command.
-pub fn run(args: Args) -> ExitCode {
+pub(crate) fn run(args: Args) -> ExitCode {
     if Command::new("node").arg("--version").output().is_err() {
         println!(
             "xtask differential: node is not on the PATH; skipped (install node 20 to run it)"
         );
         return ExitCode::SUCCESS;
     }
-    let Some(finreg) = args.finreg.clone().or_else(crate::behaviour::build_finreg) else {
+    let given = match args.finreg.as_deref().map(check_finreg).transpose() {
+        Ok(given) => given,
+        Err(error) => {
+            eprintln!("xtask differential: --finreg: {error}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let Some(finreg) = given.or_else(crate::behaviour::build_finreg) else {
         eprintln!("xtask differential: building finreg failed");
         return ExitCode::FAILURE;
     };
@@ -156,11 +171,20 @@ pub fn run(args: Args) -> ExitCode {
         return ExitCode::FAILURE;
     }
     println!(
-        "xtask differential: seeds {seed}..{} (repeat with --seed {seed} --programs {})",
+        "xtask differential: seeds {seed}..{} (repeat with --seed {seed} --programs {}{})",
         seed + args.programs,
-        args.programs
+        args.programs,
+        args.gc_stress.map_or(String::new(), |level| format!(
+            " --gc-stress {}",
+            level.name()
+        ))
     );
     let timeout = Duration::from_secs(args.timeout);
+    let stress_args: Vec<String> = args
+        .gc_stress
+        .map(|level| format!("--gc-stress={}", level.name()))
+        .into_iter()
+        .collect();
     let started = Instant::now();
     let mut totals = Totals::default();
     for seed in seed..seed + args.programs {
@@ -173,8 +197,8 @@ pub fn run(args: Args) -> ExitCode {
             );
             return ExitCode::FAILURE;
         }
-        let node = run_engine(Path::new("node"), &path, timeout);
-        let ours = run_engine(&finreg, &path, timeout);
+        let node = run_engine(Path::new("node"), &[], &path, timeout);
+        let ours = run_engine(&finreg, &stress_args, &path, timeout);
         let kinds = compare(node.as_ref(), ours.as_ref());
         totals.add(&program, node.as_ref(), &kinds);
         if kinds.is_empty() {
@@ -196,13 +220,39 @@ pub fn run(args: Args) -> ExitCode {
     }
 }
 
-/// Runs `engine --expose-gc path` and reads its `RESULT` line (and, for finreg, the reported
-/// callback errors on stderr); `None` if it printed none in time.
-fn run_engine(engine: &Path, path: &Path, timeout: Duration) -> Option<Outcome> {
+/// The absolute path of the `finreg` given, if it is a shell that runs (`finreg --version`
+/// succeeds): a missing or non-executable path would otherwise make every program a `NoResult`
+/// mismatch. Absolute, so that a bare name is the file in the working directory, not one on PATH.
+fn check_finreg(finreg: &Path) -> Result<PathBuf, String> {
+    let shown = finreg.display();
+    let path = finreg
+        .canonicalize()
+        .map_err(|error| format!("{shown}: {error}"))?;
+    if !path.is_file() {
+        return Err(format!("{shown}: not a file"));
+    }
+    let output = Command::new(&path)
+        .arg("--version")
+        .output()
+        .map_err(|error| format!("{shown}: cannot run it: {error}"))?;
+    if output.status.success() {
+        Ok(path)
+    } else {
+        Err(format!(
+            "{shown}: `--version` failed ({}): not a finreg shell",
+            output.status
+        ))
+    }
+}
+
+/// Runs `engine --expose-gc [extra...] path` and reads its `RESULT` line (and, for finreg, the
+/// reported callback errors on stderr); `None` if it printed none in time.
+fn run_engine(engine: &Path, extra: &[String], path: &Path, timeout: Duration) -> Option<Outcome> {
     let stdout = path.with_extension("out");
     let stderr = path.with_extension("err");
     let mut child = Command::new(engine)
         .arg("--expose-gc")
+        .args(extra)
         .arg(path)
         .stdin(Stdio::null())
         .stdout(std::fs::File::create(&stdout).ok()?)
@@ -353,6 +403,21 @@ impl Totals {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_finreg_that_does_not_exist_or_does_not_run_is_refused() {
+        let missing = check_finreg(Path::new("/nonexistent/finreg")).unwrap_err();
+        assert!(
+            missing.starts_with("/nonexistent/finreg: No such file"),
+            "{missing}"
+        );
+        let directory = check_finreg(Path::new(env!("CARGO_MANIFEST_DIR"))).unwrap_err();
+        assert!(directory.ends_with(": not a file"), "{directory}");
+        // A file that is not executable: the xtask's manifest.
+        let manifest = Path::new(env!("CARGO_MANIFEST_DIR")).join("Cargo.toml");
+        let refused = check_finreg(&manifest).unwrap_err();
+        assert!(refused.contains(": cannot run it: "), "{refused}");
+    }
 
     #[test]
     fn outcomes_compare_as_multisets_and_read_finreg_reports() {

@@ -53,7 +53,7 @@ enum CallbackAct {
 }
 
 /// A generated program: its JavaScript text and what it exercises.
-pub struct Program {
+pub(super) struct Program {
     /// The script.
     pub js: String,
     /// Registrations of an object target that the model expects to be delivered (or unregistered).
@@ -112,7 +112,7 @@ struct Generator {
 }
 
 /// The program for `seed`.
-pub fn generate(seed: u64) -> Program {
+pub(super) fn generate(seed: u64) -> Program {
     let mut rng = Rng::new(seed);
     let registries = 1 + rng.below(3);
     let mut generator = Generator {
@@ -415,7 +415,7 @@ impl Generator {
             return Vec::new();
         }
         let mut acts = Vec::new();
-        for _ in 0..1 + self.rng.below(2) {
+        for _ in 0..=self.rng.below(2) {
             let r = self.rng.below(self.registries);
             let next = self.held();
             if self.rng.chance(50) {
@@ -477,9 +477,10 @@ fn render(
         }
         let _ = writeln!(table, "  '{held}': () => {{{body} }},");
     }
-    let registries: String = (0..registries)
-        .map(|r| format!("R[{r}] = new FinalizationRegistry(callback({r}));\n"))
-        .collect();
+    let registries = (0..registries).fold(String::new(), |mut text, r| {
+        let _ = writeln!(text, "R[{r}] = new FinalizationRegistry(callback({r}));");
+        text
+    });
     let maps = ["new WeakMap()"; MAPS].join(", ");
     let sets = ["new WeakSet()"; SETS].join(", ");
     format!(

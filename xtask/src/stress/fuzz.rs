@@ -31,7 +31,7 @@ enum Kind {
     Object {
         callable: bool,
         constructor: bool,
-        /// Has [[Cells]] (an instance of this crate's registry, any realm or subclass).
+        /// Has `[[Cells]]` (an instance of this crate's registry, any realm or subclass).
         registry: bool,
         /// Reading `prototype` throws: 'S' the sentinel, 'T' a TypeError (revoked proxy).
         proto_throws: Option<char>,
@@ -188,10 +188,8 @@ const WEAK_POOL: &[(&str, Option<Brand>)] = &[
 fn realm_of(js: &str) -> u8 {
     if js.contains("bare.") {
         2
-    } else if js.contains("other.") {
-        1
     } else {
-        0
+        u8::from(js.contains("other."))
     }
 }
 
@@ -284,8 +282,8 @@ fn pool(rng: &mut Rng) -> Pool {
         let js = match rng.below(4) {
             0 => format!("{}", f64::from_bits(x)).replace("inf", "Infinity"),
             1 => format!("{:?}", format!("s{x:x}")),
-            2 => format!("{}n", x as i64),
-            _ => format!("{}", (x % 1000) as i64 - 500),
+            2 => format!("{}n", x.cast_signed()),
+            _ => format!("{}", (x % 1000).cast_signed() - 500),
         };
         let js = if js == "NaN" || js.contains("Infinity") {
             "1.5".into()
@@ -308,49 +306,7 @@ fn pool(rng: &mut Rng) -> Pool {
 
 /// Loaded after the install (the captures it uses, `$Symbol`, `$construct`..., were made before any
 /// hostile change).
-const PRELUDE: &str = r#"
-var SENTINEL = { sentinel: true };
-var __res = [];
-function __t(f, m) {
-  var r;
-  try {
-    var v = f();
-    r = v === undefined ? "undef" : typeof v === "boolean" ? "bool" : typeof v === "object" ? "obj" : v === "badproto" ? v : "other:" + typeof v;
-  } catch (e) {
-    if (e === SENTINEL) r = "sentinel";
-    else if (e instanceof TypeError || e instanceof other.TypeError || e instanceof bare.TypeError) r = String(e.message).includes(m) ? "TE" : "TE?";
-    else r = "bad:" + e;
-  }
-  __res.push(r);
-}
-var F = [FinalizationRegistry, other.FinalizationRegistry];
-var M = F.map(function (f) { return [f.prototype.register, f.prototype.unregister]; });
-// %FinalizationRegistry.prototype% of each realm: this crate's in the two where it is installed,
-// Boa's own in `bare`.
-var PROTOS = [F[0].prototype, F[1].prototype, bare.FinalizationRegistry.prototype];
-// OrdinaryCreateFromConstructor's prototype for `newTarget` of realm `realm`.
-function __proto(r, nt, realm) {
-  var p = nt.prototype;
-  var expected = (typeof p === "object" && p !== null) || typeof p === "function" ? p : PROTOS[realm];
-  return $getProto(r) === expected ? r : "badproto";
-}
-var made = [];
-// The weak family of the two realms where the extension is installed (methods captured now, after
-// the install), and %WeakRef.prototype% of each realm for foreign NewTargets.
-var WR = [WeakRef, other.WeakRef];
-var WRPROTOS = [WR[0].prototype, WR[1].prototype, bare.WeakRef.prototype];
-var DEREF = WR.map(function (f) { return f.prototype.deref; });
-var WMM = [$WeakMap.prototype, other.WeakMap.prototype].map(function (p) {
-  return [p.set, p.get, p.has, p.delete, p.getOrInsert];
-});
-var WSM = [$WeakSet.prototype, other.WeakSet.prototype].map(function (p) { return [p.add, p.has, p.delete]; });
-var WMNAMES = ["set", "get", "has", "delete", "getOrInsert"], WSNAMES = ["add", "has", "delete"];
-function __wproto(r, nt, realm) {
-  var p = nt.prototype;
-  var expected = (typeof p === "object" && p !== null) || typeof p === "function" ? p : WRPROTOS[realm];
-  return $getProto(r) === expected ? r : "badproto";
-}
-"#;
+const PRELUDE: &str = include_str!("fuzz_prelude.js");
 
 /// One generated call: its JS and the outcome the spec requires.
 fn call(rng: &mut Rng, pool: &Pool) -> (String, Expect) {
@@ -417,9 +373,9 @@ fn call(rng: &mut Rng, pool: &Pool) -> (String, Expect) {
         // register.call(this, ...args)
         4..=7 => {
             let this = pick_this(rng);
-            let argc = rng.below(4);
-            let args: Vec<usize> = (0..argc).map(|_| pick_arg(rng)).collect();
-            let fresh_target = argc >= 1 && rng.chance(25);
+            let arg_count = rng.below(4);
+            let args: Vec<usize> = (0..arg_count).map(|_| pick_arg(rng)).collect();
+            let fresh_target = arg_count >= 1 && rng.chance(25);
             let target = if fresh_target {
                 None
             } else {
@@ -461,8 +417,8 @@ fn call(rng: &mut Rng, pool: &Pool) -> (String, Expect) {
         // unregister.call(this, ...args)
         _ => {
             let this = pick_this(rng);
-            let argc = rng.below(3);
-            let args: Vec<usize> = (0..argc).map(|_| pick_arg(rng)).collect();
+            let arg_count = rng.below(3);
+            let args: Vec<usize> = (0..arg_count).map(|_| pick_arg(rng)).collect();
             let token = args.first().map_or(Kind::Undefined, |&t| kinds[t]);
             let expect = if !is_registry(kinds[this]) || !can_be_held_weakly(token) {
                 Expect::TypeError
@@ -557,10 +513,9 @@ fn weak_call(rng: &mut Rng, pool: &Pool) -> (String, Expect) {
             let (this, key, value) = (pick_this(rng, Brand::Map), pick_arg(rng), rng.below(n));
             let method = rng.below(5);
             let expect = match (is(this, Brand::Map), method) {
-                (false, _) => Expect::TypeError,
                 (true, 0) if can_be_held_weakly(kinds[key]) => Expect::Object,
                 (true, 4) if can_be_held_weakly(kinds[key]) => Expect::Value,
-                (true, 0 | 4) => Expect::TypeError,
+                (false, _) | (true, 0 | 4) => Expect::TypeError,
                 (true, 1) => Expect::Value,
                 (true, _) => Expect::Bool,
             };
@@ -576,9 +531,8 @@ fn weak_call(rng: &mut Rng, pool: &Pool) -> (String, Expect) {
             let (this, value) = (pick_this(rng, Brand::Set), pick_arg(rng));
             let method = rng.below(3);
             let expect = match (is(this, Brand::Set), method) {
-                (false, _) => Expect::TypeError,
                 (true, 0) if can_be_held_weakly(kinds[value]) => Expect::Object,
-                (true, 0) => Expect::TypeError,
+                (false, _) | (true, 0) => Expect::TypeError,
                 (true, _) => Expect::Bool,
             };
             (
@@ -641,7 +595,7 @@ fn batch(seed: u64, calls: usize) -> (u64, Vec<String>) {
         .expect("hostile changes");
     let mut changes = Vec::new();
     if rng.chance(40) {
-        for _ in 0..1 + rng.below(3) {
+        for _ in 0..=rng.below(3) {
             let what = hostile(&mut rng);
             changes.push(HOSTILE[what]);
             context
@@ -660,7 +614,10 @@ fn batch(seed: u64, calls: usize) -> (u64, Vec<String>) {
             vec![format!("seed {seed}: install failed{before}: {error}")],
         );
     }
-    let other = match boa_finalization::create_realm(&mut context) {
+    let other = match boa_finalization::create_realm(
+        &mut context,
+        &boa_finalization::InstallOptions::new(),
+    ) {
         Ok(other) => other,
         Err(error) => {
             return (
@@ -790,7 +747,7 @@ fn category(mismatch: &str) -> String {
 
 /// Runs `total` fuzz calls from `seed` on `jobs` threads, each batch on a fresh thread (a panic is
 /// caught and counted as a crash). True when there was no mismatch and no crash.
-pub fn run(seed: u64, total: u64, jobs: usize) -> bool {
+pub(crate) fn run(seed: u64, total: u64, jobs: usize) -> bool {
     const PER_BATCH: u64 = 1000;
     let batches = total.div_ceil(PER_BATCH);
     let began = std::time::Instant::now();

@@ -5,7 +5,7 @@ use boa_finalization_testkit::memory::{self, Mix};
 
 /// The load test: `registrations` over `registries`, all alive at once, then all dropped and cleaned
 /// up; true if every callback came once and the memory came back within 1% of the baseline.
-pub fn load(registrations: u64, registries: usize) -> bool {
+pub(crate) fn load(registrations: u64, registries: usize) -> bool {
     println!("load: {registrations} registrations over {registries} registries, all alive at once");
     let n = usize::try_from(registrations).expect("registrations fit in memory");
     match memory::on_fresh_thread_caught(move || memory::load(n, registries)) {
@@ -20,7 +20,7 @@ pub fn load(registrations: u64, registries: usize) -> bool {
 /// The soak: `total` registrations and native finalizers in rounds of `per_round` over `registries`
 /// registries that keep a live cell; true if the counts are right and the memory after cleanup is
 /// back within 1% of the level after the first round.
-pub fn soak(total: u64, per_round: usize, registries: usize) -> bool {
+pub(crate) fn soak(total: u64, per_round: usize, registries: usize) -> bool {
     println!(
         "soak: {total} registrations and native finalizers in rounds of {per_round} over \
          {registries} registries that each keep a live cell; mixed, then object tokens only (the \

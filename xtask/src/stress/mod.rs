@@ -3,7 +3,9 @@
 //! - model check (default): `--seeds N` random programs from `--start S` on, checked against the
 //!   reference model; every 8th group also runs two programs interleaved in two `Context`s of one
 //!   thread; programs run on `--jobs` threads at once (a `Context` per thread). A failing seed is
-//!   shrunk and written as a script `finreg --expose-gc` replays.
+//!   shrunk and written as a script `finreg --expose-gc` replays. With `--gc-stress task|job`, the
+//!   job loop forces a full collection at every checkpoint or before every job, and the harness
+//!   one before every turn without the loop: a collection at every step.
 //! - `--fuzz N`: N random calls of the constructor, `register` and `unregister` (and of the weak family) with arbitrary
 //!   values and `this`; every outcome must be the spec's (normal result or TypeError), no panic.
 //! - `--load N`: N registrations over `--registries` registries, all alive at once, then dropped and
@@ -23,16 +25,17 @@ use std::time::Instant;
 
 use rayon::prelude::*;
 
-pub mod fuzz;
-pub mod load;
+pub(crate) mod fuzz;
+pub(crate) mod load;
 
+use crate::gc_stress::{self, StressLevel};
 use boa_finalization_testkit::modelcheck::{
     self, generate, harness, shrink, FailKind, GenConfig, Program, Totals,
 };
 
 /// Arguments of `cargo xtask stress`.
 #[derive(clap::Args)]
-pub struct Args {
+pub(crate) struct Args {
     /// Number of random programs (seeds) to check against the model.
     #[arg(long, default_value_t = 2000)]
     seeds: u64,
@@ -86,10 +89,14 @@ pub struct Args {
     /// Shrinking budget (programs tried per failing seed).
     #[arg(long, default_value_t = 3000)]
     shrink_budget: usize,
+    /// Model-check with collections forced by the job loop: at every checkpoint (`task`) or before
+    /// every job (`job`), and at every step.
+    #[arg(long, value_enum, value_name = "LEVEL")]
+    gc_stress: Option<StressLevel>,
 }
 
 /// Runs the command.
-pub fn run(args: Args) -> ExitCode {
+pub(crate) fn run(args: Args) -> ExitCode {
     let mut ok = true;
     let config = GenConfig {
         steps: args.steps,
@@ -150,11 +157,14 @@ pub fn run(args: Args) -> ExitCode {
 /// Checks seeds `start..start + count` on `jobs` threads; prints totals and, for each failing seed,
 /// a shrunk reproduction script. True when nothing failed.
 fn check_seeds(start: u64, count: u64, config: &GenConfig, jobs: usize, args: &Args) -> bool {
+    let stress = gc_stress::setting(args.gc_stress);
     println!(
-        "model check: seeds {start}..{} ({count} programs of {} steps x up to {} actions), {jobs} threads",
+        "model check: seeds {start}..{} ({count} programs of {} steps x up to {} actions), {jobs} threads{}",
         start + count,
         config.steps + 3,
-        config.acts_per_step
+        config.acts_per_step,
+        args.gc_stress
+            .map_or(String::new(), |level| format!(", --gc-stress {}", level.name()))
     );
     let began = Instant::now();
     // Each seed's run still gets a thread of its own (`run_isolated`: a fresh boa_gc heap, a panic
@@ -170,7 +180,7 @@ fn check_seeds(start: u64, count: u64, config: &GenConfig, jobs: usize, args: &A
                 } else {
                     vec![generate(seed, config)]
                 };
-                let outcomes = harness::run_isolated(programs.clone());
+                let outcomes = harness::run_isolated_with(programs.clone(), stress);
                 let mut totals = Totals::default();
                 let mut failing = Vec::new();
                 for (program, outcome) in programs.into_iter().zip(outcomes) {
@@ -239,7 +249,7 @@ fn check_seeds(start: u64, count: u64, config: &GenConfig, jobs: usize, args: &A
 
 /// A rayon pool of `jobs` threads (the generators and the harness are light: the programs run on
 /// threads of their own).
-pub fn pool(jobs: usize) -> rayon::ThreadPool {
+pub(crate) fn pool(jobs: usize) -> rayon::ThreadPool {
     rayon::ThreadPoolBuilder::new()
         .num_threads(jobs.max(1))
         .build()
@@ -248,8 +258,9 @@ pub fn pool(jobs: usize) -> rayon::ThreadPool {
 
 fn report_failure(program: &Program, failure: &modelcheck::Failure, args: &Args) {
     println!("FAILED seed {}: {failure}", program.seed);
+    let stress = gc_stress::setting(args.gc_stress);
     let rerun = |candidate: &Program| {
-        harness::run_isolated(vec![candidate.clone()])
+        harness::run_isolated_with(vec![candidate.clone()], stress)
             .pop()
             .and_then(|outcome| outcome.failure)
     };
@@ -265,11 +276,15 @@ fn report_failure(program: &Program, failure: &modelcheck::Failure, args: &Args)
     let script = shrink::replay_script(&shrunk, &shrunk_failure);
     match std::fs::write(&path, &script) {
         Ok(()) => println!(
-            "  shrunk from {} to {} actions: {shrunk_failure}\n  reproduce: cargo run --bin finreg -- --expose-gc {}\n  rerun:     cargo xtask stress --seed {}",
+            "  shrunk from {} to {} actions: {shrunk_failure}\n  reproduce: cargo run --bin finreg -- --expose-gc{} {}\n  rerun:     cargo xtask stress --seed {}{}",
             modelcheck::size(program),
             modelcheck::size(&shrunk),
+            args.gc_stress
+                .map_or(String::new(), |level| format!(" --gc-stress={}", level.name())),
             path.display(),
-            program.seed
+            program.seed,
+            args.gc_stress
+                .map_or(String::new(), |level| format!(" --gc-stress {}", level.name())),
         ),
         Err(error) => println!("  cannot write {}: {error}", path.display()),
     }

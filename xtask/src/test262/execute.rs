@@ -16,7 +16,7 @@ use boa_engine::{
     builtins::promise::PromiseState, js_string, module::SimpleModuleLoader, Context, JsError,
     JsValue, Module, Script, Source,
 };
-use boa_finalization::{CleanupExecutor, ErrorOrigin};
+use boa_finalization::{CleanupExecutor, ErrorOrigin, GcStress};
 use boa_finalization_testkit::panic_message;
 use test262_harness::Negative;
 
@@ -53,6 +53,8 @@ pub(crate) struct Execution {
     pub(crate) is_async: bool,
     /// Which `FinalizationRegistry` is under test.
     pub(crate) registry: Registry,
+    /// The collections the extension's `CleanupExecutor` forces.
+    pub(crate) gc_stress: GcStress,
 }
 
 /// Runs `exec` on a new thread and waits at most `limit` for its verdict.
@@ -151,13 +153,16 @@ fn take_reported(context: &mut Context) -> Vec<Thrown> {
 
 /// A context with the module loader rooted at `test/`, the extension
 /// installed (with its `CleanupExecutor` running the job loop, so cleanup
-/// jobs run at every checkpoint) or not, and the host bindings defined.
+/// jobs run at every checkpoint, and the run's stress collections) or not, and the host bindings
+/// defined.
 fn new_context(exec: &Execution) -> Result<Context, String> {
     let loader =
         SimpleModuleLoader::new(&exec.module_root).map_err(|e| format!("module loader: {e}"))?;
     let builder = Context::builder().module_loader(Rc::new(loader));
     let builder = match exec.registry {
-        Registry::Extension => builder.job_executor(Rc::new(CleanupExecutor::default())),
+        Registry::Extension => builder.job_executor(Rc::new(
+            CleanupExecutor::default().with_gc_stress(exec.gc_stress),
+        )),
         Registry::Builtin => builder,
     };
     let mut context = builder
@@ -312,8 +317,7 @@ fn describe_value(value: &JsValue, context: &mut Context) -> (String, String) {
         Ok(m) if m.is_undefined() => String::new(),
         Ok(m) => m
             .to_string(context)
-            .map(|s| s.to_std_string_escaped())
-            .unwrap_or_else(|_| m.display().to_string()),
+            .map_or_else(|_| m.display().to_string(), |s| s.to_std_string_escaped()),
         Err(_) => String::new(),
     };
     (name, message)
@@ -368,6 +372,7 @@ mod tests {
             negative: None,
             is_async: false,
             registry,
+            gc_stress: GcStress::Off,
         }
     }
 

@@ -93,7 +93,9 @@ fn print(_: &JsValue, args: &[JsValue], context: &mut Context) -> JsResult<JsVal
 /// that `$262`.
 fn create_realm(registry: Registry, context: &mut Context) -> JsResult<JsValue> {
     let realm = match registry {
-        Registry::Extension => boa_finalization::create_realm(context)?,
+        Registry::Extension => {
+            boa_finalization::create_realm(context, &boa_finalization::InstallOptions::new())?
+        }
         Registry::Builtin => context.create_realm()?,
     };
     let previous = context.enter_realm(realm);

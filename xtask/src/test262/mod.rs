@@ -12,7 +12,11 @@
 //! cargo xtask test262 [--suite DIR] [--registry extension|builtin] [PATTERN...]
 //!                     [--json FILE] [--verbose] [--markdown-table] [--compare]
 //!                     [--expectations FILE] [--timeout SECONDS] [--jobs N]
+//!                     [--gc-stress task|job]
 //! ```
+//!
+//! With `--gc-stress`, the extension's `CleanupExecutor` forces a full collection at every
+//! checkpoint (`task`) or before every job (`job`); the outcomes must be the same as without.
 //!
 //! Exit status: 0 when every result matches the expectations file (and,
 //! with `--compare`, both registries agree on every test), 1 on an
@@ -43,6 +47,8 @@ use rayon::prelude::*;
 
 use test262_harness::{Description, Flag};
 
+use crate::gc_stress::{self, StressLevel};
+
 use self::{
     execute::Execution,
     expectations::{agree, Agreement, Expectation, Expectations, Expected},
@@ -54,7 +60,7 @@ use self::{
 
 /// Which `FinalizationRegistry` the tests run against.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, clap::ValueEnum)]
-pub enum Registry {
+pub(crate) enum Registry {
     /// `boa_finalization`, installed into every realm.
     Extension,
     /// Boa 0.22's own global `FinalizationRegistry` (extension not installed).
@@ -74,7 +80,7 @@ impl Registry {
 
 /// Arguments of `cargo xtask test262`.
 #[derive(Debug, clap::Args)]
-pub struct Args {
+pub(crate) struct Args {
     /// test262 checkout (a directory with harness/ and test/); default:
     /// $TEST262_DIR, else test262/suite.
     #[arg(long, value_name = "DIR")]
@@ -120,6 +126,11 @@ pub struct Args {
     /// Executions run in parallel; default: the number of CPUs.
     #[arg(long, short, value_name = "N")]
     jobs: Option<NonZeroUsize>,
+
+    /// Force full collections in the extension's job loop: at every checkpoint (`task`) or before
+    /// every job (`job`). Boa's built-in registry has its own loop and runs without.
+    #[arg(long, value_enum, value_name = "LEVEL")]
+    gc_stress: Option<StressLevel>,
 }
 
 /// Exit code for a run with unexpected failures or passes.
@@ -129,7 +140,7 @@ const EXIT_SETUP: u8 = 2;
 
 /// Runs the suite and reports; exits non-zero on any unexpected failure or
 /// unexpected pass, and on setup errors.
-pub fn run(args: Args) -> ExitCode {
+pub(crate) fn run(args: Args) -> ExitCode {
     match run_inner(&args) {
         Ok(true) => ExitCode::SUCCESS,
         Ok(false) => ExitCode::from(EXIT_UNEXPECTED),
@@ -175,6 +186,7 @@ fn run_inner(args: &Args) -> Result<bool, String> {
             .or_else(|| thread::available_parallelism().ok())
             .map_or(1, NonZeroUsize::get),
         module_root: suite.test_dir(),
+        gc_stress: gc_stress::setting(args.gc_stress),
     };
     let registries: &[Registry] = if args.markdown_table || args.compare {
         &[Registry::Extension, Registry::Builtin]
@@ -326,6 +338,8 @@ struct RunConfig {
     jobs: usize,
     /// Module loader root (the suite's `test/`).
     module_root: PathBuf,
+    /// The extension's job loop's collections.
+    gc_stress: boa_finalization::GcStress,
 }
 
 /// The result of one execution.
@@ -419,6 +433,7 @@ fn plan(
             negative: meta.negative.clone(),
             is_async: metadata::has_flag(meta, Flag::Async),
             registry,
+            gc_stress: config.gc_stress,
         });
     }
     Plan::Run(executions)

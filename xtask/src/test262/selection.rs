@@ -47,7 +47,10 @@ pub(crate) fn list_tests(test_dir: &Path) -> std::io::Result<Vec<String>> {
 
 /// Whether a file name is a standalone test (not a module fixture).
 pub(crate) fn is_test_file(name: &str) -> bool {
-    name.ends_with(".js") && !name.contains("_FIXTURE")
+    Path::new(name)
+        .extension()
+        .is_some_and(|extension| extension.eq_ignore_ascii_case("js"))
+        && !name.contains("_FIXTURE")
 }
 
 /// Normalises a user pattern to the form of a path relative to `test/`:

@@ -36,7 +36,7 @@ pub(super) fn environment_json() -> Value {
 }
 
 /// The header of `--markdown`: date, machine, toolchain, command.
-pub fn environment(elapsed: Duration, quick: bool) -> String {
+pub(crate) fn environment(elapsed: Duration, quick: bool) -> String {
     let lscpu = command_output("lscpu", &[]).unwrap_or_default();
     let pick = |key: &str| {
         lscpu

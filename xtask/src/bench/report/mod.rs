@@ -15,10 +15,10 @@ use super::median;
 use super::weak_family::{KeyKind, WeakOp};
 use super::workloads::{Impl, MemCase, Memory};
 
-pub use environment::environment;
+pub(super) use environment::environment;
 use environment::environment_json;
-pub use series::Series;
-pub(crate) use tables::{TOKEN_CHURN, UNREGISTER_TARGET};
+pub(super) use series::Series;
+pub(crate) use tables::{stress_workload, TOKEN_CHURN, UNREGISTER_TARGET};
 
 /// How every number is obtained, appended to the report.
 const METHOD: &str = r#"
@@ -58,13 +58,18 @@ const METHOD: &str = r#"
   `fr.unregister(t)` N times (each false: `t` is no token) or N pairs `fr.register({}, i, t)` +
   `fr.unregister(t)`; extension only (Boa's built-in scans every cell per call). The goal is a
   least-squares exponent ≤ 1.15 over N = 2e4, 4e4, 8e4: the cost is O(cells of the token).
+- GC stress: 40 tasks, each a generic job calling `async () => { await null; await null; }` (a
+  task and two promise jobs), with N small objects alive (`Array.from({ length: N }, ...)`), on a
+  `CleanupExecutor` without stress, `with_gc_stress(GcStress::Task)` (a full collection per
+  checkpoint) and `GcStress::Job` (one before every job too); timed from the first task to the end
+  of the last checkpoint, per task. Runs alternate the three levels.
 - Memory: a counting `#[global_allocator]` in the bench binary; net bytes still allocated after a
   full collection, targets alive, divided by N. Rows include the target (and token) objects; the
   floor columns give the same loop with a weak-map entry + note, a `WeakRef`, or nothing.
 "#;
 
 /// Everything measured in one run of the bench.
-pub struct Report {
+pub(super) struct Report {
     runs: usize,
     cap: Duration,
     quick: bool,
@@ -75,7 +80,7 @@ pub struct Report {
 }
 
 impl Report {
-    pub fn new(runs: usize, cap: Duration, quick: bool) -> Self {
+    pub(super) fn new(runs: usize, cap: Duration, quick: bool) -> Self {
         Self {
             runs,
             cap,
@@ -86,15 +91,15 @@ impl Report {
         }
     }
 
-    pub fn add(&mut self, workload: &'static str, n: usize, imp: Impl, series: Series) {
+    pub(super) fn add(&mut self, workload: &'static str, n: usize, imp: Impl, series: Series) {
         self.times.push((workload, n, imp, series));
     }
 
-    pub fn add_memory(&mut self, imp: Impl, case: MemCase, n: usize, memory: Memory) {
+    pub(super) fn add_memory(&mut self, imp: Impl, case: MemCase, n: usize, memory: Memory) {
         self.memory.push((imp, case, n, memory));
     }
 
-    pub fn add_instructions(&mut self, op: WeakOp, imp: Impl, per_op: f64) {
+    pub(super) fn add_instructions(&mut self, op: WeakOp, imp: Impl, per_op: f64) {
         self.instructions.push((op, imp, per_op));
     }
 
@@ -172,7 +177,7 @@ impl Report {
     }
 
     /// The report as Markdown: the main table, the floors, memory and the targets.
-    pub fn markdown(&self, elapsed: Duration) -> String {
+    pub(super) fn markdown(&self, elapsed: Duration) -> String {
         let mut out = String::new();
         self.time_table(&mut out);
         self.floor_table(&mut out);
@@ -180,6 +185,7 @@ impl Report {
         self.cleanup_table(&mut out);
         self.overhead_table(&mut out);
         self.weak_table(&mut out);
+        self.stress_table(&mut out);
         self.memory_table(&mut out);
         self.target_table(&mut out);
         let _ = writeln!(
@@ -197,7 +203,7 @@ impl Report {
     }
 
     /// Every run of every measurement, for `--json`.
-    pub fn json(&self, elapsed: Duration) -> Value {
+    pub(super) fn json(&self, elapsed: Duration) -> Value {
         let times: Vec<Value> = self
             .times
             .iter()

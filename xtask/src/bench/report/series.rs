@@ -3,7 +3,7 @@
 use crate::bench::median;
 
 /// The runs of one (workload, N, implementation).
-pub struct Series {
+pub(crate) struct Series {
     /// Seconds per run.
     pub(super) secs: Vec<f64>,
     /// Operations per complete run.
@@ -15,7 +15,7 @@ pub struct Series {
 }
 
 impl Series {
-    pub fn timed(secs: Vec<f64>, ops: usize) -> Self {
+    pub(crate) fn timed(secs: Vec<f64>, ops: usize) -> Self {
         Self {
             secs,
             ops,
@@ -24,14 +24,14 @@ impl Series {
         }
     }
 
-    pub fn capped(secs: Vec<f64>, done: Vec<usize>, ops: usize) -> Self {
+    pub(crate) fn capped(secs: Vec<f64>, done: Vec<usize>, ops: usize) -> Self {
         Self {
             done: Some(done),
             ..Self::timed(secs, ops)
         }
     }
 
-    pub fn delivered(secs: Vec<f64>, delivered: Vec<usize>, ops: usize) -> Self {
+    pub(crate) fn delivered(secs: Vec<f64>, delivered: Vec<usize>, ops: usize) -> Self {
         Self {
             delivered: Some(delivered),
             ..Self::timed(secs, ops)

@@ -6,6 +6,7 @@ use super::{Report, Series};
 use crate::bench::median;
 use crate::bench::weak_family::{KeyKind, WeakOp};
 use crate::bench::workloads::{Impl, MemCase};
+use crate::gc_stress::StressLevel;
 use crate::markdown::MarkdownTable;
 
 /// The workload of `unregister(target)` on the target of N cells that is never a token.
@@ -74,7 +75,53 @@ pub(super) const OVERHEAD: &[(&str, &str, (&str, f64))] = &[
     ),
 ];
 
+/// The GC-stress rows' workload names: one per level (none: off).
+pub(crate) fn stress_workload(level: Option<StressLevel>) -> &'static str {
+    match level {
+        None => "gc-stress: off",
+        Some(StressLevel::Task) => "gc-stress: task",
+        Some(StressLevel::Job) => "gc-stress: job",
+    }
+}
+
 impl Report {
+    /// The cost per task of each GC-stress level, with N live objects.
+    pub(super) fn stress_table(&self, out: &mut String) {
+        let off = stress_workload(None);
+        let sizes = self.sizes(off);
+        if sizes.is_empty() {
+            return;
+        }
+        let _ = writeln!(
+            out,
+            "\n### GC stress: a task (a generic job, two promise jobs) with N live objects, µs per task (medians)\n"
+        );
+        let mut table = MarkdownTable::new(
+            ["N live", "off", "task", "job", "task/off", "job/off"],
+            &[1, 2, 3, 4, 5],
+        );
+        for n in sizes {
+            let us = |level| {
+                self.series(stress_workload(level), n, Impl::Extension)
+                    .map_or(f64::NAN, Series::us_per_op)
+            };
+            let (off_us, task_us, job_us) = (
+                us(None),
+                us(Some(StressLevel::Task)),
+                us(Some(StressLevel::Job)),
+            );
+            table.row([
+                fmt_n(n),
+                fmt_us(off_us),
+                fmt_us(task_us),
+                fmt_us(job_us),
+                format!("{:.1}", task_us / off_us),
+                format!("{:.1}", job_us / off_us),
+            ]);
+        }
+        let _ = writeln!(out, "{}", table.render());
+    }
+
     pub(super) fn time_table(&self, out: &mut String) {
         if TIME_ROWS
             .iter()
@@ -133,7 +180,7 @@ impl Report {
                         fmt_exp(self.exponent(workload, Impl::Builtin, prev, n))
                             + if builtin.is_capped() { " (est.)" } else { "" },
                     ),
-                    None => ("".into(), "".into()),
+                    None => (String::new(), String::new()),
                 };
                 let mut ext_cell = per_op(ext);
                 if let Some(delivered) = &ext.delivered {
@@ -468,7 +515,7 @@ impl Report {
         ];
         for (case, label) in cases {
             let cell = |imp| {
-                self.memory_of(imp, case).map_or("".to_string(), |memory| {
+                self.memory_of(imp, case).map_or(String::new(), |memory| {
                     format!("{:.1} ({:.2})", memory.bytes, memory.allocs)
                 })
             };

@@ -190,15 +190,14 @@ impl Generator {
         } else {
             None
         };
-        let key = match stored {
-            Some(js) => js,
-            None => {
-                let key = self.key();
-                if let (0, Some(target)) = (op, &key.target) {
-                    self.weak.stored.push((collection.clone(), target.clone()));
-                }
-                key.js
+        let key = if let Some(js) = stored {
+            js
+        } else {
+            let key = self.key();
+            if let (0, Some(target)) = (op, &key.target) {
+                self.weak.stored.push((collection.clone(), target.clone()));
             }
+            key.js
         };
         let code = match op {
             0 if map => {

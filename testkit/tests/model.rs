@@ -11,7 +11,7 @@ use boa_finalization_testkit::modelcheck::{
 };
 
 /// Fails with the shrunk reproduction script of the first failing program.
-fn check(programs: Vec<Program>, outcomes: &[modelcheck::Outcome]) -> Totals {
+fn check(programs: &[Program], outcomes: &[modelcheck::Outcome]) -> Totals {
     let mut totals = Totals::default();
     for (program, outcome) in programs.iter().zip(outcomes) {
         totals.add(program, outcome);
@@ -46,7 +46,7 @@ fn fixed_seeds_match_the_model() {
     for seed in 0..24 {
         let program = generate(seed, &config);
         let outcomes = vec![harness::run(&program)];
-        let t = check(vec![program], &outcomes);
+        let t = check(&[program], &outcomes);
         totals.programs += t.programs;
         totals.counts.callbacks += t.counts.callbacks;
         totals.counts.required += t.counts.required;
@@ -69,7 +69,7 @@ fn fixed_seeds_of_plain_programs_match_the_model() {
     for seed in 1000..1016 {
         let program = generate(seed, &config);
         let outcomes = vec![harness::run(&program)];
-        totals.merge(&check(vec![program], &outcomes));
+        totals.merge(&check(&[program], &outcomes));
     }
     assert!(totals.counts.callbacks > 60, "{totals:?}");
 }
@@ -81,7 +81,7 @@ fn two_contexts_on_one_thread_never_see_each_others_callbacks() {
     for seed in 100..106 {
         let programs = vec![generate(seed, &config), generate(seed + 1000, &config)];
         let outcomes = harness::run_interleaved(&programs);
-        check(programs, &outcomes);
+        check(&programs, &outcomes);
     }
 }
 
@@ -105,7 +105,7 @@ fn contexts_on_several_threads_at_once() {
     for thread in threads {
         let (programs, outcomes): (Vec<_>, Vec<_>) =
             thread.join().expect("thread").into_iter().unzip();
-        check(programs, &outcomes);
+        check(&programs, &outcomes);
     }
 }
 
@@ -120,12 +120,12 @@ fn programs_after_dropped_contexts_on_the_same_thread() {
         let keep = program.steps.len() - 2;
         program.steps.truncate(keep);
         let outcome = harness::run(&program);
-        check(vec![program], &[outcome]);
+        check(&[program], &[outcome]);
     }
     boa_gc::force_collect();
     let program = generate(306, &config);
     let outcome = harness::run(&program);
-    check(vec![program], &[outcome]);
+    check(&[program], &[outcome]);
 }
 
 /// The checker has teeth: an impossible event is reported, not ignored.

@@ -1,5 +1,5 @@
 // An ES module run by finreg: a sibling import, top-level await, import(), import.meta.url.
-// Run: finreg --expose-gc examples/modules/main.mjs
+// Run: finreg --expose-gc cli/examples/modules/main.mjs
 import { open, released } from "./pool.mjs";
 
 if (typeof gc !== "function") throw new Error("run with --expose-gc");

@@ -58,7 +58,7 @@ impl Naming {
 
 /// The name of the first constructor found on `object` or its prototypes (an own data property
 /// `constructor` whose value has an own non-empty string `name`).
-fn constructor_name(object: &JsObject) -> Option<String> {
+pub(crate) fn constructor_name(object: &JsObject) -> Option<String> {
     let constructor = js_string!("constructor").into();
     let mut current = Some(object.clone());
     while let Some(object) = current {

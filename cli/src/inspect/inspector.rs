@@ -1,16 +1,24 @@
 //! The walk: one description under way, its path (for cycles), its indentation and its budget.
 
+use std::collections::BinaryHeap;
+
 use boa_engine::{
     builtins::{error::Error, promise::PromiseState, proxy::Proxy},
     js_string,
-    object::builtins::{JsMap, JsPromise, JsSet, JsTypedArray, JsWeakMap, JsWeakSet},
+    object::{
+        builtins::{
+            JsArrayBuffer, JsDataView, JsMap, JsPromise, JsSet, JsTypedArray, JsWeakMap, JsWeakSet,
+        },
+        IndexPropertyKeys,
+    },
     property::{DescriptorKind, PropertyKey},
-    Context, JsBigInt, JsObject, JsString, JsSymbol, JsValue, JsVariant,
+    Context, JsBigInt, JsNativeError, JsObject, JsResult, JsString, JsSymbol, JsValue, JsVariant,
 };
 
+use super::error;
 use super::layout::{lay_out, Columns, Frame};
 use super::naming::Naming;
-use super::storage::{displays_without_recursion, is_own_enumerable, lookup, own, own_name};
+use super::storage::{displays_without_recursion, is_own_enumerable, own, own_name};
 use super::text;
 
 /// How far and how long a description goes.
@@ -65,9 +73,15 @@ enum Kind {
         set: JsSet,
     },
     Promise(JsPromise),
+    /// Its bytes (`[Uint8Contents]: <00 ff>`) and `byteLength`.
+    ArrayBuffer(JsArrayBuffer),
+    /// Its `byteLength`, `byteOffset` and `buffer`.
+    DataView(JsDataView),
     /// A `WeakMap` or `WeakSet`: its entries cannot be listed.
     Unlistable,
-    /// A function, error, date, regular expression or boxed primitive: its own text.
+    /// An error: its stack, then its properties (with `[cause]` and `[errors]`).
+    Error,
+    /// A function, date, regular expression or boxed primitive: its own text.
     Text(String),
     Plain,
 }
@@ -81,6 +95,9 @@ impl Kind {
             Self::Map { .. } => "Map",
             Self::Set { .. } => "Set",
             Self::Promise(_) => "Promise",
+            Self::ArrayBuffer(_) => "ArrayBuffer",
+            Self::DataView(_) => "DataView",
+            Self::Error => "Error",
             _ => "Object",
         }
     }
@@ -92,7 +109,12 @@ impl Kind {
             Self::Map { size, .. } => Some(*size),
             Self::Set { set } => Some(set.size()),
             Self::Plain => Some(0),
-            Self::Promise(_) | Self::Unlistable | Self::Text(_) => None,
+            Self::Promise(_)
+            | Self::ArrayBuffer(_)
+            | Self::DataView(_)
+            | Self::Unlistable
+            | Self::Error
+            | Self::Text(_) => None,
         }
     }
 
@@ -107,7 +129,7 @@ impl Kind {
             }
             Self::Map { size, .. } => (format!("{}{{", sized(*size)), "}"),
             Self::Set { set } => (format!("{}{{", sized(set.size())), "}"),
-            Self::Text(_) => ("{".to_owned(), "}"),
+            Self::Text(_) | Self::Error => ("{".to_owned(), "}"),
             _ => (format!("{}{{", naming.prefix(fallback, "")), "}"),
         }
     }
@@ -158,13 +180,16 @@ impl<'c> Inspector<'c> {
             JsVariant::Float64(number) => JsValue::from(number)
                 .to_string(self.context)
                 .map_or_else(|_| number.to_string(), |text| text.to_std_string_escaped()),
+            // node writes a symbol's description as it is (a lone surrogate ends up as U+FFFD).
+            JsVariant::Symbol(symbol) => symbol.descriptive_string().to_std_string_lossy(),
             _ => value.display().to_string(),
         };
         self.produced += text.len();
         text
     }
 
-    /// A string, quoted; a long one with lines is split at its line ends, as node does.
+    /// A string, quoted; a long one with lines is split at its line ends, as node does. Only the
+    /// part shown is read.
     fn string(&self, string: &JsString) -> String {
         const SHORTEST_SPLIT: usize = 16;
         let length = string.len();
@@ -172,14 +197,16 @@ impl<'c> Inspector<'c> {
             self.limits.width.is_some_and(|width| {
                 length > SHORTEST_SPLIT && length + self.indentation + 4 > width
             }) && length <= self.limits.string;
-        let units: Vec<u16> = string.iter().collect();
-        if splits && units[..length - 1].contains(&u16::from(b'\n')) {
-            let lines: Vec<String> = units
-                .split_inclusive(|&unit| unit == u16::from(b'\n'))
-                .map(|line| text::quoted(&JsString::from(line), self.limits.string))
-                .collect();
-            let separator = format!(" +\n{}", " ".repeat(self.indentation + 2));
-            return lines.join(&separator);
+        if splits {
+            let units: Vec<u16> = string.iter().collect();
+            if units[..length - 1].contains(&u16::from(b'\n')) {
+                let lines: Vec<String> = units
+                    .split_inclusive(|&unit| unit == u16::from(b'\n'))
+                    .map(|line| text::quoted(&JsString::from(line), self.limits.string))
+                    .collect();
+                let separator = format!(" +\n{}", " ".repeat(self.indentation + 2));
+                return lines.join(&separator);
+            }
         }
         text::quoted(string, self.limits.string)
     }
@@ -210,14 +237,21 @@ impl<'c> Inspector<'c> {
             // Its keys and values are the handler's to tell, and the handler is script code.
             return "[Proxy]".to_owned();
         }
-        let keys = self.enumerable_keys(object);
         let kind = self.kind(object);
-        if let Kind::Text(text) = &kind {
-            if keys.is_empty() {
-                return text.clone();
-            }
-        }
+        let mut keys = enumerable_keys(object, &kind);
         let naming = Naming::of(object);
+        let base = match &kind {
+            Kind::Text(text) => text.clone(),
+            Kind::Error => {
+                let stack = error::stack(object, &naming, &mut keys, self.context);
+                // node indents an error's stack as deep as the error is.
+                stack.replace('\n', &format!("\n{}", " ".repeat(self.indentation)))
+            }
+            _ => String::new(),
+        };
+        if matches!(kind, Kind::Text(_) | Kind::Error) && keys.is_empty() {
+            return base;
+        }
         if keys.is_empty() && kind.size() == Some(0) {
             let (open, close) = kind.braces(&naming);
             return format!("{open}{close}");
@@ -227,7 +261,7 @@ impl<'c> Inspector<'c> {
         }
         self.path.push(object.clone());
         self.last_listed = depth;
-        let shape = self.shape(object, &kind, &naming, keys, depth + 1);
+        let shape = self.shape(object, &kind, &naming, &keys, base, depth + 1);
         self.path.pop();
         lay_out(
             shape.entries,
@@ -268,6 +302,15 @@ impl<'c> Inspector<'c> {
         if let Ok(promise) = JsPromise::from_object(object.clone()) {
             return Kind::Promise(promise);
         }
+        if let Ok(buffer) = JsArrayBuffer::from_object(object.clone()) {
+            return Kind::ArrayBuffer(buffer);
+        }
+        if let Ok(view) = JsDataView::from_object(object.clone()) {
+            return Kind::DataView(view);
+        }
+        if self.is_error(object) {
+            return Kind::Error;
+        }
         if JsWeakMap::from_object(object.clone()).is_ok()
             || JsWeakSet::from_object(object.clone()).is_ok()
         {
@@ -276,13 +319,27 @@ impl<'c> Inspector<'c> {
         self.own_text(object).map_or(Kind::Plain, Kind::Text)
     }
 
-    /// The own text of a function, error, date, regular expression or boxed primitive.
+    /// Whether node shows `object` as an error: it is one, or inherits from the realm's
+    /// `Error.prototype` (node's `instanceof Error`, read without `Symbol.hasInstance`).
+    fn is_error(&self, object: &JsObject) -> bool {
+        if object.is::<Error>() {
+            return true;
+        }
+        let error_prototype = self.context.intrinsics().constructors().error().prototype();
+        let mut current = object.prototype();
+        while let Some(prototype) = current {
+            if JsObject::equals(&prototype, &error_prototype) {
+                return true;
+            }
+            current = prototype.prototype();
+        }
+        false
+    }
+
+    /// The own text of a function, date, regular expression or boxed primitive.
     fn own_text(&mut self, object: &JsObject) -> Option<String> {
         if object.is_callable() {
             return Some(self.function_text(object));
-        }
-        if object.is::<Error>() {
-            return Some(self.error_text(object));
         }
         if displays_without_recursion(object) {
             return Some(JsValue::from(object.clone()).display().to_string());
@@ -305,7 +362,7 @@ impl<'c> Inspector<'c> {
         {
             return Some(format!(
                 "[Symbol: {}]",
-                symbol.descriptive_string().to_std_string_escaped()
+                symbol.descriptive_string().to_std_string_lossy()
             ));
         }
         let bigint = object
@@ -357,46 +414,19 @@ impl<'c> Inspector<'c> {
         }
     }
 
-    /// `name: message` of an error, as Boa shows it when both are primitives (with where it was
-    /// made), else each described, as deep as allowed.
-    fn error_text(&mut self, error: &JsObject) -> String {
-        if displays_without_recursion(error) {
-            return JsValue::from(error.clone()).display().to_string();
-        }
-        let mut parts = Vec::new();
-        for key in ["name", "message"] {
-            if let Some(value) = lookup(error, &js_string!(key).into()) {
-                parts.push(match value.as_string() {
-                    Some(text) => text.to_std_string_escaped(),
-                    None => self.value(&value, self.limits.depth + 1),
-                });
-            }
-        }
-        parts.join(": ")
-    }
-
-    /// The enumerable own keys, strings then symbols, as node lists them; `[]` when even the keys
-    /// cannot be read.
-    fn enumerable_keys(&mut self, object: &JsObject) -> Vec<PropertyKey> {
-        // Not a proxy (checked before), so [[OwnPropertyKeys]] runs no script code.
-        let keys = object.own_property_keys(self.context).unwrap_or_default();
-        keys.into_iter()
-            .filter(|key| is_own_enumerable(object, key))
-            .collect()
-    }
-
     /// The entries of an object within the depth limit; `depth` is its entries' depth.
     fn shape(
         &mut self,
         object: &JsObject,
         kind: &Kind,
         naming: &Naming,
-        mut keys: Vec<PropertyKey>,
+        keys: &[PropertyKey],
+        base: String,
         depth: usize,
     ) -> Shape {
         let (open, close) = kind.braces(naming);
         let mut shape = Shape {
-            base: String::new(),
+            base,
             open,
             close,
             entries: Vec::new(),
@@ -405,12 +435,8 @@ impl<'c> Inspector<'c> {
         };
         self.indentation += 2;
         match kind {
-            Kind::Array { length } => {
-                keys.retain(|key| !matches!(key, PropertyKey::Index(_)));
-                self.array_elements(object, *length, depth, &mut shape);
-            }
+            Kind::Array { length } => self.array_elements(object, *length, depth, &mut shape),
             Kind::TypedArray { array, length } => {
-                keys.retain(|key| !matches!(key, PropertyKey::Index(_)));
                 self.typed_elements(array, *length, depth, &mut shape);
             }
             Kind::Map { map, size } => self.map_entries(map, *size, depth, &mut shape),
@@ -425,11 +451,12 @@ impl<'c> Inspector<'c> {
                 };
                 shape.entries.push(state);
             }
+            Kind::ArrayBuffer(buffer) => shape.entries.extend(self.buffer_entries(buffer)),
+            Kind::DataView(view) => self.view_entries(view, depth, &mut shape),
             Kind::Unlistable => shape.entries.push("<items unknown>".to_owned()),
-            Kind::Text(text) => shape.base.clone_from(text),
-            Kind::Plain => {}
+            Kind::Error | Kind::Text(_) | Kind::Plain => {}
         }
-        self.properties(object, &keys, depth, &mut shape);
+        self.properties(object, keys, depth, &mut shape);
         self.indentation -= 2;
         shape
     }
@@ -442,6 +469,9 @@ impl<'c> Inspector<'c> {
         depth: usize,
         shape: &mut Shape,
     ) {
+        // Only an error lists keys that are not enumerable (`cause`, `errors`), bracketed.
+        let error = self.is_error(object);
+        let bracketed = |key: &PropertyKey| error && !is_own_enumerable(object, key);
         for (shown, key) in keys.iter().enumerate() {
             if shown == self.limits.properties || self.full() {
                 let left = keys.len() - shown;
@@ -453,14 +483,23 @@ impl<'c> Inspector<'c> {
                 break;
             }
             let value = self.property(object, key, depth);
-            shape.entries.push(format!("{}: {value}", text::key(key)));
+            let name = if bracketed(key) {
+                format!("[{key}]")
+            } else {
+                text::key(key)
+            };
+            self.produced += name.len();
+            shape.entries.push(format!("{name}: {value}"));
         }
     }
 
     /// The value of `object`'s own property `key`: described if data, named if an accessor.
     fn property(&mut self, object: &JsObject, key: &PropertyKey, depth: usize) -> String {
         let property = object.borrow().properties().get(key);
-        match property.as_ref().map(|property| property.kind()) {
+        match property
+            .as_ref()
+            .map(boa_engine::property::PropertyDescriptor::kind)
+        {
             Some(DescriptorKind::Data {
                 value: Some(value), ..
             }) => self.value(&value.clone(), depth),
@@ -479,7 +518,8 @@ impl<'c> Inspector<'c> {
         }
     }
 
-    /// An array's elements from its storage, a run of holes as `<n empty items>`.
+    /// An array's elements from its storage, a run of holes as `<n empty items>`: only the first
+    /// indices are looked for, so the cost is that of what is shown.
     fn array_elements(
         &mut self,
         object: &JsObject,
@@ -487,15 +527,8 @@ impl<'c> Inspector<'c> {
         depth: usize,
         shape: &mut Shape,
     ) {
-        let indices: Vec<u32> = object
-            .own_property_keys(self.context)
-            .unwrap_or_default()
-            .into_iter()
-            .filter_map(|key| match key {
-                PropertyKey::Index(index) => Some(index.get()),
-                _ => None,
-            })
-            .collect();
+        // Each entry shown takes at most one index, and the next one bounds a run of holes.
+        let indices = first_indices(object, self.limits.elements + 1);
         let mut all_numbers = true;
         let mut next = 0usize;
         let mut indices = indices.into_iter().map(|index| index as usize).peekable();
@@ -506,7 +539,7 @@ impl<'c> Inspector<'c> {
             match indices.peek().copied() {
                 Some(index) if index == next => {
                     indices.next();
-                    let key = PropertyKey::from(index as u32);
+                    let key = PropertyKey::from(index);
                     if !own(object, &key)
                         .is_some_and(|value| value.is_number() || value.is_bigint())
                     {
@@ -527,7 +560,7 @@ impl<'c> Inspector<'c> {
                 }
             }
         }
-        self.more_elements(length - next, shape);
+        Self::more_elements(length - next, shape);
         shape.columns = if all_numbers {
             Columns::Right
         } else {
@@ -544,20 +577,57 @@ impl<'c> Inspector<'c> {
     ) {
         let shown = length.min(self.limits.elements);
         for index in 0..shown {
-            let element = array.at(index as i64, self.context).unwrap_or_default();
+            let index = i64::try_from(index).unwrap_or(i64::MAX);
+            let element = array.at(index, self.context).unwrap_or_default();
             let text = self.value(&element, depth);
             shape.entries.push(text);
         }
-        self.more_elements(length - shown, shape);
+        Self::more_elements(length - shown, shape);
         shape.columns = Columns::Right;
+    }
+
+    /// `[Uint8Contents]: <00 ff ... n more bytes>` (as many bytes as elements are shown) and
+    /// `byteLength`, or `(detached)`.
+    fn buffer_entries(&mut self, buffer: &JsArrayBuffer) -> [String; 2] {
+        let contents = match buffer.data() {
+            Some(bytes) => {
+                let shown = bytes.len().min(self.limits.elements);
+                let mut hex: Vec<String> = bytes[..shown]
+                    .iter()
+                    .map(|byte| format!("{byte:02x}"))
+                    .collect();
+                let left = bytes.len() - shown;
+                if left > 0 {
+                    hex.push(format!("... {left} more byte{}", text::plural(left)));
+                }
+                format!("[Uint8Contents]: <{}>", hex.join(" "))
+            }
+            None => "(detached)".to_owned(),
+        };
+        self.produced += contents.len();
+        [contents, format!("byteLength: {}", buffer.byte_length())]
+    }
+
+    /// A `DataView`'s `byteLength`, `byteOffset` (both left out once its buffer is detached, where
+    /// node throws) and `buffer`.
+    fn view_entries(&mut self, view: &JsDataView, depth: usize, shape: &mut Shape) {
+        // Boa's own accessors, called on the view itself: no script code runs.
+        if let (Ok(length), Ok(offset)) = (
+            view.byte_length(self.context),
+            view.byte_offset(self.context),
+        ) {
+            shape.entries.push(format!("byteLength: {length}"));
+            shape.entries.push(format!("byteOffset: {offset}"));
+        }
+        if let Ok(buffer) = view.buffer(self.context) {
+            let buffer = self.value(&buffer, depth);
+            shape.entries.push(format!("buffer: {buffer}"));
+        }
     }
 
     fn map_entries(&mut self, map: &JsMap, size: usize, depth: usize, shape: &mut Shape) {
         let pairs = first_of(self.limits.elements, |keep| {
-            map.for_each_native(|key, value| {
-                keep(vec![key, value]);
-                Ok(())
-            })
+            map.for_each_native(|key, value| keep(vec![key, value]))
         });
         for pair in &pairs {
             if self.full() {
@@ -567,15 +637,12 @@ impl<'c> Inspector<'c> {
             let value = self.value(&pair[1], depth);
             shape.entries.push(format!("{key} => {value}"));
         }
-        self.more_elements(size.saturating_sub(shape.entries.len()), shape);
+        Self::more_elements(size.saturating_sub(shape.entries.len()), shape);
     }
 
     fn set_entries(&mut self, set: &JsSet, depth: usize, shape: &mut Shape) {
         let values = first_of(self.limits.elements, |keep| {
-            set.for_each_native(|value| {
-                keep(vec![value]);
-                Ok(())
-            })
+            set.for_each_native(|value| keep(vec![value]))
         });
         for value in &values {
             if self.full() {
@@ -584,11 +651,11 @@ impl<'c> Inspector<'c> {
             let text = self.value(&value[0], depth);
             shape.entries.push(text);
         }
-        self.more_elements(set.size().saturating_sub(shape.entries.len()), shape);
+        Self::more_elements(set.size().saturating_sub(shape.entries.len()), shape);
     }
 
     /// `... n more items` for the elements left out.
-    fn more_elements(&mut self, left: usize, shape: &mut Shape) {
+    fn more_elements(left: usize, shape: &mut Shape) {
         if left > 0 {
             shape
                 .entries
@@ -598,18 +665,56 @@ impl<'c> Inspector<'c> {
     }
 }
 
-/// The first `count` items `each` hands to its callback (a collection walked natively).
+/// The first `count` items `each` hands to its callback (a collection walked natively; the walk
+/// stops there: an error ends Boa's `for_each_native`).
 fn first_of(
     count: usize,
-    each: impl FnOnce(&mut dyn FnMut(Vec<JsValue>)) -> boa_engine::JsResult<()>,
+    each: impl FnOnce(&mut dyn FnMut(Vec<JsValue>) -> JsResult<()>) -> JsResult<()>,
 ) -> Vec<Vec<JsValue>> {
     let mut items = Vec::new();
     let _ = each(&mut |item| {
-        if items.len() < count {
-            items.push(item);
+        if items.len() == count {
+            return Err(JsNativeError::error().into());
         }
+        items.push(item);
+        Ok(())
     });
     items
+}
+
+/// The enumerable own keys node lists besides the elements: the indices in order (but an
+/// array's, which are its elements), then the other keys in creation order. Read from storage,
+/// never through `[[OwnPropertyKeys]]`, which makes a key of every index of an array or typed
+/// array (100 million for `new Uint8Array(1e8)`).
+fn enumerable_keys(object: &JsObject, kind: &Kind) -> Vec<PropertyKey> {
+    let mut keys: Vec<PropertyKey> = Vec::new();
+    if !matches!(kind, Kind::Array { .. }) {
+        let mut indices: Vec<u32> = object.borrow().properties().index_property_keys().collect();
+        indices.sort_unstable();
+        keys.extend(indices.into_iter().map(PropertyKey::from));
+    }
+    keys.extend(object.borrow().shape().keys());
+    keys.retain(|key| is_own_enumerable(object, key));
+    keys
+}
+
+/// The `count` smallest indices stored in `object`, in order: the first of a dense array's
+/// range, or the smallest of a sparse one's (a bounded heap, so memory stays at `count`).
+fn first_indices(object: &JsObject, count: usize) -> Vec<u32> {
+    let object = object.borrow();
+    match object.properties().index_property_keys() {
+        IndexPropertyKeys::Dense(range) => range.take(count).collect(),
+        sparse => {
+            let mut smallest = BinaryHeap::with_capacity(count + 1);
+            for index in sparse {
+                smallest.push(index);
+                if smallest.len() > count {
+                    smallest.pop();
+                }
+            }
+            smallest.into_sorted_vec()
+        }
+    }
 }
 
 /// An array's `length`, read from its storage.

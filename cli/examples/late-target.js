@@ -1,6 +1,6 @@
 // The long-running host case: the job loop has run many times before the target dies.
-// Compare: finreg --expose-gc examples/late-target.js
-//     and: finreg --expose-gc --registry builtin examples/late-target.js
+// Compare: finreg --expose-gc cli/examples/late-target.js
+//     and: finreg --expose-gc --registry builtin cli/examples/late-target.js
 const registry = new FinalizationRegistry(held => console.log(`cleaned up: ${held}`));
 let session = { user: "ada" };
 registry.register(session, "session of ada");

@@ -8,6 +8,7 @@
 //! functions, dates, regular expressions, errors with primitive `name` and `message`); every
 //! object is walked here, to a fixed depth.
 
+mod error;
 mod inspector;
 mod layout;
 mod naming;
@@ -16,17 +17,21 @@ mod text;
 
 use boa_engine::{Context, JsError, JsValue};
 
+pub(crate) use error::capture_stack_getter;
 use inspector::{Inspector, Limits};
+pub(crate) use naming::constructor_name;
 use storage::displays_without_recursion;
 
-/// node's defaults: depth 2, 100 elements, 10,000 code units per string, 80 columns.
+/// node's defaults: depth 2, 100 elements, 10,000 code units per string, 80 columns; node has no
+/// bound on the whole text, this one stops at 32 Mi characters (node prints an object of a
+/// million short properties in 19 MB).
 const INSPECT: Limits = Limits {
     depth: 2,
     elements: 100,
     properties: usize::MAX,
     string: 10_000,
     width: Some(80),
-    chars: 1_000_000,
+    chars: 32 << 20,
 };
 
 /// A one-line report of a thrown value.
@@ -44,46 +49,26 @@ const REPORT: Limits = Limits {
 /// columns), so a shell can print it: strings are quoted, accessors are shown as `[Getter]` and
 /// not called, a proxy is shown as `[Proxy]` without running its handler, a cycle as
 /// `[Circular *1]`. Never runs script code and never panics, however deep, wide or cyclic the
-/// value is; the text is bounded (about a million characters at most).
-///
-/// ```
-/// use boa_engine::{Context, Source};
-///
-/// let mut context = Context::default();
-/// let value = context
-///     .eval(Source::from_bytes(
-///         "let a = {}; let c = a; for (let i = 0; i < 100000; i++) { c.x = {}; c = c.x; } a",
-///     ))
-///     .unwrap();
-/// let text = boa_finalization::describe_value(&value, &mut context);
-/// assert_eq!(text, "{ x: { x: { x: [Object] } } }");
-///
-/// let cyclic = context.eval(Source::from_bytes("const o = { s: 'it' }; o.self = o; o")).unwrap();
-/// let text = boa_finalization::describe_value(&cyclic, &mut context);
-/// assert_eq!(text, "<ref *1> { s: 'it', self: [Circular *1] }");
-/// ```
+/// value is; the text is bounded (about 32 million characters at most), and so is its cost: only
+/// what is shown is read (the first elements of an array, a `Map` or a typed array, the first
+/// code units of a string).
 #[must_use]
-pub fn describe_value(value: &JsValue, context: &mut Context) -> String {
+pub(crate) fn describe_value(value: &JsValue, context: &mut Context) -> String {
     Inspector::new(INSPECT, context).describe(value)
 }
 
 /// The deepest `depth` [`describe_value_to_depth`] goes to.
-pub const MAX_DESCRIBE_DEPTH: usize = 16;
+const MAX_DESCRIBE_DEPTH: usize = 16;
 
 /// `value` described as [`describe_value`] does, but nested objects to `depth` levels (at most
 /// [`MAX_DESCRIBE_DEPTH`]) instead of two: node's `util.inspect(value, { depth })`. A console's
 /// `%s` shows objects to depth 0, `%o` to depth 4.
-///
-/// ```
-/// use boa_engine::{Context, Source};
-///
-/// let mut context = Context::default();
-/// let value = context.eval(Source::from_bytes("({ a: { b: { c: 1 } } })")).unwrap();
-/// let text = boa_finalization::describe_value_to_depth(&value, 0, &mut context);
-/// assert_eq!(text, "{ a: [Object] }");
-/// ```
 #[must_use]
-pub fn describe_value_to_depth(value: &JsValue, depth: usize, context: &mut Context) -> String {
+pub(crate) fn describe_value_to_depth(
+    value: &JsValue,
+    depth: usize,
+    context: &mut Context,
+) -> String {
     let limits = Limits {
         depth: depth.min(MAX_DESCRIBE_DEPTH),
         ..INSPECT
@@ -95,19 +80,8 @@ pub fn describe_value_to_depth(value: &JsValue, depth: usize, context: &mut Cont
 /// cannot run away, else a bounded description of the thrown object, as [`describe_value`] gives
 /// it but on one line and one level less deep. Never panics and never runs script code, whatever
 /// was thrown.
-///
-/// ```
-/// use boa_engine::{Context, Source};
-///
-/// let mut context = Context::default();
-/// let error = context
-///     .eval(Source::from_bytes("let o = {}; for (let i = 0; i < 20000; i++) o = { o }; throw o"))
-///     .unwrap_err();
-/// let line = boa_finalization::describe_error(&error, &mut context);
-/// assert_eq!(line, "{ o: { o: [Object] } }");
-/// ```
 #[must_use]
-pub fn describe_error(error: &JsError, context: &mut Context) -> String {
+pub(crate) fn describe_error(error: &JsError, context: &mut Context) -> String {
     match error.as_opaque().and_then(JsValue::as_object) {
         Some(object) if !displays_without_recursion(&object) => bounded(
             Inspector::new(REPORT, context).describe(&object.into()),
@@ -180,9 +154,17 @@ mod tests {
             describe("globalThis.called = 0; throw new Proxy({}, { ownKeys() { called++; return []; } })"),
             "[Proxy]"
         );
-        let huge = inspect(
-            "const o = {}; for (let i = 0; i < 3000; i++) o['k' + i] = 'x'.repeat(1000); [o, o, o]",
-        );
+        // The budget, scaled down: a value seen twice is left out once it is used up.
+        let mut context = Context::default();
+        let code =
+            "const o = {}; for (let i = 0; i < 300; i++) o['k' + i] = 'x'.repeat(100); [o, o]";
+        let value = context.eval(Source::from_bytes(code)).unwrap();
+        let limits = Limits {
+            chars: 40_000,
+            ..INSPECT
+        };
+        let huge = Inspector::new(limits, &mut context).describe(&value);
+        assert!(huge.ends_with("... 1 more item\n]"), "{}", huge.len());
         assert!(huge.len() < 2 * INSPECT.chars, "{}", huge.len());
     }
 

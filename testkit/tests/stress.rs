@@ -6,6 +6,8 @@
 //! The load and soak scenarios live in the test kit (`testkit/src/memory.rs`), shared with
 //! `cargo xtask stress --load N --soak N`, which runs them long in release mode.
 
+// The library's integration-test harness, shared rather than written twice.
+#[path = "../../tests/common/mod.rs"]
 mod common;
 
 use boa_finalization_testkit::alloc::{self, live};

@@ -1,5 +1,5 @@
 // A pool of "file handles": released explicitly with unregister(), or by the registry when leaked.
-// Run: cargo run --bin finreg -- --expose-gc examples/resource-pool.js
+// Run: cargo run --bin finreg -- --expose-gc cli/examples/resource-pool.js
 const released = { explicitly: [], byRegistry: [] };
 const handles = new FinalizationRegistry(fd => {
   released.byRegistry.push(fd);

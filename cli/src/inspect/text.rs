@@ -1,6 +1,8 @@
 //! Strings and property keys written as node's inspector writes them: single quotes unless the
 //! text holds one, control characters escaped, long strings cut.
 
+use std::fmt::Write;
+
 use boa_engine::{property::PropertyKey, JsString};
 
 /// `text` quoted and escaped, cut after `max_units` UTF-16 code units (node counts the same
@@ -10,25 +12,25 @@ pub(super) fn quoted(text: &JsString, max_units: usize) -> String {
     let mut out = quoted_units(&units);
     let cut = text.len().saturating_sub(units.len());
     if cut > 0 {
-        out.push_str(&format!("... {cut} more character{}", plural(cut)));
+        let _ = write!(out, "... {cut} more character{}", plural(cut));
     }
     out
 }
 
-/// A property key as a property name in an object: identifiers as they are, symbols in brackets,
-/// any other string quoted.
+/// A property key as a property name in an object: identifiers as they are, symbols in brackets
+/// (their description escaped as in a single-quoted string, unquoted), any other string quoted.
 pub(super) fn key(key: &PropertyKey) -> String {
     match key {
-        PropertyKey::String(name) => {
-            let name = name.to_std_string_escaped();
-            if is_identifier(&name) {
-                name
-            } else {
-                quoted_units(&name.encode_utf16().collect::<Vec<_>>())
-            }
-        }
+        PropertyKey::String(name) => match name.to_std_string() {
+            Ok(text) if is_identifier(&text) => text,
+            _ => quoted_units(&name.iter().collect::<Vec<_>>()),
+        },
         PropertyKey::Symbol(symbol) => {
-            format!("[{}]", symbol.descriptive_string().to_std_string_escaped())
+            let units: Vec<u16> = symbol.descriptive_string().iter().collect();
+            let mut out = String::from("[");
+            escape_into(&mut out, &units, '\'');
+            out.push(']');
+            out
         }
         PropertyKey::Index(index) => format!("'{}'", index.get()),
     }
@@ -75,6 +77,14 @@ fn quoted_units(units: &[u16]) -> String {
     let quote = quote_for(units);
     let mut out = String::with_capacity(units.len() + 2);
     out.push(quote);
+    escape_into(&mut out, units, quote);
+    out.push(quote);
+    out
+}
+
+/// `units` escaped as node escapes a string in `quote`s: the quote and `\`, control characters
+/// (`\n`, `\x01`, `\x9F`), and a lone surrogate as `\ud83d` (lowercase, as node writes it).
+fn escape_into(out: &mut String, units: &[u16], quote: char) {
     for decoded in char::decode_utf16(units.iter().copied()) {
         match decoded {
             Ok(c) if c == quote || c == '\\' => {
@@ -87,14 +97,14 @@ fn quoted_units(units: &[u16]) -> String {
             Ok('\u{c}') => out.push_str("\\f"),
             Ok('\r') => out.push_str("\\r"),
             Ok(c) if c < ' ' || ('\u{7f}'..='\u{9f}').contains(&c) => {
-                out.push_str(&format!("\\x{:02X}", u32::from(c)));
+                let _ = write!(out, "\\x{:02X}", u32::from(c));
             }
             Ok(c) => out.push(c),
-            Err(lone) => out.push_str(&format!("\\u{:04X}", lone.unpaired_surrogate())),
+            Err(lone) => {
+                let _ = write!(out, "\\u{:04x}", lone.unpaired_surrogate());
+            }
         }
     }
-    out.push(quote);
-    out
 }
 
 #[cfg(test)]
@@ -123,5 +133,8 @@ mod tests {
         assert_eq!(key(&js_string!("a_1").into()), "a_1");
         assert_eq!(key(&js_string!("a-b").into()), "'a-b'");
         assert_eq!(key(&PropertyKey::from(7)), "'7'");
+        assert_eq!(key(&JsString::from(&[0xd83d_u16][..]).into()), "'\\ud83d'");
+        let symbol = boa_engine::JsSymbol::new(Some(js_string!("it's\n"))).unwrap();
+        assert_eq!(key(&symbol.into()), "[Symbol(it\\'s\\n)]");
     }
 }
