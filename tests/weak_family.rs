@@ -1,7 +1,7 @@
 //! The weak family after `install`: `WeakMap`, `WeakSet` and `WeakRef` accept non-registered symbols
 //! (CanBeHeldWeakly), their instances stay Boa's own objects for Rust code, and subclasses, foreign
 //! NewTargets, new realms, tampered globals and the opt-out option behave as the spec (or the option)
-//! says. The memory test (1e5 maps with symbol keys dropped) is in `tests/stress.rs`.
+//! says. The memory test (1e5 maps with symbol keys dropped) is in `testkit/tests/stress.rs`.
 
 mod common;
 

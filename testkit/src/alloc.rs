@@ -1,6 +1,7 @@
-//! The counting global allocator shared by the bench, `cargo xtask stress --load` and the crate's
-//! `tests/stress.rs` (each installs [`CountingAlloc`] as its binary's global allocator): the system
-//! allocator plus exact counts of the bytes asked for, so memory is measured, not estimated from RSS.
+//! The counting global allocator shared by the bench, `cargo xtask stress --load` and the test
+//! kit's `tests/stress.rs` (each installs [`CountingAlloc`] as its binary's global allocator): the
+//! system allocator plus exact counts of the bytes asked for, so memory is measured, not estimated
+//! from RSS.
 //!
 //! Hand-written rather than `cap` or `stats_alloc` because those count for the whole process, and
 //! the measurements here need one thread's count: boa_gc's heap is per thread, and the test binary

@@ -1,6 +1,6 @@
-//! Test support shared by boa_finalization's tests (`tests/model.rs`, `tests/stress.rs`) and its
-//! xtask (`cargo xtask stress`, `cargo xtask bench`, `cargo xtask test262`). Not published: the
-//! library's package leaves out the tests that use it.
+//! Test support for boa_finalization, shared by this package's own tests (`tests/model.rs`,
+//! `tests/stress.rs`) and the xtask (`cargo xtask stress`, `cargo xtask bench`, `cargo xtask
+//! test262`). Not published: the library's package has no dependency on it.
 //!
 //! - [`context`], [`context_with`]: the one context builder of the checks (`CleanupExecutor`,
 //!   `gc()`, a stress level).

@@ -395,14 +395,17 @@ impl<'p> Runner<'p> {
         Ok(())
     }
 
-    /// After the last step: `stats()` registries and cells against the model.
+    /// After the last step: `stats()` registries and cells against the model, then `shutdown`.
     pub fn finish(&mut self) -> Result<(), Failure> {
-        self.check_cells(self.next)
+        let checked = self.check_cells(self.next);
+        // The host is done with the context: its native finalizers still pending run now, as an
+        // embedder's would (a debug build warns about a context dropped without this).
+        boa_finalization::shutdown(&mut self.context);
+        checked
     }
 }
 
 /// Runs `program` on the current thread.
-#[allow(dead_code)] // used by tests/model.rs
 #[must_use]
 pub fn run(program: &Program) -> Outcome {
     run_with(program, false)

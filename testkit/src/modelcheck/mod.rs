@@ -1,4 +1,4 @@
-//! The model check shared by `cargo xtask stress` and the crate's `tests/model.rs`: program
+//! The model check shared by `cargo xtask stress` and the test kit's `tests/model.rs`: program
 //! generator, reference model, harness, shrinker.
 
 pub mod harness;
