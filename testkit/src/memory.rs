@@ -1,4 +1,4 @@
-//! Memory checks shared by `cargo xtask stress --load/--soak` (release, long) and the test kit's
+//! Memory checks shared by `cargo xtask stress --load/--soak` (long) and the test kit's
 //! `tests/stress.rs` (small sizes). Bytes are counted by [`crate::alloc`], which the binary running
 //! the checks installs as its global allocator, for the current thread only (boa_gc's heap is per
 //! thread), so each check runs on a fresh thread.

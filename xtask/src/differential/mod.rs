@@ -197,8 +197,12 @@ pub(crate) fn run(args: Args) -> ExitCode {
             );
             return ExitCode::FAILURE;
         }
-        let node = run_engine(Path::new("node"), &[], &path, timeout);
-        let ours = run_engine(&finreg, &stress_args, &path, timeout);
+        // The two engines run at once: they share nothing but the program file.
+        let (node, ours) = std::thread::scope(|scope| {
+            let node = scope.spawn(|| run_engine("node", Path::new("node"), &[], &path, timeout));
+            let ours = run_engine("finreg", &finreg, &stress_args, &path, timeout);
+            (node.join().ok().flatten(), ours)
+        });
         let kinds = compare(node.as_ref(), ours.as_ref());
         totals.add(&program, node.as_ref(), &kinds);
         if kinds.is_empty() {
@@ -245,11 +249,18 @@ fn check_finreg(finreg: &Path) -> Result<PathBuf, String> {
     }
 }
 
-/// Runs `engine --expose-gc [extra...] path` and reads its `RESULT` line (and, for finreg, the
+/// Runs `engine --expose-gc [extra...] path` (its output in files named after `name`, beside
+/// `path`) and reads its `RESULT` line (and, for finreg, the
 /// reported callback errors on stderr); `None` if it printed none in time.
-fn run_engine(engine: &Path, extra: &[String], path: &Path, timeout: Duration) -> Option<Outcome> {
-    let stdout = path.with_extension("out");
-    let stderr = path.with_extension("err");
+fn run_engine(
+    name: &str,
+    engine: &Path,
+    extra: &[String],
+    path: &Path,
+    timeout: Duration,
+) -> Option<Outcome> {
+    let stdout = path.with_extension(format!("{name}.out"));
+    let stderr = path.with_extension(format!("{name}.err"));
     let mut child = Command::new(engine)
         .arg("--expose-gc")
         .args(extra)

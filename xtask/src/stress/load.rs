@@ -1,7 +1,8 @@
-//! `cargo xtask stress --load N` and `--soak N`: the test kit's memory checks, run in this (release)
-//! process on a fresh thread, measured by its per-thread counting allocator.
+//! `cargo xtask stress --load N` and `--soak N`: the test kit's memory checks, run in this process
+//! on fresh threads, measured by its per-thread counting allocator.
 
 use boa_finalization_testkit::memory::{self, Mix};
+use rayon::prelude::*;
 
 /// The load test: `registrations` over `registries`, all alive at once, then all dropped and cleaned
 /// up; true if every callback came once and the memory came back within 1% of the baseline.
@@ -26,16 +27,23 @@ pub(crate) fn soak(total: u64, per_round: usize, registries: usize) -> bool {
          {registries} registries that each keep a live cell; mixed, then object tokens only (the \
          control), symbol tokens only, native cancels only (so that a leak is attributed)"
     );
-    let mut ok = true;
     let mixes = [
         Mix::Everything,
         Mix::ObjectTokens,
         Mix::SymbolTokens,
         Mix::NativeCancels,
     ];
-    for mix in mixes {
-        let run = move || memory::soak(total, per_round, registries, mix);
-        ok &= match memory::on_fresh_thread_caught(run) {
+    // The mixes run side by side, each on its own thread: boa_gc's heap and the allocation count
+    // are per thread, so one mix's figures do not see another's (its seconds do, on a loaded CPU).
+    let reports: Vec<_> = mixes
+        .into_par_iter()
+        .map(|mix| {
+            memory::on_fresh_thread_caught(move || memory::soak(total, per_round, registries, mix))
+        })
+        .collect();
+    let mut ok = true;
+    for (mix, report) in mixes.into_iter().zip(reports) {
+        ok &= match report {
             Ok(report) => {
                 report.print();
                 verdict(&report.problems)
