@@ -11,8 +11,8 @@ use std::collections::HashMap;
 use std::rc::Rc;
 
 use boa_engine::{
-    context::ContextBuilder, js_string, object::ObjectInitializer, Context, JsNativeError,
-    JsResult, JsValue, NativeFunction, Source,
+    Context, JsNativeError, JsResult, JsValue, NativeFunction, Source, context::ContextBuilder,
+    js_string, object::ObjectInitializer,
 };
 use boa_finalization::{CleanupExecutor, NativeRegistration};
 

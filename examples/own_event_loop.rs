@@ -8,9 +8,10 @@ use std::collections::VecDeque;
 use std::rc::Rc;
 
 use boa_engine::{
+    Context, JsResult, JsValue, NativeFunction, Source,
     context::ContextBuilder,
     job::{Job, JobExecutor, PromiseJob},
-    js_string, Context, JsResult, JsValue, NativeFunction, Source,
+    js_string,
 };
 
 /// A tiny host loop: promise jobs, and "tasks" (here: generic jobs) run in FIFO order.

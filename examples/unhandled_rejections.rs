@@ -10,10 +10,10 @@ use std::cell::RefCell;
 use std::rc::Rc;
 
 use boa_engine::{
+    Context, JsObject, JsResult, Source,
     builtins::promise::{OperationType, Promise, PromiseState},
     context::{ContextBuilder, HostHooks},
     object::builtins::JsPromise,
-    Context, JsObject, JsResult, Source,
 };
 use boa_finalization::CleanupExecutor;
 

@@ -5,7 +5,7 @@
 
 use std::rc::Rc;
 
-use boa_engine::{context::ContextBuilder, JsResult, Source};
+use boa_engine::{JsResult, Source, context::ContextBuilder};
 use boa_finalization::{CleanupExecutor, FinalizationExtension};
 use boa_runtime::extensions::ConsoleExtension;
 

@@ -5,16 +5,16 @@
 //! [spec]: https://tc39.es/ecma262/#sec-finalization-registry-objects
 
 use boa_engine::{
+    Context, JsError, JsNativeError, JsObject, JsResult, JsSymbol, JsValue, NativeFunction,
     builtins::{
         function::{BoundFunction, OrdinaryFunction},
         proxy::Proxy,
     },
     error::TryNativeError,
     js_string,
-    object::{builtins::JsFunction, ConstructorBuilder},
+    object::{ConstructorBuilder, builtins::JsFunction},
     property::Attribute,
     realm::Realm,
-    Context, JsError, JsNativeError, JsObject, JsResult, JsSymbol, JsValue, NativeFunction,
 };
 
 use crate::notify::Inbox;
@@ -289,7 +289,7 @@ fn register(this: &JsValue, args: &[JsValue], context: &mut Context) -> JsResult
                 "the unregister token (argument 3), if given,",
                 token,
             )
-            .into())
+            .into());
         }
         // b. Set unregisterToken to empty.
         None => None,

@@ -4,10 +4,10 @@
 //! shown, no object's keys are listed, prototype chains are followed only so far.
 
 use boa_engine::{
+    JsError, JsObject, JsString, JsValue, JsVariant,
     builtins::{error::Error, proxy::Proxy},
     js_string,
     property::PropertyKey,
-    JsError, JsObject, JsString, JsValue, JsVariant,
 };
 
 /// How much is shown (UTF-16 units of a name, message, string or symbol description; characters

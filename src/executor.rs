@@ -10,12 +10,12 @@ use std::pin::Pin;
 use std::rc::{Rc, Weak};
 
 use boa_engine::{
+    Context, JsError, JsResult, JsValue,
     context::time::JsInstant,
     job::{
         CancellationToken, GenericJob, IntervalJob, Job, JobExecutor, NativeAsyncJob, NativeJob,
         NativeJobFn, PromiseJob, SimpleJobExecutor, TimeoutJob,
     },
-    Context, JsError, JsResult, JsValue,
 };
 
 use crate::gc_stress::GcStress;
@@ -460,10 +460,10 @@ impl CleanupExecutor {
     /// An error the inner loop returned goes to the reporter, unless it is the one a stopped task
     /// failed with ([`Self::stop`]).
     fn report_inner_error(&self, result: JsResult<()>, context: &mut Context) {
-        if let Err(error) = result {
-            if !self.is_stopped() {
-                report_job_error(&error, context);
-            }
+        if let Err(error) = result
+            && !self.is_stopped()
+        {
+            report_job_error(&error, context);
         }
     }
 
@@ -583,10 +583,10 @@ fn wrap_interval(job: IntervalJob, executor: &Rc<CleanupExecutor>, now: JsInstan
             let result = finish_task(&executor, result, context);
             // HTML reschedules a repeating timer once its callback has run: the next tick falls due
             // after any cleanup task this tick queued.
-            if !job.cancelled() {
-                if let Some(executor) = executor.upgrade() {
-                    place.wait(&executor, context.clock().now() + interval);
-                }
+            if !job.cancelled()
+                && let Some(executor) = executor.upgrade()
+            {
+                place.wait(&executor, context.clock().now() + interval);
             }
             result
         }),

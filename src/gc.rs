@@ -1,7 +1,7 @@
 //! `gc()` for scripts, as node's `--expose-gc` gives: the one way the shell, the tests and the xtask
 //! let JavaScript force a collection, so that code using `FinalizationRegistry` can be tested.
 
-use boa_engine::{js_string, Context, JsResult, JsValue, NativeFunction};
+use boa_engine::{Context, JsResult, JsValue, NativeFunction, js_string};
 
 /// The native function behind `gc()`: a full, synchronous collection of boa_gc's heap (the current
 /// thread's). Cleanup callbacks do not run inside it; they come later, as cleanup jobs at the next

@@ -3,7 +3,7 @@
 //! [`InstallOptions`]: none reads the options of an earlier one.
 
 use boa_engine::{
-    js_string, property::PropertyDescriptor, realm::Realm, Context, JsObject, JsResult,
+    Context, JsObject, JsResult, js_string, property::PropertyDescriptor, realm::Realm,
 };
 
 use crate::builtin;

@@ -70,7 +70,7 @@ mod weak;
 mod weak_key;
 
 pub use builtin::is_installed;
-pub use delivery::{delivery, Delivery};
+pub use delivery::{Delivery, delivery};
 pub use executor::CleanupExecutor;
 pub use gc::{expose_gc, gc_function};
 pub use gc_stress::GcStress;
@@ -79,10 +79,10 @@ pub use host::{has_pending_cleanup, run_cleanup_jobs, set_error_reporter};
 #[cfg_attr(docsrs, doc(cfg(feature = "runtime")))]
 pub use install::FinalizationExtension;
 pub use install::{create_realm, install, install_in_realm, install_with};
-pub use native::{on_collected, shutdown, NativeRegistration};
+pub use native::{NativeRegistration, on_collected, shutdown};
 pub use options::InstallOptions;
 pub use report::ErrorOrigin;
-pub use stats::{registry_stats, stats, RegistryStats, Stats};
+pub use stats::{RegistryStats, Stats, registry_stats, stats};
 
 /// The README's Rust examples, run as doc tests so that the quick start stays correct.
 #[cfg(doctest)]

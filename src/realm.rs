@@ -4,7 +4,7 @@
 //! The record lives as long as its realm and no longer (the realm traces it), and a realm without
 //! one has Boa's own registry. Every borrow of a realm's `[[HostDefined]]` by the crate is here.
 
-use boa_engine::{realm::Realm, JsData, JsObject};
+use boa_engine::{JsData, JsObject, realm::Realm};
 use boa_gc::{Finalize, Trace};
 
 /// The crate's record of one realm it installed into.

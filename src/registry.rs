@@ -13,10 +13,10 @@
 use std::rc::Rc;
 
 use boa_engine::{
-    job::JobCallback,
-    object::{builtins::JsWeakMap, ObjectInitializer},
-    realm::Realm,
     Context, JsData, JsError, JsNativeError, JsObject, JsResult, JsValue,
+    job::JobCallback,
+    object::{ObjectInitializer, builtins::JsWeakMap},
+    realm::Realm,
 };
 use boa_gc::{Finalize, Gc, GcRefCell, Trace, WeakGc};
 

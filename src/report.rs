@@ -4,7 +4,7 @@
 use std::fmt;
 use std::io::Write;
 
-use boa_engine::{realm::Realm, Context, JsError};
+use boa_engine::{Context, JsError, realm::Realm};
 
 use crate::describe::describe_error;
 use crate::realm;

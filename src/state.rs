@@ -19,7 +19,7 @@ use std::fmt;
 use std::io::Write;
 use std::rc::Rc;
 
-use boa_engine::{object::builtins::JsWeakMap, Context, JsError, JsObject, JsSymbol};
+use boa_engine::{Context, JsError, JsObject, JsSymbol, object::builtins::JsWeakMap};
 
 use crate::notify::{CleanupQueue, RegistryId};
 use crate::registry::{Registry, WeakRegistry};

@@ -5,7 +5,7 @@
 use std::cell::RefCell;
 use std::rc::Rc;
 
-use boa_engine::{js_string, realm::Realm, Context, JsError, JsNativeErrorKind, JsValue, Source};
+use boa_engine::{Context, JsError, JsNativeErrorKind, JsValue, Source, js_string, realm::Realm};
 use boa_finalization::ErrorOrigin;
 
 mod common;

@@ -11,9 +11,10 @@ use std::collections::VecDeque;
 use std::rc::Rc;
 
 use boa_engine::{
+    Context, JsResult, JsValue, NativeFunction, Source,
     context::ContextBuilder,
     job::{GenericJob, IdleJobExecutor, Job, JobExecutor},
-    js_string, Context, JsResult, JsValue, NativeFunction, Source,
+    js_string,
 };
 use boa_finalization::CleanupExecutor;
 use common::{context, eval, register_gc_and_log, run, take_log, turn};

@@ -8,11 +8,11 @@ use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 
 use boa_engine::{
+    Context, JsObject, JsResult, JsValue,
     builtins::promise::{OperationType, Promise, PromiseState},
     context::{ContextBuilder, HostHooks},
     job::JobCallback,
     object::builtins::{JsFunction, JsPromise},
-    Context, JsObject, JsResult, JsValue,
 };
 use boa_finalization::CleanupExecutor;
 use common::{eval, turn};

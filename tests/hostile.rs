@@ -4,8 +4,8 @@
 
 mod common;
 
-use boa_engine::{js_string, Context, JsObject, JsValue};
-use common::{assert_tampering_changes_nothing, context_with, eval, run_tampered, turn, Hostile};
+use boa_engine::{Context, JsObject, JsValue, js_string};
+use common::{Hostile, assert_tampering_changes_nothing, context_with, eval, run_tampered, turn};
 
 /// Every intrinsic the crate could be tempted to read through the globals.
 const TARGETS: [(&str, &str); 12] = [

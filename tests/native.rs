@@ -5,7 +5,7 @@ mod common;
 use std::cell::RefCell;
 use std::rc::Rc;
 
-use boa_engine::{js_string, JsObject};
+use boa_engine::{JsObject, js_string};
 use common::{context, eval, take_log, turn};
 
 #[test]

@@ -8,9 +8,9 @@ use std::process::Command;
 use std::rc::Rc;
 
 use boa_engine::{
+    Context, JsError, JsObject,
     context::ContextBuilder,
     job::{IdleJobExecutor, SimpleJobExecutor},
-    Context, JsError, JsObject,
 };
 use boa_finalization::{CleanupExecutor, Delivery, InstallOptions};
 use common::{eval, register_gc_and_log, take_log, turn};

@@ -6,13 +6,12 @@
 mod common;
 
 use boa_engine::{
-    js_string,
+    Context, JsObject, JsValue, js_string,
     object::builtins::{JsWeakMap, JsWeakSet},
-    Context, JsObject, JsValue,
 };
 use boa_finalization::InstallOptions;
 use common::{
-    assert_tampering_changes_nothing, context, eval, run_tampered, take_log, try_eval, Hostile,
+    Hostile, assert_tampering_changes_nothing, context, eval, run_tampered, take_log, try_eval,
 };
 
 fn boolean(context: &mut Context, code: &str) -> bool {

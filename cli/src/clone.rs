@@ -17,18 +17,18 @@
 use std::collections::HashSet;
 
 use boa_engine::{
+    Context, JsBigInt, JsError, JsNativeError, JsObject, JsResult, JsString, JsValue,
+    NativeFunction,
     builtins::error::Error,
     js_string,
     object::{
+        FunctionObjectBuilder,
         builtins::{
             JsArrayBuffer, JsDataView, JsDate, JsFunction, JsMap, JsRegExp, JsSet,
             JsSharedArrayBuffer, JsTypedArray,
         },
-        FunctionObjectBuilder,
     },
     property::{PropertyDescriptor, PropertyKey},
-    Context, JsBigInt, JsError, JsNativeError, JsObject, JsResult, JsString, JsValue,
-    NativeFunction,
 };
 use boa_gc::{Finalize, Trace};
 

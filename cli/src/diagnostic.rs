@@ -9,10 +9,10 @@
 use std::fmt;
 
 use boa_engine::{
-    ast::{scope::Scope, Position},
-    interner::Interner,
-    parser::{lexer, Error, Parser},
     Source,
+    ast::{Position, scope::Scope},
+    interner::Interner,
+    parser::{Error, Parser, lexer},
 };
 
 /// Which grammar a source is parsed with.

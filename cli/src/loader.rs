@@ -14,13 +14,13 @@ use std::path::{Path, PathBuf};
 use std::rc::Rc;
 
 use boa_engine::{
+    Context, JsError, JsNativeError, JsObject, JsResult, JsString, JsValue, Module, Source,
     builtins::error::Error as ErrorData,
     js_string,
     module::{ModuleLoader, ModuleRequest, Referrer},
-    Context, JsError, JsNativeError, JsObject, JsResult, JsString, JsValue, Module, Source,
 };
 
-use crate::diagnostic::{diagnose, Diagnostic, Goal};
+use crate::diagnostic::{Diagnostic, Goal, diagnose};
 
 /// What a file is loaded as; part of the cache key, as the import attribute `type` is.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -118,7 +118,7 @@ impl FileLoader {
                         "unsupported module type '{}' for '{specifier}'",
                         other.to_std_string_escaped()
                     ))
-                    .into())
+                    .into());
             }
         };
         let path = self.resolve(&specifier, referrer)?;

@@ -21,16 +21,16 @@ use std::process::ExitCode;
 use std::rc::Rc;
 
 use boa_engine::{
-    builtins::promise::PromiseState, context::ContextBuilder, job::SimpleJobExecutor, js_string,
     Context, JsError, JsResult, JsValue, Module, NativeFunction, Script, Source,
+    builtins::promise::PromiseState, context::ContextBuilder, job::SimpleJobExecutor, js_string,
 };
 use boa_finalization::{CleanupExecutor, FinalizationExtension, GcStress};
 use boa_runtime::extensions::ConsoleExtension;
 use clap::{CommandFactory, Parser, ValueEnum};
 
-use crate::diagnostic::{diagnose, Goal};
-use crate::loader::{file_url, located_syntax_error_message, FileLoader};
-use crate::rejections::{handled_by_shell, Rejections, ShellHooks};
+use crate::diagnostic::{Goal, diagnose};
+use crate::loader::{FileLoader, file_url, located_syntax_error_message};
+use crate::rejections::{Rejections, ShellHooks, handled_by_shell};
 
 /// Run JavaScript files with a FinalizationRegistry you can trust.
 #[derive(Parser, Debug)]
@@ -399,12 +399,12 @@ fn run_module(
     match loading.state() {
         PromiseState::Fulfilled(_) => {}
         PromiseState::Rejected(reason) => {
-            return Err(uncaught(JsError::from_opaque(reason), context))
+            return Err(uncaught(JsError::from_opaque(reason), context));
         }
         PromiseState::Pending => {
             return Err(Failure::Uncaught(format!(
                 "finreg: {name}: its imports never finished loading"
-            )))
+            )));
         }
     }
     module

@@ -14,18 +14,18 @@ use std::collections::HashMap;
 use std::ops::ControlFlow;
 
 use boa_engine::{
+    Source,
     ast::{
+        Position, Spanned, StatementListItem,
         declaration::{Binding, Declaration, LexicalDeclaration, VarDeclaration, Variable},
         expression::Identifier,
         function::FunctionBody,
         pattern::{ArrayPatternElement, ObjectPatternElement, Pattern},
         statement::iteration::IterableLoopInitializer,
         visitor::{VisitWith, Visitor},
-        Position, Spanned, StatementListItem,
     },
     interner::{Interner, Sym},
     parser::Parser,
-    Source,
 };
 
 /// How a script's top level declares a name.

@@ -14,10 +14,10 @@ use std::collections::HashMap;
 use std::rc::Rc;
 
 use boa_engine::{
+    Context, JsError, JsObject, JsResult, JsValue, NativeFunction,
     builtins::promise::{OperationType, Promise, PromiseState},
     context::HostHooks,
     object::builtins::{JsFunction, JsPromise},
-    Context, JsError, JsObject, JsResult, JsValue, NativeFunction,
 };
 use boa_finalization::CleanupExecutor;
 

@@ -9,12 +9,12 @@ use std::io::{IsTerminal, Write};
 use std::path::Path;
 
 use boa_engine::Context;
-use rustyline::{error::ReadlineError, DefaultEditor};
+use rustyline::{DefaultEditor, error::ReadlineError};
 
-use crate::diagnostic::{diagnose, Goal};
+use crate::diagnostic::{Goal, diagnose};
 use crate::inspect::describe_value;
 use crate::rejections::{OnUnhandled, Rejections};
-use crate::{describe, run_script, Failure};
+use crate::{Failure, describe, run_script};
 
 /// The prompt for a new entry.
 const PROMPT: &str = "> ";
@@ -163,7 +163,7 @@ pub(crate) fn run(context: &mut Context) -> Result<(), Failure> {
             Err(error) => {
                 return Err(Failure::Io(format!(
                     "finreg: cannot read the prompt: {error}"
-                )))
+                )));
             }
         }
     }
@@ -302,8 +302,10 @@ mod tests {
         assert_eq!(feed(&mut session, &mut context, "[1,").0, Step::More);
         session.abandon();
         assert_eq!(feed(&mut session, &mut context, "  .exit  ").0, Step::Exit);
-        assert!(feed(&mut session, &mut context, ".help")
-            .1
-            .contains(".exit"));
+        assert!(
+            feed(&mut session, &mut context, ".help")
+                .1
+                .contains(".exit")
+        );
     }
 }

@@ -10,17 +10,17 @@ use std::fmt::Write;
 use std::ops::ControlFlow;
 
 use boa_engine::{
+    Source,
     ast::{
+        Position, Spanned,
         expression::Await,
         function::FunctionBody,
         scope::Scope,
         statement::iteration::ForOfLoop,
         visitor::{VisitWith, Visitor},
-        Position, Spanned,
     },
     interner::Interner,
     parser::Parser,
-    Source,
 };
 
 /// The warning for module `code` (shown as `name`, a URL for a file) whose evaluation can never

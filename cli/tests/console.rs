@@ -32,8 +32,7 @@ fn the_prompt_echoes_a_deeply_nested_value_as_node_does() {
 
 #[test]
 fn every_console_method_that_formats_prints_a_deeply_nested_value_as_node_does() {
-    let calls =
-        "console.log(a); console.log(b); console.info(a); console.debug(b); console.warn(a); \
+    let calls = "console.log(a); console.log(b); console.info(a); console.debug(b); console.warn(a); \
                  console.dir(a); console.dirxml(b); console.log('%o %O %s', a, b, a); \
                  console.group(a); console.groupEnd(); console.time('t'); console.timeLog('t', a); \
                  console.error(a); console.assert(false, a); console.assert(false, '%O', b); \
@@ -265,12 +264,16 @@ const CASES: &[Case] = &[
     Case {
         code: "(() => { class Foo { get [Symbol.toStringTag]() { return 'Bar'; } } return new Foo(); })()",
         finreg: "Foo {}",
-        node: Node::Differs("node calls the Symbol.toStringTag getter (Foo [Bar] {}); finreg calls no getter"),
+        node: Node::Differs(
+            "node calls the Symbol.toStringTag getter (Foo [Bar] {}); finreg calls no getter",
+        ),
     },
     Case {
         code: "(function () { return arguments; })(1, 2)",
         finreg: "{ '0': 1, '1': 2 }",
-        node: Node::Differs("node marks an arguments object ([Arguments]); Boa 0.22 does not expose which objects are"),
+        node: Node::Differs(
+            "node marks an arguments object ([Arguments]); Boa 0.22 does not expose which objects are",
+        ),
     },
     Case {
         code: "'%j %j %j %j', { a: [1, 'x'], u: undefined }, (() => { const o = {}; o.self = o; return o; })(), undefined, { toJSON() { return 'tj'; } }",

@@ -116,8 +116,7 @@ fn invalid_utf8_in_eval_code_and_on_stdin_runs_too() {
 #[test]
 fn a_failing_stdout_or_stderr_never_throws_into_the_script() {
     let dir = scratch("streams");
-    let code =
-        "for (let i = 0; i < 3; i++) { console.log(\"out\", i); console.error(\"err\", i); } \
+    let code = "for (let i = 0; i < 3; i++) { console.log(\"out\", i); console.error(\"err\", i); } \
                 console.error(\"reached the end\")";
     let quoted = format!("'{code}'");
     for (redirect, expected_stderr, expected_stdout) in [
@@ -275,7 +274,8 @@ fn an_unsettled_top_level_await_exits_13_with_nodes_warning() {
             );
             let said = stderr(&node);
             assert!(
-                said.is_empty() || said.starts_with("Warning: Detected unsettled top-level await at"),
+                said.is_empty()
+                    || said.starts_with("Warning: Detected unsettled top-level await at"),
                 "node {file}: {said}"
             );
         }

@@ -18,11 +18,11 @@ use std::rc::Rc;
 use std::time::Duration;
 
 use boa_engine::{
-    context::ContextBuilder, job::JobExecutor, js_string, Context, JsResult, NativeFunction, Source,
+    Context, JsResult, NativeFunction, Source, context::ContextBuilder, job::JobExecutor, js_string,
 };
 use boa_finalization::CleanupExecutor;
 use boa_runtime::extensions::ConsoleExtension;
-use tokio_executor::{sleep, TokioLoop};
+use tokio_executor::{TokioLoop, sleep};
 
 const SCRIPT: &str = r"
     const files = new FinalizationRegistry(name => console.log(`cleanup: closing ${name}`));

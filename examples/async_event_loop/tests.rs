@@ -11,7 +11,7 @@ use std::future::Future;
 use std::rc::Rc;
 use std::time::Duration;
 
-use boa_engine::{job::JobExecutor, Context, JsValue, Source};
+use boa_engine::{Context, JsValue, Source, job::JobExecutor};
 use boa_finalization::CleanupExecutor;
 
 use crate::tokio_executor::TokioLoop;

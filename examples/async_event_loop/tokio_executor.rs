@@ -3,15 +3,15 @@
 
 use std::cell::{Cell, RefCell};
 use std::collections::{BTreeMap, VecDeque};
-use std::future::{poll_fn, Future};
+use std::future::{Future, poll_fn};
 use std::pin::Pin;
 use std::rc::Rc;
 use std::task::Poll;
 use std::time::Duration;
 
 use boa_engine::{
-    job::{GenericJob, IntervalJob, Job, JobExecutor, NativeAsyncJob, PromiseJob, TimeoutJob},
     Context, JsArgs, JsResult, JsValue,
+    job::{GenericJob, IntervalJob, Job, JobExecutor, NativeAsyncJob, PromiseJob, TimeoutJob},
 };
 use tokio::time::Instant;
 
@@ -171,11 +171,7 @@ impl JobExecutor for TokioLoop {
                     || sleep
                         .as_mut()
                         .is_some_and(|sleep| sleep.as_mut().poll(cx).is_ready());
-                if woke {
-                    Poll::Ready(())
-                } else {
-                    Poll::Pending
-                }
+                if woke { Poll::Ready(()) } else { Poll::Pending }
             })
             .await;
         }

@@ -10,12 +10,12 @@
 
 use std::collections::{HashMap, VecDeque};
 
-use boa_gc::{custom_trace, Finalize, Trace};
+use boa_gc::{Finalize, Trace, custom_trace};
 
 mod link;
 
 pub(crate) use link::{CellId, Link, Role};
-use link::{CellList, Linked, Spill, MAX_INDEX};
+use link::{CellList, Linked, MAX_INDEX, Spill};
 
 /// One slot of the slab: the held value of a live cell (odd generation), or `H::default()` and the
 /// next free slot (even generation).
@@ -288,10 +288,10 @@ impl<H: Default> CellStore<H> {
     /// Takes the next cell whose target died and returns its held value (cleanup, step 3.a and 3.b).
     pub(crate) fn next_pending(&mut self) -> Option<H> {
         while let Some(link) = self.pending.pop_front() {
-            if let Linked::One(_, id) = link.decode() {
-                if let Some(held) = self.remove(id) {
-                    return Some(held);
-                }
+            if let Linked::One(_, id) = link.decode()
+                && let Some(held) = self.remove(id)
+            {
+                return Some(held);
             }
         }
         None

@@ -18,8 +18,8 @@ use std::collections::HashMap;
 use std::rc::Rc;
 
 use boa_engine::{
-    object::{builtins::JsWeakMap, ObjectInitializer},
     Context, JsData, JsObject, JsResult, JsSymbol, JsValue,
+    object::{ObjectInitializer, builtins::JsWeakMap},
 };
 use boa_gc::{Finalize, Trace};
 
@@ -123,10 +123,10 @@ pub(super) fn insert(
         side_table(context).set(instance, entries.clone().into(), context)?;
         entries
     };
-    if let Some(mut entries) = entries.downcast_mut::<SymbolEntries>() {
-        if entries.entries.insert(symbol, value).is_none() {
-            entries.count(true);
-        }
+    if let Some(mut entries) = entries.downcast_mut::<SymbolEntries>()
+        && entries.entries.insert(symbol, value).is_none()
+    {
+        entries.count(true);
     }
     Ok(())
 }

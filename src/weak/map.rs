@@ -3,13 +3,13 @@
 //! Boa's `[[WeakMapData]]` through `JsWeakMap`; symbol keys to [`held_symbols`].
 
 use boa_engine::{
-    js_string, object::builtins::JsWeakMap, realm::Realm, Context, JsArgs, JsResult, JsSymbol,
-    JsValue, NativeFunction,
+    Context, JsArgs, JsResult, JsSymbol, JsValue, NativeFunction, js_string,
+    object::builtins::JsWeakMap, realm::Realm,
 };
 
 use super::{define_method, delete_key, has_key, held_symbols, not_this};
 use crate::symbols::{require_weak_symbol, require_weakly_holdable};
-use crate::weak_key::{object_or_symbol, WeakKey};
+use crate::weak_key::{WeakKey, object_or_symbol};
 
 pub(super) fn install(realm: &Realm, context: &mut Context) -> JsResult<()> {
     let prototype = realm.intrinsics().constructors().weak_map().prototype();

@@ -22,16 +22,16 @@ mod weak_ref;
 use std::ops::Deref;
 
 use boa_engine::{
+    Context, JsNativeError, JsObject, JsResult, JsString, JsValue, NativeFunction,
     object::{
-        builtins::{JsWeakMap, JsWeakSet},
         FunctionObjectBuilder,
+        builtins::{JsWeakMap, JsWeakSet},
     },
     property::PropertyDescriptor,
     realm::Realm,
-    Context, JsNativeError, JsObject, JsResult, JsString, JsValue, NativeFunction,
 };
 
-use crate::weak_key::{object_or_symbol, WeakKey};
+use crate::weak_key::{WeakKey, object_or_symbol};
 
 /// Gives the weak family of `realm` (the current realm of `context`) the spec's CanBeHeldWeakly.
 pub(crate) fn install(realm: &Realm, context: &mut Context) -> JsResult<()> {

@@ -2,8 +2,8 @@
 //! Objects go straight to Boa's `[[WeakSetData]]` through `JsWeakSet`; symbols to [`held_symbols`].
 
 use boa_engine::{
-    js_string, object::builtins::JsWeakSet, realm::Realm, Context, JsArgs, JsObject, JsResult,
-    JsValue, NativeFunction,
+    Context, JsArgs, JsObject, JsResult, JsValue, NativeFunction, js_string,
+    object::builtins::JsWeakSet, realm::Realm,
 };
 
 use super::{define_method, delete_key, has_key, held_symbols, not_this};

@@ -3,8 +3,8 @@
 //! Objects with an object target are made by Boa's own constructor, so they stay Boa's `WeakRef`s.
 
 use boa_engine::{
-    js_string, object::FunctionObjectBuilder, property::PropertyDescriptor, realm::Realm, Context,
-    JsArgs, JsNativeError, JsObject, JsResult, JsValue, NativeFunction,
+    Context, JsArgs, JsNativeError, JsObject, JsResult, JsValue, NativeFunction, js_string,
+    object::FunctionObjectBuilder, property::PropertyDescriptor, realm::Realm,
 };
 
 use boa_gc::{Finalize, Gc, GcRefCell, Trace};
@@ -114,11 +114,11 @@ fn deref(
     // 1. Let weakRef be the this value.
     // 2. Perform ? RequireInternalSlot(weakRef, [[WeakRefTarget]]).
     // 3. Return WeakRefDeref(weakRef).
-    if let Some(object) = this.as_object() {
-        if let Some(target) = object.downcast_ref::<SymbolTarget>() {
-            // WeakRefDeref: a symbol target is never empty (see `held_symbols`).
-            return Ok(target.symbol.clone().into());
-        }
+    if let Some(object) = this.as_object()
+        && let Some(target) = object.downcast_ref::<SymbolTarget>()
+    {
+        // WeakRefDeref: a symbol target is never empty (see `held_symbols`).
+        return Ok(target.symbol.clone().into());
     }
     // Boa's own WeakRef: its `deref` does WeakRefDeref, AddToKeptObjects included. Its only error is
     // RequireInternalSlot's, which must come from this function's realm, not the private one.

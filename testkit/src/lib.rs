@@ -23,7 +23,7 @@ pub mod modelcheck;
 use std::any::Any;
 use std::rc::Rc;
 
-use boa_engine::{context::ContextBuilder, Context};
+use boa_engine::{Context, context::ContextBuilder};
 use boa_finalization::{CleanupExecutor, GcStress};
 
 /// A context with [`CleanupExecutor`] as its job executor and a global `gc()`

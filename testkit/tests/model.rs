@@ -7,7 +7,7 @@
 //! `finreg --expose-gc` replays). Here a fixed set of seeds runs on every `cargo test`.
 
 use boa_finalization_testkit::modelcheck::{
-    self, generate, harness, shrink, GenConfig, Program, Totals,
+    self, GenConfig, Program, Totals, generate, harness, shrink,
 };
 
 /// Fails with the shrunk reproduction script of the first failing program.

@@ -11,7 +11,7 @@
 mod common;
 
 use boa_finalization_testkit::alloc::{self, live};
-use boa_finalization_testkit::memory::{load, on_fresh_thread_caught, soak, Mix};
+use boa_finalization_testkit::memory::{Mix, load, on_fresh_thread_caught, soak};
 use common::{context, eval, take_log, turn};
 
 // The shared per-thread counter: boa_gc's heap is per thread, so a thread's count is the memory of

@@ -4,7 +4,7 @@
 
 use std::rc::Rc;
 
-use boa_engine::{context::ContextBuilder, job::JobExecutor, Context, JsResult, JsValue, Source};
+use boa_engine::{Context, JsResult, JsValue, Source, context::ContextBuilder, job::JobExecutor};
 use boa_finalization::CleanupExecutor;
 use boa_runtime::extensions::ConsoleExtension;
 

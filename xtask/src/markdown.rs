@@ -1,7 +1,7 @@
 //! Markdown tables for every report of the xtask (bench, test262, behaviour), laid out by
 //! comfy-table.
 
-use comfy_table::{presets::ASCII_MARKDOWN, CellAlignment, Table};
+use comfy_table::{CellAlignment, Table, presets::ASCII_MARKDOWN};
 
 /// A Markdown table: a header row, body rows, and the columns whose numbers align right.
 pub(crate) struct MarkdownTable {

@@ -15,12 +15,12 @@ use std::cell::RefCell;
 use std::rc::Rc;
 
 use boa_engine::{
-    error::JsNativeErrorKind,
-    js_string,
-    object::{builtins::JsFunction, FunctionObjectBuilder},
-    property::{PropertyDescriptor, PropertyKey},
     Context, JsArgs, JsError, JsObject, JsResult, JsString, JsSymbol, JsValue, JsVariant,
     NativeFunction,
+    error::JsNativeErrorKind,
+    js_string,
+    object::{FunctionObjectBuilder, builtins::JsFunction},
+    property::{PropertyDescriptor, PropertyKey},
 };
 use boa_gc::{Finalize, Trace};
 

@@ -6,12 +6,12 @@ use std::cell::RefCell;
 use std::collections::HashMap;
 
 use boa_engine::{
+    Context, JsObject, JsResult, JsValue,
     object::builtins::{JsMap, JsSet},
     property::PropertyKey,
-    Context, JsObject, JsResult, JsValue,
 };
 use boa_gc::{Finalize, Trace};
-use boa_runtime::{console::TableData, ConsoleState, Logger};
+use boa_runtime::{ConsoleState, Logger, console::TableData};
 
 use crate::inspect::describe_value_to_depth;
 

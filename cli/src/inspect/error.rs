@@ -8,8 +8,8 @@
 //! runs Boa's code, never a script's (a script may have replaced the realm's accessor since).
 
 use boa_engine::{
-    builtins::error::Error, js_string, object::builtins::JsFunction, property::PropertyKey,
-    Context, JsData, JsObject, JsString, JsValue,
+    Context, JsData, JsObject, JsString, JsValue, builtins::error::Error, js_string,
+    object::builtins::JsFunction, property::PropertyKey,
 };
 use boa_gc::{Finalize, Trace};
 
@@ -87,10 +87,10 @@ pub(super) fn stack(
 /// else as `stack`).
 fn stack_string(error: &JsObject, context: &mut Context) -> String {
     let stored = own(error, &js_string!("stack").into());
-    if let Some(stack) = stored.as_ref().and_then(JsValue::as_string) {
-        if !stack.is_empty() {
-            return stack.to_std_string_lossy();
-        }
+    if let Some(stack) = stored.as_ref().and_then(JsValue::as_string)
+        && !stack.is_empty()
+    {
+        return stack.to_std_string_lossy();
     }
     let name = string_property(error, "name").unwrap_or_else(|| "Error".to_owned());
     let message = string_property(error, "message").unwrap_or_default();

@@ -3,20 +3,20 @@
 use std::collections::BinaryHeap;
 
 use boa_engine::{
+    Context, JsBigInt, JsNativeError, JsObject, JsResult, JsString, JsSymbol, JsValue, JsVariant,
     builtins::{error::Error, promise::PromiseState, proxy::Proxy},
     js_string,
     object::{
+        IndexPropertyKeys,
         builtins::{
             JsArrayBuffer, JsDataView, JsMap, JsPromise, JsSet, JsTypedArray, JsWeakMap, JsWeakSet,
         },
-        IndexPropertyKeys,
     },
     property::{DescriptorKind, PropertyKey},
-    Context, JsBigInt, JsNativeError, JsObject, JsResult, JsString, JsSymbol, JsValue, JsVariant,
 };
 
 use super::error;
-use super::layout::{lay_out, Columns, Frame};
+use super::layout::{Columns, Frame, lay_out};
 use super::naming::Naming;
 use super::storage::{displays_without_recursion, is_own_enumerable, own, own_name};
 use super::text;

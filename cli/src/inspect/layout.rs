@@ -52,10 +52,11 @@ pub(super) fn lay_out(
         return format!("{prefix}{open} {} {close}", entries.join(", "));
     };
     let count = entries.len();
-    if columns != Columns::Never && count > COLUMNS_FROM {
-        if let Some(rows) = in_columns(&entries, indentation, width, columns, more) {
-            entries = rows;
-        }
+    if columns != Columns::Never
+        && count > COLUMNS_FROM
+        && let Some(rows) = in_columns(&entries, indentation, width, columns, more)
+    {
+        entries = rows;
     }
     if entries.len() == count && nested < MAX_LEVELS_ON_A_LINE {
         let start = count + indentation + open.chars().count() + frame.base.chars().count() + 10;

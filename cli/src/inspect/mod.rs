@@ -144,14 +144,18 @@ mod tests {
              const e = new Error(); e.message = o; throw e",
         );
         assert!(deep_message.contains("[Object]"), "{deep_message}");
-        let wide = describe("throw Object.fromEntries([...Array(1000).keys()].map(i => ['k' + i, 'x'.repeat(100)]))");
+        let wide = describe(
+            "throw Object.fromEntries([...Array(1000).keys()].map(i => ['k' + i, 'x'.repeat(100)]))",
+        );
         assert!(
             wide.len() <= REPORT.chars + 3 && wide.contains("more"),
             "{}",
             wide.len()
         );
         assert_eq!(
-            describe("globalThis.called = 0; throw new Proxy({}, { ownKeys() { called++; return []; } })"),
+            describe(
+                "globalThis.called = 0; throw new Proxy({}, { ownKeys() { called++; return []; } })"
+            ),
             "[Proxy]"
         );
         // The budget, scaled down: a value seen twice is left out once it is used up.
@@ -171,7 +175,10 @@ mod tests {
     #[test]
     fn values_read_as_node_shows_them() {
         for (code, expected) in [
-            ("({ a: 1, 'b-c': 's', [Symbol('k')]: null })", "{ a: 1, 'b-c': 's', [Symbol(k)]: null }"),
+            (
+                "({ a: 1, 'b-c': 's', [Symbol('k')]: null })",
+                "{ a: 1, 'b-c': 's', [Symbol(k)]: null }",
+            ),
             ("[[[[1]]]]", "[ [ [ [Array] ] ] ]"),
             ("({ a: { b: { c: {} } } })", "{ a: { b: { c: {} } } }"),
             ("const o = {}; o.o = o; o", "<ref *1> { o: [Circular *1] }"),
@@ -179,11 +186,23 @@ mod tests {
             ("new Map([['a', 1]])", "Map(1) { 'a' => 1 }"),
             ("new Set([1, 'x'])", "Set(2) { 1, 'x' }"),
             ("Object.create(null)", "[Object: null prototype] {}"),
-            ("class A {}; class B extends A { constructor() { super(); this.x = 1 } }; [new B(), B]", "[ B { x: 1 }, [class B extends A] ]"),
-            ("[function f() {}, async () => {}, function* g() {}]", "[ [Function: f], [AsyncFunction (anonymous)], [GeneratorFunction: g] ]"),
-            ("({ get a() { throw 1 }, set b(v) {} })", "{ a: [Getter], b: [Setter] }"),
+            (
+                "class A {}; class B extends A { constructor() { super(); this.x = 1 } }; [new B(), B]",
+                "[ B { x: 1 }, [class B extends A] ]",
+            ),
+            (
+                "[function f() {}, async () => {}, function* g() {}]",
+                "[ [Function: f], [AsyncFunction (anonymous)], [GeneratorFunction: g] ]",
+            ),
+            (
+                "({ get a() { throw 1 }, set b(v) {} })",
+                "{ a: [Getter], b: [Setter] }",
+            ),
             ("-0", "-0"),
-            ("[new Number(3), new String('s'), Object(1n)]", "[ [Number: 3], [String: 's'], [BigInt: 1n] ]"),
+            (
+                "[new Number(3), new String('s'), Object(1n)]",
+                "[ [Number: 3], [String: 's'], [BigInt: 1n] ]",
+            ),
             ("Promise.resolve({ a: 1 })", "Promise { { a: 1 } }"),
             ("new Proxy({ a: 1 }, { get() { throw 1 } })", "[Proxy]"),
         ] {

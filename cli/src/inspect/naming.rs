@@ -2,7 +2,7 @@
 //! `Symbol.toStringTag`, both read from storage (no getter), as node names objects (`Foo {}`,
 //! `Map(2) {`, `Object [Math] {}`, `[Object: null prototype] {}`).
 
-use boa_engine::{builtins::proxy::Proxy, js_string, JsObject, JsSymbol};
+use boa_engine::{JsObject, JsSymbol, builtins::proxy::Proxy, js_string};
 
 use super::storage::{is_own_enumerable, lookup, own, own_name};
 

@@ -2,11 +2,11 @@
 //! storage, never through a getter or a proxy trap.
 
 use boa_engine::{
+    JsObject, JsValue,
     builtins::{error::Error, proxy::Proxy},
     js_string,
     object::builtins::{JsDate, JsRegExp},
     property::PropertyKey,
-    JsObject, JsValue,
 };
 
 /// Whether Boa's display of `object` reads no nested object: an `Error` whose `name` and `message`

@@ -3,7 +3,7 @@
 
 use std::fmt::Write;
 
-use boa_engine::{property::PropertyKey, JsString};
+use boa_engine::{JsString, property::PropertyKey};
 
 /// `text` quoted and escaped, cut after `max_units` UTF-16 code units (node counts the same
 /// units), with what was cut told after the closing quote.
@@ -38,11 +38,7 @@ pub(super) fn key(key: &PropertyKey) -> String {
 
 /// `"s"` when `count` asks for a plural.
 pub(super) fn plural(count: usize) -> &'static str {
-    if count == 1 {
-        ""
-    } else {
-        "s"
-    }
+    if count == 1 { "" } else { "s" }
 }
 
 /// ASCII letters, digits and underscores, not starting with a digit: what node leaves unquoted.

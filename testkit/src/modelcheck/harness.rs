@@ -5,13 +5,13 @@ use std::collections::HashMap;
 use std::rc::Rc;
 
 use boa_engine::{
-    js_string, object::builtins::JsArray, Context, JsResult, JsString, JsValue, NativeFunction,
-    Source,
+    Context, JsResult, JsString, JsValue, NativeFunction, Source, js_string,
+    object::builtins::JsArray,
 };
 use boa_finalization::{GcStress, NativeRegistration};
 
 use super::model::{Counts, FailKind, Failure, Model};
-use super::program::{render, Act, Program, Turn, HOSTILE};
+use super::program::{Act, HOSTILE, Program, Turn, render};
 use crate::panic_message;
 
 /// The result of running one program.
@@ -383,10 +383,7 @@ impl<'p> Runner<'p> {
                 message: format!(
                     "stats: {} registries and {} cells ({} live + {} awaiting cleanup); the model allows \
                      {reg_low}..={reg_high} registries and {cells_low}..={cells_high} cells",
-                    stats.registries,
-                    cells,
-                    stats.live_cells,
-                    stats.awaiting_cleanup,
+                    stats.registries, cells, stats.live_cells, stats.awaiting_cleanup,
                 ),
                 step: k,
                 replay_check: None,
@@ -420,7 +417,7 @@ pub fn run_with(program: &Program, builtin: bool) -> Outcome {
             return Outcome {
                 counts: Counts::default(),
                 failure: Some(failure),
-            }
+            };
         }
     };
     let mut failure = None;

@@ -9,7 +9,7 @@ pub mod shrink;
 
 pub use harness::Outcome;
 pub use model::{Counts, FailKind, Failure};
-pub use program::{generate, size, GenConfig, Program};
+pub use program::{GenConfig, Program, generate, size};
 
 /// Totals over many programs.
 #[derive(Clone, Copy, Debug, Default)]

@@ -29,7 +29,7 @@
 use std::collections::{BTreeMap, HashSet, VecDeque};
 use std::fmt;
 
-use super::program::{Act, Kind, Program, Turn, Val, WeakKind, WeakMethod, WEAK_SLOTS, WELL_KNOWN};
+use super::program::{Act, Kind, Program, Turn, Val, WEAK_SLOTS, WELL_KNOWN, WeakKind, WeakMethod};
 
 /// The identity of a value, as the model tracks it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -712,10 +712,10 @@ impl<'p> Model<'p> {
                 }
                 let outcome = fields.last().copied().unwrap_or("");
                 let (expect, cell) = self.expect_register(*r, target, held, token.as_ref());
-                if let Some(cell) = &cell {
-                    if arg(2) != cell.target.desc() || arg(3) != cell.held.desc() {
-                        return Err(mismatch(self));
-                    }
+                if let Some(cell) = &cell
+                    && (arg(2) != cell.target.desc() || arg(3) != cell.held.desc())
+                {
+                    return Err(mismatch(self));
                 }
                 self.outcome("register", outcome, expect, line)?;
                 if let (Some(mut cell), "ok") = (cell, expect) {
@@ -753,7 +753,7 @@ impl<'p> Model<'p> {
                     // A throwing reaction rejects the promise `then` returned: no job error.
                     Exec::Micro(_) => {}
                     _ => {
-                        return Err(self.fail(FailKind::Harness, "throw outside a job".to_string()))
+                        return Err(self.fail(FailKind::Harness, "throw outside a job".to_string()));
                     }
                 }
                 // The rest of this callback does not run.
@@ -925,11 +925,7 @@ impl<'p> Model<'p> {
                 removed = true;
             }
         }
-        if removed {
-            "true"
-        } else {
-            "false"
-        }
+        if removed { "true" } else { "false" }
     }
 
     /// A full collection: unreachable registries die, cells of reachable ones whose target is
@@ -966,10 +962,11 @@ impl<'p> Model<'p> {
             }
         }
         for weak in self.weak.iter().flatten() {
-            if let WeakObj::Ref(target) = weak {
-                if Self::target_dead(*target, &reach) && !self.kept_maybe.contains(target) {
-                    self.gone.insert(*target);
-                }
+            if let WeakObj::Ref(target) = weak
+                && Self::target_dead(*target, &reach)
+                && !self.kept_maybe.contains(target)
+            {
+                self.gone.insert(*target);
             }
         }
     }

@@ -690,7 +690,7 @@ impl Gen<'_> {
 /// Generates the program of `seed`.
 #[must_use]
 pub fn generate(seed: u64, cfg: &GenConfig) -> Program {
-    let mut gen = Gen {
+    let mut generator = Gen {
         rng: Rng::new(seed),
         cfg,
         next_id: 100,
@@ -699,23 +699,23 @@ pub fn generate(seed: u64, cfg: &GenConfig) -> Program {
         natives: Vec::new(),
         weak_rng: Rng::new(seed ^ 0x5745_414b),
     };
-    let prologue = gen.prologue();
+    let prologue = generator.prologue();
     let mut steps = Vec::new();
     // Every registry slot starts with a registry, and a few targets exist.
     let mut first = Vec::new();
     for r in 0..cfg.registries {
-        gen.regs[r] = true;
+        generator.regs[r] = true;
         first.push(Act::NewReg {
             r,
-            oid: gen.id(),
+            oid: generator.id(),
             other: r == 2,
         });
     }
     for slot in 0..cfg.slots / 2 {
-        gen.filled[slot] = true;
+        generator.filled[slot] = true;
         first.push(Act::New {
             slot,
-            oid: gen.id(),
+            oid: generator.id(),
             kind: Kind::Object,
         });
     }
@@ -724,18 +724,18 @@ pub fn generate(seed: u64, cfg: &GenConfig) -> Program {
         turn: Turn::RunJobs,
     });
     for _ in 0..cfg.steps {
-        let n = 1 + gen.rng.below(cfg.acts_per_step);
+        let n = 1 + generator.rng.below(cfg.acts_per_step);
         let mut acts = Vec::new();
         for _ in 0..n {
-            acts.push(gen.top_act());
-            if cfg.weak && gen.weak_rng.chance(30) {
-                acts.push(gen.weak_act());
+            acts.push(generator.top_act());
+            if cfg.weak && generator.weak_rng.chance(30) {
+                acts.push(generator.weak_act());
             }
         }
-        if gen.rng.chance(6) {
-            acts.extend(gen.many_cells_on_one_target());
+        if generator.rng.chance(6) {
+            acts.extend(generator.many_cells_on_one_target());
         }
-        let turn = if gen.rng.chance(15) {
+        let turn = if generator.rng.chance(15) {
             Turn::CleanupOnly
         } else {
             Turn::RunJobs

@@ -1,7 +1,7 @@
 //! The generators' randomness: `rand_pcg`'s PCG (value-stable across platforms and releases, so a
 //! seed names one program on every machine), with `rand`'s uniform, Bernoulli and weighted choices.
 
-use rand::distr::{weighted::WeightedIndex, Distribution};
+use rand::distr::{Distribution, weighted::WeightedIndex};
 use rand::{RngExt, SeedableRng};
 use rand_pcg::Pcg64Mcg;
 

@@ -10,7 +10,7 @@
 use std::fmt::Write as _;
 
 use super::model::{FailKind, Failure};
-use super::program::{render, size, Act, Program, Turn};
+use super::program::{Act, Program, Turn, render, size};
 
 /// A path to one action: the step, then indices through `on_delivery` / microtask lists.
 type Path = Vec<usize>;
@@ -124,10 +124,10 @@ pub fn shrink(
             if tries.get() >= budget {
                 break;
             }
-            if let Some(candidate) = remove(&best, &path) {
-                if attempt(candidate, &mut best, &mut best_failure) {
-                    progress = true;
-                }
+            if let Some(candidate) = remove(&best, &path)
+                && attempt(candidate, &mut best, &mut best_failure)
+            {
+                progress = true;
             }
         }
         // Prologue actions, last first.

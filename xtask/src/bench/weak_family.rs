@@ -5,10 +5,10 @@
 
 use std::time::{Duration, Instant};
 
-use boa_engine::{js_string, Context, JsObject, JsValue, Source};
+use boa_engine::{Context, JsObject, JsValue, Source, js_string};
 use serde::{Deserialize, Serialize};
 
-use super::workloads::{context_for, isolated, Impl, Job};
+use super::workloads::{Impl, Job, context_for, isolated};
 
 /// One operation, timed as a loop of N calls in one JS function.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]

@@ -4,13 +4,12 @@
 //! `deref` calls Boa's own `deref`, the only public way to read a `WeakRef`'s target.
 
 use boa_engine::{
-    js_string,
+    Context, JsArgs, JsNativeError, JsObject, JsResult, JsValue, NativeFunction, js_string,
     object::{
-        builtins::{JsWeakMap, JsWeakSet},
         FunctionObjectBuilder,
+        builtins::{JsWeakMap, JsWeakSet},
     },
     property::PropertyDescriptor,
-    Context, JsArgs, JsNativeError, JsObject, JsResult, JsValue, NativeFunction,
 };
 
 /// Replaces the benchmarked methods of the current realm with forwarding ones.

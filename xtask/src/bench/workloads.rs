@@ -12,17 +12,17 @@ use std::rc::Rc;
 use std::time::{Duration, Instant};
 
 use boa_engine::{
+    Context, JsData, JsNativeError, JsObject, JsResult, JsValue, NativeFunction, Source,
     context::ContextBuilder,
     job::{GenericJob, Job as EngineJob, SimpleJobExecutor},
     js_string,
-    object::{builtins::JsWeakMap, ObjectInitializer},
-    Context, JsData, JsNativeError, JsObject, JsResult, JsValue, NativeFunction, Source,
+    object::{ObjectInitializer, builtins::JsWeakMap},
 };
 use boa_finalization::CleanupExecutor;
 use boa_gc::{Finalize, Trace};
-use serde::{de::DeserializeOwned, Deserialize, Serialize};
+use serde::{Deserialize, Serialize, de::DeserializeOwned};
 
-use super::weak_family::{weak_loops, weak_op, WeakOp};
+use super::weak_family::{WeakOp, weak_loops, weak_op};
 use crate::gc_stress::{self, StressLevel};
 use boa_finalization_testkit::alloc::Counting;
 
@@ -212,11 +212,11 @@ fn floor_register(this: &JsValue, args: &[JsValue], context: &mut Context) -> Js
     let note =
         ObjectInitializer::with_native_data(FloorNote { sink: sink.clone() }, context).build();
     map.set(&target, note.into(), context)?;
-    if let Some(token) = args.get(2).and_then(JsValue::as_object) {
-        if token != target {
-            let note = ObjectInitializer::with_native_data(FloorNote { sink }, context).build();
-            map.set(&token, note.into(), context)?;
-        }
+    if let Some(token) = args.get(2).and_then(JsValue::as_object)
+        && token != target
+    {
+        let note = ObjectInitializer::with_native_data(FloorNote { sink }, context).build();
+        map.set(&token, note.into(), context)?;
     }
     Ok(JsValue::undefined())
 }

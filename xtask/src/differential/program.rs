@@ -22,7 +22,7 @@ use std::fmt::Write as _;
 
 use boa_finalization_testkit::modelcheck::rng::Rng;
 
-use weak::{WeakModel, MAPS, SETS};
+use weak::{MAPS, SETS, WeakModel};
 
 /// Slots for targets and tokens (`S[0..SLOTS]`).
 const SLOTS: usize = 6;

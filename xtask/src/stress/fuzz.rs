@@ -11,7 +11,7 @@ use std::fmt::Write as _;
 
 use rayon::prelude::*;
 
-use boa_engine::{js_string, Context, Source};
+use boa_engine::{Context, Source, js_string};
 
 use boa_finalization_testkit::modelcheck::program::{HOSTILE, HOSTILE_JS};
 use boa_finalization_testkit::modelcheck::rng::Rng;
@@ -345,7 +345,9 @@ fn call(rng: &mut Rng, pool: &Pool) -> (String, Expect) {
                 Expect::TypeError
             };
             (
-                format!("__t(() => {{ var r = new F[{realm}](V[{a}]); made.push(r); return r; }}, 'FinalizationRegistry')"),
+                format!(
+                    "__t(() => {{ var r = new F[{realm}](V[{a}]); made.push(r); return r; }}, 'FinalizationRegistry')"
+                ),
                 expect,
             )
         }
@@ -623,7 +625,7 @@ fn batch(seed: u64, calls: usize) -> (u64, Vec<String>) {
             return (
                 0,
                 vec![format!("seed {seed}: create_realm failed{before}: {error}")],
-            )
+            );
         }
     };
     let other = realm_global(&other, &mut context);

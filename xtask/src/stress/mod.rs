@@ -30,7 +30,7 @@ pub(crate) mod load;
 
 use crate::gc_stress::{self, StressLevel};
 use boa_finalization_testkit::modelcheck::{
-    self, generate, harness, shrink, FailKind, GenConfig, Program, Totals,
+    self, FailKind, GenConfig, Program, Totals, generate, harness, shrink,
 };
 
 /// Arguments of `cargo xtask stress`.
@@ -163,8 +163,10 @@ fn check_seeds(start: u64, count: u64, config: &GenConfig, jobs: usize, args: &A
         start + count,
         config.steps + 3,
         config.acts_per_step,
-        args.gc_stress
-            .map_or(String::new(), |level| format!(", --gc-stress {}", level.name()))
+        args.gc_stress.map_or(String::new(), |level| format!(
+            ", --gc-stress {}",
+            level.name()
+        ))
     );
     let began = Instant::now();
     // Each seed's run still gets a thread of its own (`run_isolated`: a fresh boa_gc heap, a panic
@@ -279,12 +281,16 @@ fn report_failure(program: &Program, failure: &modelcheck::Failure, args: &Args)
             "  shrunk from {} to {} actions: {shrunk_failure}\n  reproduce: cargo run --bin finreg -- --expose-gc{} {}\n  rerun:     cargo xtask stress --seed {}{}",
             modelcheck::size(program),
             modelcheck::size(&shrunk),
-            args.gc_stress
-                .map_or(String::new(), |level| format!(" --gc-stress={}", level.name())),
+            args.gc_stress.map_or(String::new(), |level| format!(
+                " --gc-stress={}",
+                level.name()
+            )),
             path.display(),
             program.seed,
-            args.gc_stress
-                .map_or(String::new(), |level| format!(" --gc-stress {}", level.name())),
+            args.gc_stress.map_or(String::new(), |level| format!(
+                " --gc-stress {}",
+                level.name()
+            )),
         ),
         Err(error) => println!("  cannot write {}: {error}", path.display()),
     }

@@ -6,7 +6,7 @@
 //! about everything else the engine queues: a Promise or async test that
 //! passes or fails with Boa's own executor must do the same with ours.
 
-use super::{expectations::Expectations, metadata::Mode, TestResult};
+use super::{TestResult, expectations::Expectations, metadata::Mode};
 
 /// What happened to one test in one run, without the messages.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -103,9 +103,9 @@ impl Comparison {
 mod tests {
     use super::*;
     use crate::test262::{
-        expectations::{agree, Agreement},
-        verdict::Verdict,
         RunResult,
+        expectations::{Agreement, agree},
+        verdict::Verdict,
     };
 
     fn result(path: &str, verdicts: &[(Mode, bool)]) -> TestResult {
@@ -154,10 +154,14 @@ mod tests {
         assert_eq!(comparison.declared, 1);
         assert_eq!(
             comparison.undeclared,
-            ["DIFF  test/b.js: extension: non-strict pass, strict pass; builtin: non-strict pass, strict fail"]
+            [
+                "DIFF  test/b.js: extension: non-strict pass, strict pass; builtin: non-strict pass, strict fail"
+            ]
         );
-        assert!(comparison
-            .closing_line()
-            .ends_with("1 undeclared difference(s)"));
+        assert!(
+            comparison
+                .closing_line()
+                .ends_with("1 undeclared difference(s)")
+        );
     }
 }

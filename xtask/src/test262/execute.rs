@@ -4,27 +4,26 @@
 use std::{
     any::Any,
     cell::RefCell,
-    panic::{catch_unwind, AssertUnwindSafe},
+    panic::{AssertUnwindSafe, catch_unwind},
     path::{Path, PathBuf},
     rc::Rc,
-    sync::{mpsc, Arc, Once},
+    sync::{Arc, Once, mpsc},
     thread,
     time::Duration,
 };
 
 use boa_engine::{
-    builtins::promise::PromiseState, js_string, module::SimpleModuleLoader, Context, JsError,
-    JsValue, Module, Script, Source,
+    Context, JsError, JsValue, Module, Script, Source, builtins::promise::PromiseState, js_string,
+    module::SimpleModuleLoader,
 };
 use boa_finalization::{CleanupExecutor, ErrorOrigin, GcStress};
 use boa_finalization_testkit::panic_message;
 use test262_harness::Negative;
 
 use super::{
-    host,
-    metadata::{prepare_source, ErrorPhase, Mode},
-    verdict::{judge, Completion, Thrown, Verdict},
-    Registry,
+    Registry, host,
+    metadata::{ErrorPhase, Mode, prepare_source},
+    verdict::{Completion, Thrown, Verdict, judge},
 };
 
 /// Name of the threads that run executions (used by the panic hook).
@@ -121,10 +120,10 @@ fn complete(exec: &Execution) -> (Completion, Vec<String>) {
     let mut completion = run_in(exec, &mut context);
     // An error the extension's job loop reported instead of propagating
     // (e.g. from a cleanup callback) is still an uncaught exception.
-    if completion == Completion::Normal {
-        if let Some(first) = take_reported(&mut context).into_iter().next() {
-            completion = Completion::Threw(first);
-        }
+    if completion == Completion::Normal
+        && let Some(first) = take_reported(&mut context).into_iter().next()
+    {
+        completion = Completion::Threw(first);
     }
     let printed = host::take_printed(&mut context);
     (completion, printed)

@@ -178,20 +178,20 @@ reason = "slow"
         assert!(
             Expectations::parse("[other.\"test/a.js\"]\noutcome=\"fail\"\nreason=\"r\"").is_err()
         );
-        assert!(Expectations::parse(
-            "[builtin.\"test/a.js\"]\noutcome=\"fail\"\nreason=\"r\"\nwhy=1"
-        )
-        .is_err());
+        assert!(
+            Expectations::parse("[builtin.\"test/a.js\"]\noutcome=\"fail\"\nreason=\"r\"\nwhy=1")
+                .is_err()
+        );
         assert!(
             Expectations::parse("[builtin.\"test/a.js\"]\noutcome=\"pass\"\nreason=\"r\"").is_err()
         );
         assert!(
             Expectations::parse("[builtin.\"test/a.js\"]\noutcome=\"fail\"\nreason=\" \"").is_err()
         );
-        assert!(Expectations::parse(
-            "[builtin.\"built-ins/a.js\"]\noutcome=\"fail\"\nreason=\"r\""
-        )
-        .is_err());
+        assert!(
+            Expectations::parse("[builtin.\"built-ins/a.js\"]\noutcome=\"fail\"\nreason=\"r\"")
+                .is_err()
+        );
         assert!(Expectations::parse("[builtin.\"test/a.js\"]\nreason=\"r\"").is_err());
         assert!(Expectations::parse("not toml [").is_err());
     }
@@ -214,11 +214,13 @@ reason = "slow"
         assert!(e.same_for_all("test/other.js"));
         assert!(!e.same_for_all("test/b.js"));
         // One place per path.
-        assert!(Expectations::parse(
-            "[shared.\"test/p.js\"]\noutcome=\"fail\"\nreason=\"r\"\n\
+        assert!(
+            Expectations::parse(
+                "[shared.\"test/p.js\"]\noutcome=\"fail\"\nreason=\"r\"\n\
              [extension.\"test/p.js\"]\noutcome=\"fail\"\nreason=\"r\""
-        )
-        .is_err());
+            )
+            .is_err()
+        );
     }
 
     #[test]

@@ -6,12 +6,12 @@
 //! sides.
 
 use boa_engine::{
+    Context, JsArgs, JsNativeError, JsResult, JsValue, Script, Source,
     builtins::array_buffer::ArrayBuffer,
     js_string,
     native_function::NativeFunction,
     object::{JsObject, ObjectInitializer},
     property::Attribute,
-    Context, JsArgs, JsNativeError, JsResult, JsValue, Script, Source,
 };
 
 use super::Registry;

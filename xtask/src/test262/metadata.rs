@@ -246,9 +246,11 @@ mod tests {
         let d = desc("features: [IsHTMLDDA]");
         assert!(host_skip_reason(&d, "").unwrap().contains("$262.IsHTMLDDA"));
         let d = desc("features: [Atomics]");
-        assert!(host_skip_reason(&d, "$262.agent.start('')")
-            .unwrap()
-            .contains("$262.agent"));
+        assert!(
+            host_skip_reason(&d, "$262.agent.start('')")
+                .unwrap()
+                .contains("$262.agent")
+        );
         assert!(host_skip_reason(&desc("flags: [CanBlockIsTrue]"), "").is_some());
         assert!(host_skip_reason(&desc("flags: [CanBlockIsFalse]"), "").is_none());
         assert!(host_skip_reason(&desc("features: [FinalizationRegistry]"), "").is_none());

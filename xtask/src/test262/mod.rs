@@ -51,7 +51,7 @@ use crate::gc_stress::{self, StressLevel};
 
 use self::{
     execute::Execution,
-    expectations::{agree, Agreement, Expectation, Expectations, Expected},
+    expectations::{Agreement, Expectation, Expectations, Expected, agree},
     metadata::Mode,
     report::Progress,
     suite::{HarnessFiles, Suite},
@@ -235,15 +235,18 @@ fn run_inner(args: &Args) -> Result<bool, String> {
         report::print_closing(*registry, summary, to_stderr, runs.len() > 1);
         all_ok &= summary.unexpected() == 0;
     }
-    if let [(Registry::Extension, extension, _), (Registry::Builtin, builtin, _)] = &runs[..] {
-        if args.compare {
-            let comparison = compare::Comparison::of(extension, builtin, &expectations);
-            for line in &comparison.undeclared {
-                report::emit(to_stderr, line);
-            }
-            report::emit(to_stderr, &comparison.closing_line());
-            all_ok &= comparison.undeclared.is_empty();
+    if let [
+        (Registry::Extension, extension, _),
+        (Registry::Builtin, builtin, _),
+    ] = &runs[..]
+        && args.compare
+    {
+        let comparison = compare::Comparison::of(extension, builtin, &expectations);
+        for line in &comparison.undeclared {
+            report::emit(to_stderr, line);
         }
+        report::emit(to_stderr, &comparison.closing_line());
+        all_ok &= comparison.undeclared.is_empty();
     }
     Ok(all_ok)
 }

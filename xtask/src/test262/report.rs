@@ -11,10 +11,10 @@ use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use serde::Serialize;
 
 use super::{
+    Registry, TestResult,
     expectations::{Agreement, Expectations},
     suite::Suite,
     verdict::Verdict,
-    Registry, TestResult,
 };
 use crate::markdown::MarkdownTable;
 
@@ -456,9 +456,9 @@ pub(crate) fn write_json(
 mod tests {
     use super::*;
     use crate::test262::{
-        expectations::{agree, Expectation, Expected},
-        metadata::Mode,
         RunResult,
+        expectations::{Expectation, Expected, agree},
+        metadata::Mode,
     };
 
     fn result(path: &str, verdicts: &[(Mode, Verdict)], expected: Option<Expected>) -> TestResult {
@@ -515,9 +515,11 @@ mod tests {
             Some(Expected::Fail),
         );
         assert_eq!(failure_detail(&both), "[non-strict, strict]: same");
-        assert!(result_line(&both, false, "e.toml")
-            .unwrap()
-            .starts_with("XFAIL"));
+        assert!(
+            result_line(&both, false, "e.toml")
+                .unwrap()
+                .starts_with("XFAIL")
+        );
     }
 
     #[test]
@@ -550,12 +552,16 @@ mod tests {
         assert_eq!(s.unexpected_passes, 1);
         assert_eq!(s.unexpected(), 2);
         assert!(result_line(&results[0], false, "e").is_none());
-        assert!(result_line(&results[0], true, "e")
-            .unwrap()
-            .starts_with("PASS"));
-        assert!(result_line(&results[2], false, "e")
-            .unwrap()
-            .starts_with("XPASS"));
+        assert!(
+            result_line(&results[0], true, "e")
+                .unwrap()
+                .starts_with("PASS")
+        );
+        assert!(
+            result_line(&results[2], false, "e")
+                .unwrap()
+                .starts_with("XPASS")
+        );
     }
 
     #[test]

@@ -3,7 +3,7 @@
 
 use test262_harness::Negative;
 
-use super::metadata::{expected_phase, ErrorPhase};
+use super::metadata::{ErrorPhase, expected_phase};
 
 /// Printed by `$DONE()` when an async test succeeds.
 pub(crate) const ASYNC_COMPLETE: &str = "Test262:AsyncTestComplete";
@@ -177,13 +177,15 @@ mod tests {
     #[test]
     fn negative_needs_right_phase_and_type() {
         let n = negative(Phase::Parse, "SyntaxError");
-        assert!(judge(
-            Some(&n),
-            false,
-            &thrown(ErrorPhase::Parse, "SyntaxError"),
-            &[]
-        )
-        .passed());
+        assert!(
+            judge(
+                Some(&n),
+                false,
+                &thrown(ErrorPhase::Parse, "SyntaxError"),
+                &[]
+            )
+            .passed()
+        );
         // Right type, wrong phase.
         let v = judge(
             Some(&n),
@@ -193,48 +195,58 @@ mod tests {
         );
         assert!(matches!(v, Verdict::Fail(m) if m.contains("expected SyntaxError in parse phase")));
         // Right phase, wrong type.
-        assert!(!judge(
-            Some(&n),
-            false,
-            &thrown(ErrorPhase::Parse, "TypeError"),
-            &[]
-        )
-        .passed());
+        assert!(
+            !judge(
+                Some(&n),
+                false,
+                &thrown(ErrorPhase::Parse, "TypeError"),
+                &[]
+            )
+            .passed()
+        );
         // No error at all.
         assert!(!judge(Some(&n), false, &Completion::Normal, &[]).passed());
         // A host failure is never the expected error.
         assert!(!judge(Some(&n), false, &Completion::HostError("x".into()), &[]).passed());
         // $DONOTEVALUATE throws a string at runtime.
         let r = negative(Phase::Runtime, "ReferenceError");
-        assert!(!judge(
-            Some(&r),
-            false,
-            &thrown(ErrorPhase::Runtime, "string value"),
-            &[]
-        )
-        .passed());
-        assert!(judge(
-            Some(&r),
-            false,
-            &thrown(ErrorPhase::Runtime, "ReferenceError"),
-            &[]
-        )
-        .passed());
+        assert!(
+            !judge(
+                Some(&r),
+                false,
+                &thrown(ErrorPhase::Runtime, "string value"),
+                &[]
+            )
+            .passed()
+        );
+        assert!(
+            judge(
+                Some(&r),
+                false,
+                &thrown(ErrorPhase::Runtime, "ReferenceError"),
+                &[]
+            )
+            .passed()
+        );
         let m = negative(Phase::Resolution, "SyntaxError");
-        assert!(judge(
-            Some(&m),
-            false,
-            &thrown(ErrorPhase::Resolution, "SyntaxError"),
-            &[]
-        )
-        .passed());
-        assert!(!judge(
-            Some(&m),
-            false,
-            &thrown(ErrorPhase::Parse, "SyntaxError"),
-            &[]
-        )
-        .passed());
+        assert!(
+            judge(
+                Some(&m),
+                false,
+                &thrown(ErrorPhase::Resolution, "SyntaxError"),
+                &[]
+            )
+            .passed()
+        );
+        assert!(
+            !judge(
+                Some(&m),
+                false,
+                &thrown(ErrorPhase::Parse, "SyntaxError"),
+                &[]
+            )
+            .passed()
+        );
     }
 
     #[test]

@@ -9,7 +9,7 @@ mod targets;
 use std::fmt::Write as _;
 use std::time::Duration;
 
-use serde_json::{json, Value};
+use serde_json::{Value, json};
 
 use super::median;
 use super::weak_family::{KeyKind, WeakOp};
@@ -18,7 +18,7 @@ use super::workloads::{Impl, MemCase, Memory};
 pub(super) use environment::environment;
 use environment::environment_json;
 pub(super) use series::Series;
-pub(crate) use tables::{stress_workload, TOKEN_CHURN, UNREGISTER_TARGET};
+pub(crate) use tables::{TOKEN_CHURN, UNREGISTER_TARGET, stress_workload};
 
 /// How every number is obtained, appended to the report.
 const METHOD: &str = r#"

@@ -2,7 +2,7 @@
 
 use std::fmt::Write as _;
 
-use super::tables::{fmt_n, OVERHEAD};
+use super::tables::{OVERHEAD, fmt_n};
 use super::{Report, Series, TOKEN_CHURN, UNREGISTER_TARGET};
 use crate::bench::median;
 use crate::bench::weak_family::{KeyKind, WeakOp};

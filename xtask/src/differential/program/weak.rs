@@ -15,7 +15,7 @@
 //! depending on what this job did with it) and a fresh symbol target (node may collect it, Boa
 //! never collects a symbol) are never dereferenced for comparison.
 
-use super::{CallbackAct, Generator, Object, NEW_TARGETS, SLOTS, SYMBOLS};
+use super::{CallbackAct, Generator, NEW_TARGETS, Object, SLOTS, SYMBOLS};
 
 /// `WM[0..MAPS]`.
 pub(super) const MAPS: usize = 2;
@@ -316,10 +316,10 @@ impl Generator {
     /// At the start of each step: a target that is unreachable now has been since an earlier job.
     pub(super) fn settle_weak_refs(&mut self) {
         for i in 0..WEAK_REFS {
-            if let Some(RefTarget::Object(object)) = self.weak.refs[i] {
-                if !self.alive(object) {
-                    self.weak.refs[i] = Some(RefTarget::Collected);
-                }
+            if let Some(RefTarget::Object(object)) = self.weak.refs[i]
+                && !self.alive(object)
+            {
+                self.weak.refs[i] = Some(RefTarget::Collected);
             }
         }
     }
